@@ -1,0 +1,134 @@
+/** REST client for docs/api.md: JSON bodies, cookie session (`alongside_session`). */
+
+import { t, translateError } from './i18n';
+import type { Group, Hub, Session, User } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly serverMessage: string,
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(serverMessage || code);
+    this.name = 'ApiError';
+  }
+
+  /** The sentence to show a person, from the catalogue. */
+  describe(): string {
+    if (this.code === 'too_many_attempts' && this.retryAfterSeconds !== null) {
+      return t('error.too_many_attempts_wait', { seconds: this.retryAfterSeconds });
+    }
+    return translateError(this.code, this.serverMessage);
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+let onUnauthenticated: (() => void) | null = null;
+
+/** Called when a request made while signed in comes back 401 `not_authenticated`. */
+export function setUnauthenticatedHandler(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+/** Report that the session has ended (e.g. the chat connection was refused as not authenticated). */
+export function notifyUnauthenticated(): void {
+  onUnauthenticated?.();
+}
+
+async function request<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  opts: { signal?: AbortSignal; quiet401?: boolean } = {},
+): Promise<T> {
+  const init: RequestInit = {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+  };
+  if (opts.signal) init.signal = opts.signal;
+  if (body !== undefined) {
+    init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+    init.body = JSON.stringify(body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', t('error.network'));
+  }
+  if (response.status === 204) return undefined as T;
+  let data: unknown = null;
+  const text = await response.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const error = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const code = typeof error?.code === 'string' ? error.code : 'generic';
+    const message = typeof error?.message === 'string' ? error.message : '';
+    const retryHeader = response.headers.get('Retry-After');
+    const retry = retryHeader !== null && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null;
+    if (response.status === 401 && code === 'not_authenticated' && !opts.quiet401) onUnauthenticated?.();
+    throw new ApiError(response.status, code, message, retry);
+  }
+  return data as T;
+}
+
+export const api = {
+  me: async (): Promise<User | null> => {
+    try {
+      return (await request<{ user: User }>('GET', '/api/me', undefined, { quiet401: true })).user;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return null;
+      throw err;
+    }
+  },
+  signIn: async (pseudonym: string, password: string): Promise<User> =>
+    (await request<{ user: User }>('POST', '/api/auth/login', { pseudonym, password }, { quiet401: true })).user,
+  signUp: async (pseudonym: string, password: string, email: string | null): Promise<User> => {
+    const body: Record<string, string> = { pseudonym, password };
+    if (email) body.email = email;
+    return (await request<{ user: User }>('POST', '/api/auth/signup', body, { quiet401: true })).user;
+  },
+  signOut: async (): Promise<void> => {
+    await request<void>('POST', '/api/auth/logout', undefined, { quiet401: true });
+  },
+  hubs: async (signal?: AbortSignal): Promise<Hub[]> =>
+    (await request<{ hubs: Hub[] }>('GET', '/api/hubs', undefined, signal ? { signal } : {})).hubs,
+  groups: async (signal?: AbortSignal): Promise<Group[]> =>
+    (await request<{ groups: Group[] }>('GET', '/api/groups', undefined, signal ? { signal } : {})).groups,
+  group: async (id: number, signal?: AbortSignal): Promise<Group> =>
+    (await request<{ group: Group }>('GET', `/api/groups/${id}`, undefined, signal ? { signal } : {})).group,
+  joinGroup: async (id: number, agreementVersion: number): Promise<Group> =>
+    (
+      await request<{ group: Group }>('PUT', `/api/groups/${id}/membership`, {
+        agreement_version: agreementVersion,
+      })
+    ).group,
+  createGroup: async (
+    hubId: number,
+    fields: { name: string; description: string; agreement: string },
+  ): Promise<Group> => (await request<{ group: Group }>('POST', `/api/hubs/${hubId}/groups`, fields)).group,
+  startSession: async (groupId: number): Promise<Session> =>
+    (await request<{ session: Session }>('POST', `/api/groups/${groupId}/sessions`, {})).session,
+  endSession: async (sessionId: number): Promise<Session> =>
+    (await request<{ session: Session }>('POST', `/api/sessions/${sessionId}/end`, {})).session,
+};
+
+/** The sentence to show for any error thrown by `api`. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) return err.describe();
+  return t('error.generic');
+}
+
+export function isAbort(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}

@@ -1,0 +1,184 @@
+import './styles.css';
+
+import { api, setUnauthenticatedHandler } from './api';
+import { h, replaceChildren } from './dom';
+import { pickCatalogue, t, useCatalogue } from './i18n';
+import {
+  currentPath,
+  hrefFor,
+  match,
+  navigate,
+  route,
+  setDocumentTitle,
+  type Cleanup,
+  type Route,
+} from './router';
+import { canAdminister, getUser, onUserChange, setFlash, setReturnPath, setUser } from './state';
+import { adminView } from './views/admin';
+import { signInView, signUpView } from './views/auth';
+import { directoryView } from './views/directory';
+import { groupView } from './views/group';
+import { notFoundView } from './views/notFound';
+import { roomView } from './views/room';
+
+useCatalogue(pickCatalogue());
+
+const routes: readonly Route[] = [
+  route('signin', '/signin', signInView, true),
+  route('signup', '/signup', signUpView, true),
+  route('groups', '/groups', directoryView),
+  route('group', '/groups/:id', groupView),
+  route('room', '/rooms/:id', roomView),
+  route('admin', '/admin', adminView),
+];
+
+// ---- The page frame -------------------------------------------------------------------------------
+
+const main = h('main', { id: 'main-content', tabindex: '-1' });
+const nav = h('nav', { 'aria-label': t('app.mainNav') });
+const account = h('div', { class: 'account' });
+const header = h(
+  'header',
+  { class: 'site-header' },
+  h(
+    'div',
+    { class: 'site-header__inner' },
+    h('a', { class: 'brand', href: hrefFor('/groups') }, h('span', { class: 'brand__mark', 'aria-hidden': 'true' }), t('app.name')),
+    nav,
+    account,
+  ),
+);
+const skipLink = h('a', { class: 'skip-link', href: '#main-content' }, t('app.skipToContent'));
+skipLink.addEventListener('click', (event) => {
+  // Hash routing: don't let the skip link change the hash, just move focus.
+  event.preventDefault();
+  focusMainHeading();
+});
+const footer = h('footer', { class: 'site-footer' }, h('p', null, t('app.footerNote')));
+const announcer = h('div', { id: 'announcer', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+
+const app = document.getElementById('app');
+if (!app) throw new Error('#app missing from index.html');
+replaceChildren(app, skipLink, header, main, footer, announcer);
+
+function navLink(path: string, label: string, active: boolean): HTMLLIElement {
+  return h('li', null, h('a', { href: hrefFor(path), 'aria-current': active ? 'page' : null }, label));
+}
+
+function renderHeader(routeName: string | null): void {
+  const user = getUser();
+  const links: HTMLLIElement[] = [];
+  if (user) {
+    links.push(navLink('/groups', t('nav.groups'), routeName === 'groups' || routeName === 'group' || routeName === 'room'));
+    if (canAdminister(user)) links.push(navLink('/admin', t('nav.admin'), routeName === 'admin'));
+  } else {
+    links.push(navLink('/signin', t('nav.signIn'), routeName === 'signin'));
+    links.push(navLink('/signup', t('nav.signUp'), routeName === 'signup'));
+  }
+  replaceChildren(nav, h('ul', null, links));
+
+  if (!user) {
+    replaceChildren(account);
+    return;
+  }
+  const signOut = h('button', { type: 'button', class: 'button button--quiet' }, t('app.signOut'));
+  signOut.addEventListener('click', async () => {
+    signOut.disabled = true;
+    signOut.textContent = t('app.signingOut');
+    try {
+      await api.signOut();
+    } catch {
+      // Signing out locally is what matters to the person; the cookie expires on its own.
+    }
+    setFlash(t('auth.signedOut'));
+    setUser(null);
+    navigate('/signin');
+  });
+  replaceChildren(account, h('p', { class: 'account__who' }, t('app.signedInAs', { name: user.pseudonym })), signOut);
+}
+
+function focusMainHeading(): void {
+  const heading = main.querySelector<HTMLElement>('h1');
+  const target = heading ?? main;
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus();
+}
+
+// ---- Routing ------------------------------------------------------------------------------------
+
+let current: { controller: AbortController; cleanup: Cleanup | null; routeName: string | null } | null = null;
+let firstRender = true;
+
+function teardown(): void {
+  if (!current) return;
+  current.controller.abort();
+  try {
+    current.cleanup?.();
+  } finally {
+    current = null;
+  }
+}
+
+function render(): void {
+  const path = currentPath();
+  if (path === null) return; // not a route (e.g. an in-page anchor)
+  const user = getUser();
+  if (path === '' || path === '/') {
+    navigate(user ? '/groups' : '/signin');
+    return;
+  }
+  const found = match(routes, path);
+  if (found && !found.route.public && !user) {
+    setReturnPath(path);
+    navigate('/signin');
+    return;
+  }
+  if (found && found.route.public && user) {
+    navigate('/groups');
+    return;
+  }
+
+  teardown();
+  const controller = new AbortController();
+  const routeName = found ? found.route.name : null;
+  current = { controller, cleanup: null, routeName };
+  renderHeader(routeName);
+  main.replaceChildren();
+  const view = found ? found.route.view : notFoundView;
+  const cleanup = view({
+    main,
+    params: found ? found.params : {},
+    signal: controller.signal,
+    setTitle: setDocumentTitle,
+  });
+  if (cleanup && current?.controller === controller) current.cleanup = cleanup;
+
+  if (firstRender) firstRender = false;
+  else focusMainHeading();
+}
+
+setUnauthenticatedHandler(() => {
+  if (!getUser()) return;
+  const path = currentPath();
+  if (path) setReturnPath(path);
+  setFlash(t('auth.sessionExpired'));
+  setUser(null);
+  navigate('/signin');
+});
+
+onUserChange(() => renderHeader(current?.routeName ?? null));
+window.addEventListener('hashchange', render);
+window.addEventListener('pagehide', teardown);
+
+async function start(): Promise<void> {
+  main.replaceChildren(h('p', { class: 'loading' }, t('app.loading')));
+  setDocumentTitle('');
+  try {
+    setUser(await api.me());
+  } catch {
+    setUser(null);
+  }
+  render();
+}
+
+void start();

@@ -1,0 +1,123 @@
+/** Shapes from docs/api.md and docs/protocol.md. */
+
+export type StaffRole = 'facilitator' | 'hub_admin';
+export type RoomRole = 'member' | 'facilitator';
+
+export interface StaffEntry {
+  hub_id: number;
+  role: StaffRole;
+}
+
+export interface User {
+  id: number;
+  pseudonym: string;
+  email: string | null;
+  is_platform_admin: boolean;
+  staff: StaffEntry[];
+}
+
+export interface Hub {
+  id: number;
+  slug: string;
+  name: string;
+  locality: string;
+}
+
+export interface Author {
+  id: number;
+  display_name: string;
+  role: RoomRole;
+}
+
+export type SessionStatus = 'scheduled' | 'live' | 'ended';
+
+export interface Session {
+  id: number;
+  group_id: number;
+  status: SessionStatus;
+  scheduled_for: string | null;
+  opened_at: string | null;
+  ended_at: string | null;
+  opened_by: Author | null;
+}
+
+export interface Membership {
+  agreement_version: number;
+  joined_at: string;
+  current: boolean;
+}
+
+export interface Group {
+  id: number;
+  hub: Hub;
+  name: string;
+  description: string;
+  agreement: string;
+  agreement_version: number;
+  membership: Membership | null;
+  my_role: 'member' | StaffRole | null;
+  session: Session | null;
+}
+
+export interface Message {
+  id: number;
+  group_id: number;
+  session_id: number;
+  author: Author;
+  body: string;
+  client_id: string | null;
+  created_at: string;
+}
+
+export interface Present {
+  user_id: number;
+  display_name: string;
+  role: RoomRole;
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+}
+
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+
+export interface JoinResult {
+  group: { id: number; name: string };
+  session: Session | null;
+  present: Present[];
+  messages: Message[];
+  has_more: boolean;
+  last_id: number;
+  role: RoomRole;
+}
+
+export interface HistoryResult {
+  messages: Message[];
+  has_more: boolean;
+}
+
+export interface ServerToClientEvents {
+  'message:new': (payload: { message: Message }) => void;
+  'presence:update': (payload: { group_id: number; present: Present[] }) => void;
+  'session:updated': (payload: { group_id: number; session: Session }) => void;
+  typing: (payload: { group_id: number; user_id: number; display_name: string; typing: boolean }) => void;
+}
+
+export interface ClientToServerEvents {
+  'room:join': (payload: { group_id: number; since_id?: number }, ack: (r: Ack<JoinResult>) => void) => void;
+  'room:leave': (payload: { group_id: number }, ack: (r: Ack<object>) => void) => void;
+  'message:send': (
+    payload: { group_id: number; client_id: string; body: string },
+    ack: (r: Ack<{ message: Message }>) => void,
+  ) => void;
+  'history:since': (
+    payload: { group_id: number; since_id: number; limit?: number },
+    ack: (r: Ack<HistoryResult>) => void,
+  ) => void;
+  'history:before': (
+    payload: { group_id: number; before_id: number; limit?: number },
+    ack: (r: Ack<HistoryResult>) => void,
+  ) => void;
+  typing: (payload: { group_id: number; typing: boolean }, ack: (r: Ack<object>) => void) => void;
+}

@@ -1,0 +1,189 @@
+/** Sign in and sign up. */
+
+import { api, describeError } from '../api';
+import { append, h } from '../dom';
+import { AlertRegion, busy, field, setInvalid, StatusRegion } from '../forms';
+import { t } from '../i18n';
+import { hrefFor, navigate, type ViewContext } from '../router';
+import { setUser, takeFlash, takeReturnPath } from '../state';
+import type { User } from '../types';
+
+const PSEUDONYM_RE = /^[\p{L}\p{N} ._-]{3,32}$/u;
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function afterSignIn(user: User): void {
+  setUser(user);
+  const back = takeReturnPath();
+  // Only routed, non-auth paths: never bounce back to the sign-in page.
+  if (back && /^\/(groups|rooms|admin)(\/|$)/.test(back)) navigate(back);
+  else navigate('/groups');
+}
+
+interface Problem {
+  control: HTMLElement;
+  message: string;
+}
+
+function reportProblems(alert: AlertRegion, problems: Problem[]): boolean {
+  if (problems.length === 0) return false;
+  alert.show(problems.map((p) => p.message).join(' '));
+  problems[0]?.control.focus();
+  return true;
+}
+
+export function signInView({ main, setTitle }: ViewContext): void {
+  setTitle(t('auth.signIn.title'));
+  const alert = new AlertRegion();
+  const notice = new StatusRegion();
+  const flash = takeFlash();
+
+  const pseudonym = h('input', {
+    type: 'text',
+    name: 'pseudonym',
+    autocomplete: 'username',
+    autocapitalize: 'none',
+    spellcheck: 'false',
+    required: true,
+    'data-testid': 'pseudonym',
+  });
+  const password = h('input', {
+    type: 'password',
+    name: 'password',
+    autocomplete: 'current-password',
+    required: true,
+    'data-testid': 'password',
+  });
+  const submit = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'signin-submit' }, t('auth.signIn.submit'));
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true },
+    field({ label: t('auth.pseudonym'), control: pseudonym }),
+    field({ label: t('auth.password'), control: password }),
+    alert.el,
+    h('div', { class: 'actions' }, submit),
+  );
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    alert.clear();
+    const problems: Problem[] = [];
+    setInvalid(pseudonym, false);
+    setInvalid(password, false);
+    if (pseudonym.value.trim() === '') {
+      problems.push({ control: pseudonym, message: t('validation.pseudonymRequired') });
+      setInvalid(pseudonym, true);
+    }
+    if (password.value === '') {
+      problems.push({ control: password, message: t('validation.passwordRequired') });
+      setInvalid(password, true);
+    }
+    if (reportProblems(alert, problems)) return;
+    const restore = busy(submit, t('auth.signIn.submitting'));
+    try {
+      const user = await api.signIn(pseudonym.value.trim(), password.value);
+      afterSignIn(user);
+    } catch (err) {
+      restore();
+      alert.show(describeError(err));
+      password.select();
+      password.focus();
+    }
+  });
+
+  append(
+    main,
+    h(
+      'div',
+      { class: 'narrow' },
+      h('h1', null, t('auth.signIn.title')),
+      notice.el,
+      h('p', { class: 'lead' }, t('auth.signIn.intro')),
+      form,
+      h('p', { class: 'aside' }, t('auth.signIn.noAccount'), ' ', h('a', { href: hrefFor('/signup') }, t('auth.signIn.toSignUp'))),
+    ),
+  );
+  if (flash) notice.show(flash);
+}
+
+export function signUpView({ main, setTitle }: ViewContext): void {
+  setTitle(t('auth.signUp.title'));
+  const alert = new AlertRegion();
+
+  const pseudonym = h('input', {
+    type: 'text',
+    name: 'pseudonym',
+    autocomplete: 'username',
+    autocapitalize: 'none',
+    spellcheck: 'false',
+    required: true,
+    minlength: 3,
+    maxlength: 32,
+    'data-testid': 'signup-pseudonym',
+  });
+  const password = h('input', {
+    type: 'password',
+    name: 'password',
+    autocomplete: 'new-password',
+    required: true,
+    minlength: 10,
+    maxlength: 256,
+    'data-testid': 'signup-password',
+  });
+  const email = h('input', {
+    type: 'email',
+    name: 'email',
+    autocomplete: 'email',
+    'data-testid': 'signup-email',
+  });
+  const submit = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'signup-submit' }, t('auth.signUp.submit'));
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true },
+    field({ label: t('auth.pseudonym'), control: pseudonym, hint: t('auth.pseudonym.hint') }),
+    field({ label: t('auth.password'), control: password, hint: t('auth.password.hint') }),
+    field({ label: t('auth.email'), control: email, hint: t('auth.email.hint') }),
+    alert.el,
+    h('div', { class: 'actions' }, submit),
+  );
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    alert.clear();
+    const problems: Problem[] = [];
+    for (const control of [pseudonym, password, email]) setInvalid(control, false);
+    const name = pseudonym.value.trim();
+    if (name === '') problems.push({ control: pseudonym, message: t('validation.pseudonymRequired') });
+    else if (!PSEUDONYM_RE.test(name)) problems.push({ control: pseudonym, message: t('validation.pseudonymFormat') });
+    if (password.value === '') problems.push({ control: password, message: t('validation.passwordRequired') });
+    else if ([...password.value].length < 10) problems.push({ control: password, message: t('validation.passwordLength') });
+    const mail = email.value.trim();
+    if (mail !== '' && !EMAIL_RE.test(mail)) problems.push({ control: email, message: t('validation.emailFormat') });
+    for (const p of problems) setInvalid(p.control, true);
+    if (reportProblems(alert, problems)) return;
+
+    const restore = busy(submit, t('auth.signUp.submitting'));
+    try {
+      const user = await api.signUp(name, password.value, mail === '' ? null : mail);
+      afterSignIn(user);
+    } catch (err) {
+      restore();
+      alert.show(describeError(err));
+      if (err instanceof Error && 'code' in err && err.code === 'pseudonym_taken') {
+        setInvalid(pseudonym, true);
+        pseudonym.focus();
+      }
+    }
+  });
+
+  append(
+    main,
+    h(
+      'div',
+      { class: 'narrow' },
+      h('h1', null, t('auth.signUp.title')),
+      h('p', { class: 'lead' }, t('auth.signUp.intro')),
+      form,
+      h('p', { class: 'aside' }, t('auth.signUp.haveAccount'), ' ', h('a', { href: hrefFor('/signin') }, t('auth.signUp.toSignIn'))),
+    ),
+  );
+}

@@ -1,0 +1,728 @@
+/**
+ * A group's live room over Socket.IO (namespace /chat, docs/protocol.md): session banner, who is here,
+ * the message log, the composer, typing indicators and the facilitator's session controls.
+ */
+
+import { io, type Socket } from 'socket.io-client';
+
+import { api, describeError, notifyUnauthenticated } from '../api';
+import { confirmDialog } from '../dialog';
+import { announce, append, h, replaceChildren } from '../dom';
+import { addDescribedBy, AlertRegion } from '../forms';
+import { t, translateError } from '../i18n';
+import { MessageStore } from '../room/store';
+import { IncomingTyping, OutgoingTyping } from '../room/typing';
+import { hrefFor, type Cleanup, type ViewContext } from '../router';
+import { getUser } from '../state';
+import { localText, timeElement } from '../time';
+import type {
+  ClientToServerEvents,
+  ErrorBody,
+  Message,
+  Present,
+  RoomRole,
+  ServerToClientEvents,
+  Session,
+} from '../types';
+
+/** The server's default limit (docs/protocol.md: message_too_long). */
+export const MAX_MESSAGE_CHARS = 4000;
+const ACK_TIMEOUT_MS = 10_000;
+const HISTORY_PAGE = 50;
+const CATCH_UP_PAGE = 200;
+/** Join errors that reconnecting cannot fix. */
+const FATAL_JOIN_ERRORS = new Set(['not_found', 'not_member', 'agreement_required', 'forbidden', 'invalid_payload']);
+
+type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type PayloadOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
+type AckOf<E extends keyof ClientToServerEvents> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+
+/** Characters as the server counts them (code points, not UTF-16 units). */
+export function charCount(text: string): number {
+  let n = 0;
+  for (const _ of text) n += 1;
+  return n;
+}
+
+/** A UUID for `client_id`; crypto.randomUUID needs a secure context, so fall back to getRandomValues. */
+export function newClientId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function facilitatorBadge(): HTMLSpanElement {
+  return h('span', { class: 'badge badge--facilitator' }, t('room.facilitator'));
+}
+
+function prefersReducedMotion(): boolean {
+  return window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+export function roomView({ main, params, signal, setTitle }: ViewContext): Cleanup {
+  const groupId = params.id ?? 0;
+  const me = getUser();
+  setTitle(t('room.titleFallback'));
+
+  // ---- State ------------------------------------------------------------------------------------
+  const store = new MessageStore();
+  let joinLastId = 0; // the ack's last_id: known complete up to here even if nothing is held
+  let hasMoreBefore = false;
+  let role: RoomRole | null = null;
+  let session: Session | null = null;
+  let present: Present[] = [];
+  let joined = false;
+  let everJoined = false;
+  let wasDisconnected = false;
+  let leaving = false;
+  let sending = false;
+  let pending: { clientId: string; body: string } | null = null;
+  let wasOverLimit = false;
+  let reconnectedTimer: number | undefined;
+  let joinRetryTimer: number | undefined;
+
+  const highestKnown = (): number => Math.max(store.lastId, joinLastId);
+
+  // ---- Elements ---------------------------------------------------------------------------------
+  const heading = h('h1', null, t('room.titleFallback'));
+  const groupLink = h('a', { href: hrefFor(`/groups/${groupId}`) }, t('room.backToGroup'));
+  const connection = h('p', { class: 'connection', role: 'status' }, t('room.connecting'));
+  const pageAlert = new AlertRegion();
+  const banner = h('div', { class: 'banner', role: 'status', 'data-testid': 'session-status' });
+
+  // Facilitator controls
+  const startButton = h('button', { type: 'button', class: 'button button--primary', 'data-testid': 'start-session' }, t('room.startSession'));
+  const endButton = h('button', { type: 'button', class: 'button button--danger', 'data-testid': 'end-session' }, t('room.endSession'));
+  const controlsAlert = new AlertRegion();
+  const controls = h(
+    'section',
+    { class: 'controls', 'aria-labelledby': 'controls-heading' },
+    h('h2', { id: 'controls-heading', class: 'controls__heading' }, t('room.facilitatorControls')),
+    h('div', { class: 'actions' }, startButton, endButton),
+    controlsAlert.el,
+  );
+  controls.hidden = true;
+
+  // Messages
+  const loadEarlier = h('button', { type: 'button', class: 'button button--quiet load-earlier' }, t('room.loadEarlier'));
+  loadEarlier.hidden = true;
+  const list = h('ol', {
+    id: 'messages',
+    class: 'messages',
+    role: 'log',
+    'aria-live': 'polite',
+    'aria-relevant': 'additions',
+    'aria-labelledby': 'messages-heading',
+    tabindex: '0',
+    'data-testid': 'messages',
+  });
+  const emptyNote = h('p', { class: 'muted empty-note' }, t('room.noMessages'));
+  emptyNote.hidden = true;
+  const typingStatus = h('p', { class: 'typing', role: 'status', 'aria-live': 'polite', 'data-testid': 'typing' });
+
+  // Composer
+  const textarea = h('textarea', {
+    id: 'composer',
+    name: 'body',
+    rows: 3,
+    'data-testid': 'composer',
+    autocomplete: 'off',
+  });
+  const hint = h('p', { id: 'composer-hint', class: 'hint' }, t('room.composerHint'));
+  const counter = h('p', { id: 'composer-count', class: 'counter' });
+  const disabledReason = h('p', { id: 'composer-disabled', class: 'composer__reason' });
+  const sendButton = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'send' }, t('room.send'));
+  const sendAlert = new AlertRegion();
+  addDescribedBy(textarea, 'composer-hint');
+  addDescribedBy(textarea, 'composer-disabled');
+  addDescribedBy(textarea, 'composer-count');
+  addDescribedBy(sendButton, 'composer-disabled');
+  const composer = h(
+    'form',
+    { class: 'composer', novalidate: true, 'aria-labelledby': 'composer-label' },
+    h('label', { for: 'composer', id: 'composer-label' }, t('room.composerLabel')),
+    hint,
+    textarea,
+    h('div', { class: 'composer__footer' }, counter, sendButton),
+    disabledReason,
+    sendAlert.el,
+  );
+
+  // Presence
+  const presenceHeading = h('h2', { id: 'presence-heading' });
+  const presenceToggle = h('button', {
+    type: 'button',
+    class: 'button button--quiet presence__toggle',
+    'aria-expanded': 'false',
+    'aria-controls': 'presence-list',
+  }, t('room.presenceShow'));
+  const presenceList = h('ul', { id: 'presence-list', class: 'presence__list', 'data-testid': 'presence' });
+  const presence = h(
+    'aside',
+    { class: 'presence', 'aria-labelledby': 'presence-heading', 'data-collapsed': 'true' },
+    h('div', { class: 'presence__head' }, presenceHeading, presenceToggle),
+    presenceList,
+  );
+  presenceToggle.addEventListener('click', () => {
+    const collapsed = presence.dataset.collapsed !== 'false';
+    presence.dataset.collapsed = collapsed ? 'false' : 'true';
+    presenceToggle.setAttribute('aria-expanded', collapsed ? 'true' : 'false');
+    presenceToggle.textContent = collapsed ? t('room.presenceHide') : t('room.presenceShow');
+  });
+
+  append(
+    main,
+    h('p', { class: 'breadcrumb' }, groupLink),
+    heading,
+    connection,
+    pageAlert.el,
+    banner,
+    controls,
+    h(
+      'div',
+      { class: 'room' },
+      h(
+        'section',
+        { class: 'chat', 'aria-labelledby': 'messages-heading' },
+        h('h2', { id: 'messages-heading', class: 'visually-hidden' }, t('room.messagesHeading')),
+        loadEarlier,
+        list,
+        emptyNote,
+        typingStatus,
+        composer,
+      ),
+      presence,
+    ),
+  );
+
+  // ---- Rendering --------------------------------------------------------------------------------
+
+  function messageItem(m: Message): HTMLLIElement {
+    const mine = me !== null && m.author.id === me.id;
+    const facilitator = m.author.role === 'facilitator';
+    return h(
+      'li',
+      {
+        class: `message${facilitator ? ' message--facilitator' : ''}${mine ? ' message--mine' : ''}`,
+        'data-testid': 'message',
+        'data-id': m.id,
+      },
+      h(
+        'p',
+        { class: 'message__meta' },
+        h('span', { class: 'message__author' }, m.author.display_name),
+        mine ? h('span', { class: 'message__you' }, t('room.you')) : null,
+        facilitator ? facilitatorBadge() : null,
+        timeElement(m.created_at),
+      ),
+      h('p', { class: 'message__body prewrap' }, m.body),
+    );
+  }
+
+  function nearBottom(): boolean {
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  }
+
+  function scrollToBottom(): void {
+    list.scrollTo({ top: list.scrollHeight, behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
+  }
+
+  /** Insert new messages into the list in id order. `quiet` keeps history loads out of the live region. */
+  function addMessages(messages: readonly Message[], how: 'live' | 'history' | 'older' = 'live'): Message[] {
+    const added = store.add(messages);
+    if (added.length === 0) return added;
+    const stick = nearBottom();
+    const previousHeight = list.scrollHeight;
+    const previousTop = list.scrollTop;
+    if (how !== 'live') list.setAttribute('aria-live', 'off');
+    for (const m of added) {
+      const li = messageItem(m);
+      // Walk back from the end: new messages almost always belong there.
+      let after: Element | null = list.lastElementChild;
+      while (after && Number((after as HTMLElement).dataset.id) > m.id) after = after.previousElementSibling;
+      if (after) after.after(li);
+      else list.prepend(li);
+    }
+    if (how !== 'live') window.setTimeout(() => list.setAttribute('aria-live', 'polite'), 300);
+    emptyNote.hidden = store.size > 0;
+    if (how === 'older') {
+      list.scrollTop = previousTop + (list.scrollHeight - previousHeight);
+    } else if (how === 'history' || stick) {
+      scrollToBottom();
+    }
+    for (const m of added) incoming.update(m.author.id, m.author.display_name, false);
+    return added;
+  }
+
+  function renderBanner(): void {
+    const status = session?.status;
+    let kind: 'live' | 'ended' | 'idle';
+    let label: string;
+    const text: string[] = [];
+    if (session && status === 'live') {
+      kind = 'live';
+      label = t('room.statusLive');
+      text.push(
+        session.opened_at && session.opened_by
+          ? t('room.sessionLiveSince', { time: localText(session.opened_at), name: session.opened_by.display_name })
+          : t('room.sessionLive'),
+      );
+    } else if (session && status === 'ended') {
+      kind = 'ended';
+      label = t('room.statusEnded');
+      text.push(session.ended_at ? t('room.sessionEndedAt', { time: localText(session.ended_at) }) : t('room.sessionEnded'));
+      text.push(t('room.sessionNotLive'));
+    } else {
+      kind = 'idle';
+      label = t('room.statusNotLive');
+      text.push(t('room.sessionNotLive'));
+      if (session && status === 'scheduled' && session.scheduled_for) {
+        text.push(t('room.sessionScheduled', { time: localText(session.scheduled_for) }));
+      }
+    }
+    banner.className = `banner banner--${kind}`;
+    banner.dataset.status = kind === 'idle' ? 'not_live' : kind;
+    replaceChildren(
+      banner,
+      h('span', { class: 'banner__label' }, h('span', { class: 'banner__icon', 'aria-hidden': 'true' }), label),
+      h('span', { class: 'banner__text' }, text.join(' ')),
+    );
+  }
+
+  function renderControls(): void {
+    const isFacilitator = role === 'facilitator';
+    controls.hidden = !isFacilitator;
+    if (!isFacilitator) return;
+    const live = session?.status === 'live';
+    const focusWasOn = document.activeElement;
+    startButton.hidden = live;
+    endButton.hidden = !live;
+    // Keep focus where the person was when the button they used is swapped for its counterpart.
+    if (focusWasOn === startButton && live) endButton.focus();
+    if (focusWasOn === endButton && !live) startButton.focus();
+  }
+
+  function renderPresence(): void {
+    const seen = new Set<number>();
+    const people = present.filter((p) => (seen.has(p.user_id) ? false : (seen.add(p.user_id), true)));
+    people.sort((a, b) => {
+      const ra = a.role === 'facilitator' ? 0 : 1;
+      const rb = b.role === 'facilitator' ? 0 : 1;
+      return ra - rb || a.display_name.localeCompare(b.display_name);
+    });
+    presenceHeading.textContent = t('room.presenceHeading', { count: people.length });
+    if (people.length === 0) {
+      replaceChildren(presenceList, h('li', { class: 'muted' }, t('room.presenceEmpty')));
+      return;
+    }
+    replaceChildren(
+      presenceList,
+      people.map((p) =>
+        h(
+          'li',
+          { class: 'presence__person', 'data-user-id': p.user_id },
+          h('span', { class: 'presence__name' }, p.display_name),
+          me !== null && p.user_id === me.id ? h('span', { class: 'message__you' }, t('room.you')) : null,
+          p.role === 'facilitator' ? facilitatorBadge() : null,
+        ),
+      ),
+    );
+    incoming.retain(seen);
+  }
+
+  function renderTyping(names: string[]): void {
+    let text = '';
+    if (names.length === 1) text = t('room.typingOne', { name: names[0] ?? '' });
+    else if (names.length === 2) text = t('room.typingTwo', { first: names[0] ?? '', second: names[1] ?? '' });
+    else if (names.length > 2) text = t('room.typingMany');
+    if (typingStatus.textContent !== text) typingStatus.textContent = text;
+  }
+
+  function updateCounter(): void {
+    const count = charCount(textarea.value);
+    const over = count > MAX_MESSAGE_CHARS;
+    counter.textContent = over
+      ? t('room.charOver', { count: count - MAX_MESSAGE_CHARS, max: MAX_MESSAGE_CHARS })
+      : t('room.charCount', { count, max: MAX_MESSAGE_CHARS });
+    counter.classList.toggle('counter--over', over);
+    textarea.setAttribute('aria-invalid', over ? 'true' : 'false');
+    if (over && !wasOverLimit) announce(counter.textContent);
+    wasOverLimit = over;
+  }
+
+  function updateComposer(): void {
+    const live = session?.status === 'live';
+    const connected = socket.connected && joined;
+    let reason = '';
+    if (!live) reason = t('room.composerDisabled');
+    else if (!connected) reason = everJoined ? t('room.composerDisabledOffline') : t('room.connecting');
+    // Not in session: nothing can be sent, so the composer is off (the typed text stays). Offline: keep
+    // typing, only sending waits for the connection.
+    textarea.disabled = !live;
+    sendButton.disabled = !live || !connected;
+    disabledReason.textContent = reason;
+    disabledReason.hidden = reason === '';
+  }
+
+  function setConnection(state: 'connecting' | 'connected' | 'reconnecting' | 'reconnected'): void {
+    window.clearTimeout(reconnectedTimer);
+    connection.dataset.state = state;
+    if (state === 'connected') connection.textContent = '';
+    else if (state === 'connecting') connection.textContent = t('room.connecting');
+    else if (state === 'reconnecting') connection.textContent = t('room.reconnecting');
+    else {
+      connection.textContent = t('room.reconnected');
+      reconnectedTimer = window.setTimeout(() => setConnection('connected'), 4000);
+    }
+  }
+
+  function showJoinError(error: ErrorBody): void {
+    const text = translateError(error.code, error.message);
+    pageAlert.show(text);
+    if (error.code === 'not_member' || error.code === 'agreement_required') {
+      pageAlert.el.append(' ', h('a', { href: hrefFor(`/groups/${groupId}`) }, t('room.toGroupPage')));
+    }
+  }
+
+  // ---- Socket -----------------------------------------------------------------------------------
+
+  const socket: ChatSocket = io('/chat', {
+    withCredentials: true,
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+    // A fresh manager per visit: a cached one would hand back the old socket with its old listeners.
+    forceNew: true,
+  });
+
+  async function ask<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>): Promise<AckOf<E>> {
+    const raw = socket as unknown as Socket;
+    return (await raw.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload)) as AckOf<E>;
+  }
+
+  const outgoing = new OutgoingTyping((typing) => {
+    if (joined && socket.connected) socket.emit('typing', { group_id: groupId, typing }, () => undefined);
+  });
+  const incoming = new IncomingTyping(renderTyping);
+
+  let catchingUp = false;
+  let catchUpFrom: number | null = null;
+
+  /** Fetch everything after `since` (history:since), page by page. Concurrent requests fold into one. */
+  async function catchUp(since: number): Promise<void> {
+    catchUpFrom = catchUpFrom === null ? since : Math.min(catchUpFrom, since);
+    if (catchingUp) return;
+    catchingUp = true;
+    try {
+      while (catchUpFrom !== null && !leaving) {
+        let cursor = catchUpFrom;
+        catchUpFrom = null;
+        for (;;) {
+          const ack = await ask('history:since', { group_id: groupId, since_id: cursor, limit: CATCH_UP_PAGE });
+          if (leaving) return;
+          if (!ack.ok) break;
+          addMessages(ack.messages, 'live');
+          const top = ack.messages.reduce((max, m) => Math.max(max, m.id), cursor);
+          if (!ack.has_more || top <= cursor) break;
+          cursor = top;
+        }
+      }
+    } catch {
+      // A timeout or drop: the reconnect's room:join with since_id fills the hole.
+    } finally {
+      catchingUp = false;
+    }
+  }
+
+  async function join(): Promise<void> {
+    window.clearTimeout(joinRetryTimer);
+    const reconnecting = everJoined;
+    const since = highestKnown();
+    const payload: PayloadOf<'room:join'> =
+      reconnecting && since > 0 ? { group_id: groupId, since_id: since } : { group_id: groupId };
+    let ack: AckOf<'room:join'>;
+    try {
+      ack = await ask('room:join', payload);
+    } catch {
+      if (leaving) return;
+      // No answer in time: try again while the connection is up.
+      if (socket.connected) joinRetryTimer = window.setTimeout(() => void join(), 3000);
+      return;
+    }
+    if (leaving) return;
+    if (!ack.ok) {
+      showJoinError(ack.error);
+      if (FATAL_JOIN_ERRORS.has(ack.error.code)) {
+        leaving = true;
+        socket.disconnect();
+        setConnection('connected');
+        composer.hidden = true;
+      }
+      return;
+    }
+    pageAlert.clear();
+    joined = true;
+    everJoined = true;
+    heading.textContent = ack.group.name;
+    setTitle(ack.group.name);
+    list.setAttribute('aria-label', t('room.messagesLabel', { name: ack.group.name }));
+    list.removeAttribute('aria-labelledby');
+    role = ack.role;
+    session = ack.session;
+    present = ack.present;
+    joinLastId = Math.max(joinLastId, ack.last_id ?? 0);
+    renderBanner();
+    renderControls();
+    renderPresence();
+    if (!reconnecting) {
+      hasMoreBefore = ack.has_more;
+      addMessages(ack.messages, 'history');
+      loadEarlier.hidden = !(hasMoreBefore && store.size > 0);
+      emptyNote.hidden = store.size > 0;
+    } else {
+      addMessages(ack.messages, 'live');
+      if (ack.has_more) void catchUp(store.lastId);
+    }
+    setConnection(wasDisconnected ? 'reconnected' : 'connected');
+    wasDisconnected = false;
+    updateComposer();
+  }
+
+  socket.on('connect', () => {
+    void join();
+  });
+
+  socket.on('disconnect', () => {
+    if (leaving) return;
+    joined = false;
+    wasDisconnected = true;
+    outgoing.reset();
+    incoming.retain();
+    setConnection('reconnecting');
+    updateComposer();
+  });
+
+  socket.on('connect_error', (err: Error) => {
+    if (leaving) return;
+    if (err.message === 'not_authenticated') {
+      leaving = true;
+      socket.disconnect();
+      pageAlert.show(t('room.notAuthenticated'));
+      notifyUnauthenticated();
+      return;
+    }
+    if (!socket.active) {
+      // The server refused this namespace for good.
+      pageAlert.show(translateError(err.message, t('room.joinFailed')));
+      setConnection('connected');
+      return;
+    }
+    if (everJoined || wasDisconnected) setConnection('reconnecting');
+  });
+
+  socket.on('message:new', ({ message }) => {
+    if (!joined || message.group_id !== groupId) return;
+    const before = highestKnown();
+    if (MessageStore.isGap(message.id, before) && !store.has(message.id)) void catchUp(before);
+    addMessages([message], 'live');
+  });
+
+  socket.on('presence:update', (payload) => {
+    if (payload.group_id !== groupId) return;
+    present = payload.present;
+    renderPresence();
+  });
+
+  socket.on('session:updated', (payload) => {
+    if (payload.group_id !== groupId) return;
+    applySession(payload.session);
+  });
+
+  socket.on('typing', (payload) => {
+    if (payload.group_id !== groupId || (me !== null && payload.user_id === me.id)) return;
+    incoming.update(payload.user_id, payload.display_name, payload.typing);
+  });
+
+  function applySession(next: Session): void {
+    // Ignore a stale update about an older session than the one shown.
+    if (session && next.id < session.id) return;
+    const wasLive = session?.status === 'live';
+    session = next;
+    renderBanner();
+    renderControls();
+    updateComposer();
+    if (!wasLive && next.status === 'live') announce(t('room.sessionStarted'));
+    if (wasLive && next.status !== 'live') announce(t('room.sessionStopped'));
+  }
+
+  // ---- Interaction ------------------------------------------------------------------------------
+
+  loadEarlier.addEventListener('click', async () => {
+    if (store.size === 0 || loadEarlier.getAttribute('aria-busy') === 'true') return;
+    loadEarlier.setAttribute('aria-busy', 'true');
+    loadEarlier.textContent = t('room.loadingEarlier');
+    try {
+      const ack = await ask('history:before', { group_id: groupId, before_id: store.firstId, limit: HISTORY_PAGE });
+      if (leaving) return;
+      if (!ack.ok) {
+        pageAlert.show(translateError(ack.error.code, ack.error.message));
+        return;
+      }
+      addMessages(ack.messages, 'older');
+      hasMoreBefore = ack.has_more;
+      announce(t('room.loadedEarlier'));
+    } catch {
+      pageAlert.show(t('error.timeout'));
+    } finally {
+      loadEarlier.removeAttribute('aria-busy');
+      loadEarlier.textContent = t('room.loadEarlier');
+      if (!hasMoreBefore) {
+        const hadFocus = document.activeElement === loadEarlier;
+        loadEarlier.hidden = true;
+        if (hadFocus) list.focus();
+      }
+    }
+  });
+
+  textarea.addEventListener('input', () => {
+    updateCounter();
+    outgoing.input(textarea.value.trim() === '');
+  });
+
+  textarea.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.altKey) return;
+    event.preventDefault();
+    composer.requestSubmit();
+  });
+
+  composer.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (sending) return;
+    const body = textarea.value;
+    if (session?.status !== 'live') {
+      sendAlert.show(t('error.session_not_live'));
+      return;
+    }
+    if (!joined || !socket.connected) {
+      sendAlert.show(t('room.composerDisabledOffline'));
+      return;
+    }
+    if (body.trim() === '') {
+      sendAlert.show(t('error.message_empty'));
+      textarea.focus();
+      return;
+    }
+    if (charCount(body) > MAX_MESSAGE_CHARS) {
+      sendAlert.show(t('error.message_too_long', { max: MAX_MESSAGE_CHARS }));
+      textarea.focus();
+      return;
+    }
+    // A retry of the same text reuses its client_id, so the server stores it once.
+    if (!pending || pending.body !== body) pending = { clientId: newClientId(), body };
+    const { clientId } = pending;
+    sending = true;
+    composer.setAttribute('aria-busy', 'true');
+    outgoing.stop();
+    try {
+      const ack = await ask('message:send', { group_id: groupId, client_id: clientId, body });
+      if (leaving) return;
+      if (ack.ok) {
+        sendAlert.clear();
+        pending = null;
+        addMessages([ack.message], 'live');
+        scrollToBottom();
+        if (textarea.value === body) {
+          textarea.value = '';
+          updateCounter();
+        }
+      } else {
+        sendAlert.show(translateError(ack.error.code, ack.error.message, { max: MAX_MESSAGE_CHARS }));
+      }
+    } catch {
+      if (!leaving) sendAlert.show(t('room.sendFailed'));
+    } finally {
+      sending = false;
+      composer.removeAttribute('aria-busy');
+    }
+  });
+
+  startButton.addEventListener('click', async () => {
+    controlsAlert.clear();
+    startButton.disabled = true;
+    startButton.textContent = t('room.starting');
+    try {
+      const opened = await api.startSession(groupId);
+      if (!signal.aborted) applySession(opened);
+    } catch (err) {
+      if (!signal.aborted) controlsAlert.show(describeError(err));
+    } finally {
+      startButton.disabled = false;
+      startButton.textContent = t('room.startSession');
+      renderControls();
+    }
+  });
+
+  endButton.addEventListener('click', async () => {
+    controlsAlert.clear();
+    const current = session;
+    if (!current || current.status !== 'live') return;
+    const confirmed = await confirmDialog(
+      {
+        title: t('room.endConfirmTitle'),
+        body: t('room.endConfirmBody'),
+        confirmLabel: t('room.endConfirmOk'),
+        cancelLabel: t('room.cancel'),
+        danger: true,
+      },
+      signal,
+    );
+    if (!confirmed || signal.aborted) return;
+    endButton.disabled = true;
+    endButton.textContent = t('room.ending');
+    try {
+      const ended = await api.endSession(current.id);
+      if (!signal.aborted) applySession(ended);
+    } catch (err) {
+      if (!signal.aborted) controlsAlert.show(describeError(err));
+    } finally {
+      endButton.disabled = false;
+      endButton.textContent = t('room.endSession');
+      renderControls();
+    }
+  });
+
+  // Wide screens show who is here beside the messages; narrow ones start it folded away.
+  const wide = window.matchMedia('(min-width: 48rem)');
+  if (wide.matches) {
+    presence.dataset.collapsed = 'false';
+    presenceToggle.setAttribute('aria-expanded', 'true');
+    presenceToggle.textContent = t('room.presenceHide');
+  }
+
+  renderBanner();
+  renderPresence();
+  updateCounter();
+  updateComposer();
+
+  if (!Number.isInteger(groupId) || groupId <= 0) {
+    pageAlert.show(t('error.not_found'));
+    leaving = true;
+    socket.disconnect();
+  }
+
+  return () => {
+    if (!leaving && socket.connected) {
+      outgoing.stop();
+      socket.emit('room:leave', { group_id: groupId }, () => undefined);
+    }
+    leaving = true;
+    window.clearTimeout(reconnectedTimer);
+    window.clearTimeout(joinRetryTimer);
+    outgoing.reset();
+    incoming.retain();
+    socket.disconnect();
+    socket.removeAllListeners();
+  };
+}

@@ -1,0 +1,92 @@
+"""Who may do what in a group: the one place roles are decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rooms import store
+from rooms.errors import DomainError, Forbidden, NotFound
+from rooms.hooks import Actor
+from rooms.models import Group, Hub, Membership
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    group: Group
+    membership: Membership | None
+    is_facilitator: bool
+    facilitator_trained: bool
+    is_hub_admin: bool
+
+    @property
+    def room_role(self) -> str | None:
+        """The role shown in the room, or None if this person may not enter it."""
+        if self.is_facilitator:
+            return "facilitator"
+        if self.membership is not None and self.membership.agreement_version == self.group.agreement_version:
+            return "member"
+        return None
+
+    @property
+    def my_role(self) -> str | None:
+        if self.is_hub_admin:
+            return "hub_admin"
+        if self.is_facilitator:
+            return "facilitator"
+        return "member" if self.membership is not None else None
+
+
+async def require_group(db: AsyncSession, group_id: int) -> Group:
+    group = await store.get_group(db, group_id)
+    if group is None:
+        raise NotFound("There is no such group.")
+    return group
+
+
+async def require_hub(db: AsyncSession, hub_id: int) -> Hub:
+    hub = await store.get_hub(db, hub_id)
+    if hub is None:
+        raise NotFound("There is no such hub.")
+    return hub
+
+
+async def group_access(db: AsyncSession, actor: Actor, group_id: int) -> GroupAccess:
+    group = await require_group(db, group_id)
+    roles = await store.staff_roles(db, actor.user_id, group.hub_id)
+    facilitator = roles.get("facilitator")
+    return GroupAccess(
+        group=group,
+        membership=await store.get_membership(db, group_id, actor.user_id),
+        is_facilitator=facilitator is not None,
+        facilitator_trained=facilitator is not None and facilitator.training_completed_on is not None,
+        is_hub_admin=actor.is_platform_admin or "hub_admin" in roles,
+    )
+
+
+async def require_hub_admin(db: AsyncSession, actor: Actor, hub_id: int) -> Hub:
+    hub = await require_hub(db, hub_id)
+    if not actor.is_platform_admin and "hub_admin" not in await store.staff_roles(db, actor.user_id, hub_id):
+        raise Forbidden("Only this hub's admins can do that.")
+    return hub
+
+
+def require_room_role(access: GroupAccess) -> str:
+    """Refuse people who have not joined, or whose accepted agreement is out of date."""
+    role = access.room_role
+    if role is not None:
+        return role
+    if access.membership is None:
+        raise DomainError("Join this group (and accept its agreement) first.", code="not_member")
+    raise DomainError(
+        "The group agreement has changed. Please read and accept it again before taking part.",
+        code="agreement_required",
+    )
+
+
+def require_trained_facilitator(access: GroupAccess) -> None:
+    if not access.is_facilitator:
+        raise Forbidden("Only this hub's facilitators can open or end sessions.")
+    if not access.facilitator_trained:
+        raise Forbidden("Your facilitator training is not on record yet; ask your hub admin to add it.")

@@ -1,0 +1,212 @@
+"""Use cases of the live room: enter, leave, send, history and presence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rooms import store, validate
+from rooms.access import group_access, require_room_role
+from rooms.context import RoomsContext
+from rooms.errors import DomainError
+from rooms.events import RoomEvent
+from rooms.hooks import Actor, MessageDraft
+from rooms.models import Message
+from rooms.sessions import session_payload
+from rooms.views import message_view
+
+MAX_PAGE = 200
+RESUME_PAGE = 200
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    group_id: int
+    client_id: str
+    body: str
+
+
+def parse_send(payload: Any) -> SendRequest:
+    if not isinstance(payload, dict):
+        raise DomainError("Send an object with group_id, client_id and body.")
+    group_id = validate.integer(payload.get("group_id"), "group_id", minimum=1)
+    client_id = payload.get("client_id")
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
+        raise DomainError("client_id must be text of 1 to 64 characters.")
+    body = payload.get("body")
+    if not isinstance(body, str):
+        raise DomainError("body must be text.")
+    return SendRequest(group_id, client_id, body)
+
+
+async def present_payload(db: AsyncSession, ctx: RoomsContext, group_id: int) -> dict[str, Any]:
+    rows = await store.present_in(db, group_id, ctx.clock())
+    return {
+        "group_id": group_id,
+        "present": [{"user_id": uid, "display_name": name, "role": role} for uid, name, role in rows],
+    }
+
+
+async def _publish_presence(db: AsyncSession, ctx: RoomsContext, group_ids: list[int]) -> None:
+    for group_id in group_ids:
+        async with db.begin():
+            payload = await present_payload(db, ctx, group_id)
+        await ctx.publisher.publish(RoomEvent(group_id, "presence:update", payload))
+
+
+async def _page(
+    db: AsyncSession,
+    group_id: int,
+    *,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    session_id: int | None = None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], bool]:
+    """Up to `limit` messages oldest first, and whether more lie beyond in the direction asked."""
+    newest_first = after_id is None
+    rows = await store.messages_with_names(
+        db,
+        group_id,
+        after_id=after_id,
+        before_id=before_id,
+        session_id=session_id,
+        limit=limit + 1,
+        newest_first=newest_first,
+    )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if newest_first:
+        rows.reverse()
+    return [message_view(m, name) for m, name in rows], has_more
+
+
+async def do_enter_room(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, sid: str, group_id: int, since_id: int | None
+) -> dict[str, Any]:
+    async with db.begin():
+        access = await group_access(db, actor, group_id)
+        role = require_room_role(access)
+        live = await store.live_session(db, group_id)
+        if since_id is not None:
+            messages, has_more = await _page(db, group_id, after_id=since_id, limit=RESUME_PAGE)
+        else:
+            history_session = live.id if live else await store.history_session_id(db, group_id)
+            if history_session is None:
+                messages, has_more = [], False
+            else:
+                messages, has_more = await _page(
+                    db, group_id, session_id=history_session, before_id=2**62, limit=ctx.history_page
+                )
+        await store.add_presence(
+            db,
+            sid=sid,
+            group_id=group_id,
+            user_id=actor.user_id,
+            role=role,
+            server_id=ctx.server_id,
+            now=ctx.clock(),
+        )
+        headline = live or await store.headline_session(db, group_id)
+        result = {
+            "group": {"id": access.group.id, "name": access.group.name},
+            "session": await session_payload(db, headline) if headline else None,
+            "messages": messages,
+            "has_more": has_more,
+            "last_id": access.group.last_message_id,
+            "role": role,
+        }
+    await _publish_presence(db, ctx, [group_id])
+    async with db.begin():
+        result["present"] = (await present_payload(db, ctx, group_id))["present"]
+    return result
+
+
+async def do_leave_room(db: AsyncSession, ctx: RoomsContext, sid: str, group_id: int | None = None) -> list[int]:
+    """Forget a connection's presence in one room, or in all (on disconnect); tell the rooms it left."""
+    async with db.begin():
+        left = await store.remove_presence(db, sid, group_id)
+    await _publish_presence(db, ctx, left)
+    return left
+
+
+async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest) -> dict[str, Any]:
+    """Store a message and, after commit, broadcast it. A repeated client_id returns the stored message."""
+    body = validate.clean_line_breaks(request.body)
+    if not body.strip():
+        raise DomainError("Type a message before sending.", code="message_empty")
+    try:
+        async with db.begin():
+            access = await group_access(db, actor, request.group_id)
+            role = require_room_role(access)
+            earlier = await store.find_message_by_client_id(db, request.group_id, actor.user_id, request.client_id)
+            if earlier is not None:
+                return message_view(earlier, actor.pseudonym)
+            live = await store.live_session(db, request.group_id)
+            if live is None:
+                raise DomainError(
+                    "This group is not in session. Messages open when a facilitator starts the session.",
+                    code="session_not_live",
+                )
+            now = ctx.clock()
+            await ctx.message_checks.run(MessageDraft(request.group_id, live.id, actor, role, body, now))
+            message = Message(
+                group_id=request.group_id,
+                id=await store.next_message_id(db, request.group_id),
+                session_id=live.id,
+                author_id=actor.user_id,
+                author_role=role,
+                client_id=request.client_id,
+                body=body,
+                created_at=now,
+            )
+            db.add(message)
+    except IntegrityError:
+        # The same client_id raced in on another connection, which stored it; answer with that one.
+        async with db.begin():
+            stored = await store.find_message_by_client_id(db, request.group_id, actor.user_id, request.client_id)
+        if stored is None:
+            raise
+        return message_view(stored, actor.pseudonym)
+    view = message_view(message, actor.pseudonym)
+    await ctx.publisher.publish(RoomEvent(request.group_id, "message:new", {"message": view}))
+    return view
+
+
+async def history_since(
+    db: AsyncSession, actor: Actor, group_id: int, since_id: int, limit: int
+) -> tuple[list[dict[str, Any]], bool]:
+    async with db.begin():
+        require_room_role(await group_access(db, actor, group_id))
+        return await _page(db, group_id, after_id=since_id, limit=min(limit, MAX_PAGE))
+
+
+async def history_before(
+    db: AsyncSession, actor: Actor, group_id: int, before_id: int, limit: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """The page before `before_id`, within the same session as that message (a session stays its own)."""
+    async with db.begin():
+        require_room_role(await group_access(db, actor, group_id))
+        anchor = await store.messages_with_names(db, group_id, after_id=before_id - 1, limit=1)
+        session_id = anchor[0][0].session_id if anchor else await store.history_session_id(db, group_id)
+        return await _page(db, group_id, before_id=before_id, session_id=session_id, limit=min(limit, MAX_PAGE))
+
+
+async def can_relay_typing(db: AsyncSession, actor: Actor, group_id: int) -> None:
+    async with db.begin():
+        require_room_role(await group_access(db, actor, group_id))
+
+
+async def do_heartbeat(db: AsyncSession, ctx: RoomsContext) -> None:
+    """Mark this process's connections as still here; rows of a crashed process age out."""
+    async with db.begin():
+        await store.refresh_presence(db, ctx.server_id, ctx.clock())
+
+
+async def do_server_shutdown(db: AsyncSession, ctx: RoomsContext) -> None:
+    async with db.begin():
+        left = await store.clear_server_presence(db, ctx.server_id)
+    await _publish_presence(db, ctx, left)

@@ -1,0 +1,215 @@
+"""Use cases for hubs, staff, groups and membership."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rooms import store, validate
+from rooms.access import group_access, require_hub_admin
+from rooms.context import RoomsContext
+from rooms.errors import Conflict, Forbidden, InvalidInput, NotFound
+from rooms.hooks import Actor
+from rooms.models import Group, Hub, HubStaff, Membership, User
+from rooms.views import hub_view, membership_view, session_view
+
+STAFF_ROLES = ("facilitator", "hub_admin")
+
+
+async def create_user(
+    db: AsyncSession,
+    *,
+    pseudonym: str,
+    email: str | None,
+    password_hash: str,
+    now: dt.datetime,
+    is_platform_admin: bool = False,
+) -> User:
+    """Add a person (caller commits). A pseudonym is unique whatever its letter case."""
+    user = User(
+        pseudonym=pseudonym,
+        pseudonym_key=pseudonym.lower(),
+        email=email,
+        password_hash=password_hash,
+        is_platform_admin=is_platform_admin,
+        created_at=now,
+    )
+    db.add(user)
+    try:
+        await db.flush()
+    except IntegrityError:
+        raise Conflict("That pseudonym is taken; please choose another.", code="pseudonym_taken") from None
+    return user
+
+
+async def do_create_hub(db: AsyncSession, ctx: RoomsContext, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
+    if not actor.is_platform_admin:
+        raise Forbidden("Only platform admins can create hubs.")
+    async with db.begin():
+        hub = Hub(
+            slug=validate.slug(body.get("slug")),
+            name=validate.text(body.get("name"), "name", max_len=120),
+            locality=validate.text(body.get("locality", ""), "locality", min_len=0, max_len=120),
+            created_at=ctx.clock(),
+        )
+        db.add(hub)
+        try:
+            await db.flush()
+        except IntegrityError:
+            raise Conflict("A hub with that slug already exists.") from None
+        return hub_view(hub)
+
+
+async def do_add_staff(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, hub_id: int, body: dict[str, Any]
+) -> dict[str, Any]:
+    role = body.get("role")
+    if role not in STAFF_ROLES:
+        raise InvalidInput("role must be facilitator or hub_admin.")
+    trained_raw = body.get("training_completed_on")
+    trained: dt.date | None = None
+    if trained_raw is not None:
+        try:
+            trained = dt.date.fromisoformat(str(trained_raw))
+        except ValueError:
+            raise InvalidInput("training_completed_on must be a date like 2026-01-31.") from None
+    async with db.begin():
+        await require_hub_admin(db, actor, hub_id)
+        user = await store.get_user_by_pseudonym(db, validate.pseudonym(body.get("pseudonym")))
+        if user is None:
+            raise NotFound("Nobody has that pseudonym.")
+        existing = await store.staff_roles(db, user.id, hub_id)
+        staff = existing.get(role)
+        if staff is None:
+            staff = HubStaff(hub_id=hub_id, user_id=user.id, role=role, added_at=ctx.clock())
+            db.add(staff)
+        staff.training_completed_on = trained
+        await db.flush()
+        return staff_view(staff, user)
+
+
+def staff_view(staff: HubStaff, user: User) -> dict[str, Any]:
+    return {
+        "hub_id": staff.hub_id,
+        "user_id": user.id,
+        "pseudonym": user.pseudonym,
+        "role": staff.role,
+        "training_completed_on": staff.training_completed_on.isoformat() if staff.training_completed_on else None,
+    }
+
+
+async def list_hub_staff(db: AsyncSession, actor: Actor, hub_id: int) -> list[dict[str, Any]]:
+    async with db.begin():
+        await require_hub_admin(db, actor, hub_id)
+        return [staff_view(staff, user) for staff, user in await store.list_staff(db, hub_id)]
+
+
+def _group_fields(ctx: RoomsContext, body: dict[str, Any], *, partial: bool) -> dict[str, str]:
+    limits = {"name": (1, 120), "description": (0, 4000), "agreement": (1, 20000)}
+    values: dict[str, str] = {}
+    for field, (low, high) in limits.items():
+        if field not in body:
+            if not partial and low > 0:
+                raise InvalidInput(f"{field} is required.")
+            continue
+        raw = body[field]
+        if not isinstance(raw, str):
+            raise InvalidInput(f"{field} must be text.")
+        values[field] = validate.text(ctx.clean_text(raw), field, min_len=low, max_len=high)
+    return values
+
+
+async def group_view(db: AsyncSession, actor: Actor, group: Group) -> dict[str, Any]:
+    access = await group_access(db, actor, group.id)
+    headline = await store.headline_session(db, group.id)
+    return {
+        "id": group.id,
+        "hub": hub_view(group.hub),
+        "name": group.name,
+        "description": group.description,
+        "agreement": group.agreement,
+        "agreement_version": group.agreement_version,
+        "membership": membership_view(access.membership, group),
+        "my_role": access.my_role,
+        "session": session_view(headline) if headline else None,
+    }
+
+
+async def do_create_group(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, hub_id: int, body: dict[str, Any]
+) -> dict[str, Any]:
+    values = _group_fields(ctx, body, partial=False)
+    async with db.begin():
+        await require_hub_admin(db, actor, hub_id)
+        group = Group(hub_id=hub_id, agreement_version=1, last_message_id=0, created_at=ctx.clock(), **values)
+        db.add(group)
+        await db.flush()
+        await db.refresh(group, ["hub"])
+        return await group_view(db, actor, group)
+
+
+async def do_update_group(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, body: dict[str, Any]
+) -> dict[str, Any]:
+    values = _group_fields(ctx, body, partial=True)
+    async with db.begin():
+        access = await group_access(db, actor, group_id)
+        if not access.is_hub_admin:
+            raise Forbidden("Only this hub's admins can change a group.")
+        group = access.group
+        if "agreement" in values and values["agreement"] != group.agreement:
+            group.agreement_version += 1
+        for field, value in values.items():
+            setattr(group, field, value)
+        await db.flush()
+        return await group_view(db, actor, group)
+
+
+async def get_group_view(db: AsyncSession, actor: Actor, group_id: int) -> dict[str, Any]:
+    async with db.begin():
+        access = await group_access(db, actor, group_id)
+        return await group_view(db, actor, access.group)
+
+
+async def list_group_views(db: AsyncSession, actor: Actor) -> list[dict[str, Any]]:
+    async with db.begin():
+        return [await group_view(db, actor, group) for group in await store.list_groups(db)]
+
+
+async def do_accept_agreement(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Join a group, or renew membership, by accepting the agreement version the person actually read."""
+    version = validate.integer(body.get("agreement_version"), "agreement_version", minimum=1)
+    async with db.begin():
+        access = await group_access(db, actor, group_id)
+        group = access.group
+        if version != group.agreement_version:
+            raise Conflict(
+                "The group agreement changed while you were reading it. Please read the new version.",
+                code="agreement_outdated",
+            )
+        now = ctx.clock()
+        membership = access.membership
+        if membership is None:
+            db.add(
+                Membership(
+                    group_id=group_id, user_id=actor.user_id, agreement_version=version, joined_at=now, accepted_at=now
+                )
+            )
+        else:
+            membership.agreement_version = version
+            membership.accepted_at = now
+        await db.flush()
+        return await group_view(db, actor, group)
+
+
+async def do_leave_group(db: AsyncSession, actor: Actor, group_id: int) -> None:
+    async with db.begin():
+        access = await group_access(db, actor, group_id)
+        if access.membership is None:
+            raise NotFound("You are not a member of this group.", code="not_member")
+        await db.delete(access.membership)

@@ -1,0 +1,19 @@
+"""The collaborators every use case needs, handed in by whoever wires the application."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rooms.clock import Clock, utc_now
+from rooms.events import Publisher
+from rooms.hooks import MessageChecks, TextCleaner, keep_text
+
+
+@dataclass
+class RoomsContext:
+    publisher: Publisher
+    server_id: str
+    clock: Clock = utc_now
+    message_checks: MessageChecks = field(default_factory=MessageChecks)
+    clean_text: TextCleaner = keep_text
+    history_page: int = 50

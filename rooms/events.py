@@ -1,0 +1,25 @@
+"""Domain events and the publisher they go to once the change they describe is committed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+def room_name(group_id: int) -> str:
+    """The broadcast room of a group's live chat."""
+    return f"group:{group_id}"
+
+
+@dataclass(frozen=True)
+class RoomEvent:
+    group_id: int
+    name: str
+    payload: dict[str, Any]
+    skip_sid: str | None = field(default=None)
+
+
+class Publisher(Protocol):
+    """Delivers events to everyone in a room, on every server process (in-process or via Redis)."""
+
+    async def publish(self, event: RoomEvent) -> None: ...

@@ -1,0 +1,100 @@
+"""Use cases for facilitated sessions: open (now or scheduled) and end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rooms import store
+from rooms.access import group_access, require_trained_facilitator
+from rooms.context import RoomsContext
+from rooms.errors import Conflict, InvalidInput, NotFound
+from rooms.events import RoomEvent
+from rooms.hooks import Actor
+from rooms.models import GroupSession
+from rooms.views import author_view, session_view
+
+
+async def session_payload(db: AsyncSession, session: GroupSession) -> dict[str, Any]:
+    opener = None
+    if session.opened_by is not None:
+        user = await store.get_user(db, session.opened_by)
+        if user is not None:
+            opener = author_view(user.id, user.pseudonym, "facilitator")
+    return session_view(session, opener)
+
+
+def _parse_when(raw: Any) -> dt.datetime:
+    if not isinstance(raw, str):
+        raise InvalidInput("scheduled_for must be an ISO 8601 time with a zone, like 2026-12-01T18:00:00Z.")
+    try:
+        when = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput("scheduled_for must be an ISO 8601 time with a zone.") from None
+    if when.tzinfo is None:
+        raise InvalidInput("scheduled_for needs a time zone (for example a trailing Z for UTC).")
+    return when.astimezone(dt.UTC)
+
+
+async def do_open_session(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Open a session now (taking over the next scheduled one if there is one), or schedule one."""
+    scheduled_for = _parse_when(body["scheduled_for"]) if body.get("scheduled_for") is not None else None
+    async with db.begin():
+        access = await group_access(db, actor, group_id)
+        require_trained_facilitator(access)
+        now = ctx.clock()
+        if scheduled_for is not None:
+            if scheduled_for <= now:
+                raise InvalidInput("scheduled_for must be in the future.")
+            session = GroupSession(group_id=group_id, status="scheduled", scheduled_for=scheduled_for)
+            db.add(session)
+            await db.flush()
+            return await session_payload(db, session)
+        # Lock the group row so two facilitators pressing "start" at once open one session, not two.
+        await store.lock_group(db, group_id)
+        if await store.live_session(db, group_id) is not None:
+            raise Conflict("A session is already live in this group.", code="session_already_live")
+        headline = await store.headline_session(db, group_id)
+        if headline is not None and headline.status == "scheduled":
+            session = headline
+        else:
+            session = GroupSession(group_id=group_id, status="live")
+            db.add(session)
+        session.status = "live"
+        session.opened_at = now
+        session.opened_by = actor.user_id
+        await db.flush()
+        payload = await session_payload(db, session)
+    await ctx.publisher.publish(RoomEvent(group_id, "session:updated", {"group_id": group_id, "session": payload}))
+    return payload
+
+
+async def do_end_session(db: AsyncSession, ctx: RoomsContext, actor: Actor, session_id: int) -> dict[str, Any]:
+    async with db.begin():
+        session = await store.get_session(db, session_id)
+        if session is None:
+            raise NotFound("There is no such session.")
+        access = await group_access(db, actor, session.group_id)
+        require_trained_facilitator(access)
+        if session.status != "live":
+            raise Conflict("This session is not live.", code="no_live_session")
+        session.status = "ended"
+        session.ended_at = ctx.clock()
+        session.ended_by = actor.user_id
+        await db.flush()
+        payload = await session_payload(db, session)
+    group_id = session.group_id
+    await ctx.publisher.publish(RoomEvent(group_id, "session:updated", {"group_id": group_id, "session": payload}))
+    return payload
+
+
+async def list_session_views(db: AsyncSession, actor: Actor, group_id: int) -> list[dict[str, Any]]:
+    async with db.begin():
+        access = await group_access(db, actor, group_id)
+        if access.my_role is None:
+            raise NotFound("You are not a member of this group.", code="not_member")
+        return [await session_payload(db, s) for s in await store.list_sessions(db, group_id)]

@@ -1,0 +1,211 @@
+"""Queries over the community tables. Functions take an open AsyncSession; callers own the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rooms.models import Group, GroupSession, Hub, HubStaff, Membership, Message, Presence, User
+
+PRESENCE_STALE_AFTER = dt.timedelta(seconds=90)
+
+
+async def get_user(db: AsyncSession, user_id: int) -> User | None:
+    return await db.get(User, user_id)
+
+
+async def get_user_by_pseudonym(db: AsyncSession, pseudonym: str) -> User | None:
+    result = await db.execute(select(User).where(User.pseudonym_key == pseudonym.strip().lower()))
+    return result.scalar_one_or_none()
+
+
+async def get_hub(db: AsyncSession, hub_id: int) -> Hub | None:
+    return await db.get(Hub, hub_id)
+
+
+async def list_hubs(db: AsyncSession) -> Sequence[Hub]:
+    return (await db.execute(select(Hub).order_by(Hub.name))).scalars().all()
+
+
+async def get_group(db: AsyncSession, group_id: int) -> Group | None:
+    return await db.get(Group, group_id)
+
+
+async def list_groups(db: AsyncSession) -> Sequence[Group]:
+    return (await db.execute(select(Group).order_by(Group.name, Group.id))).scalars().all()
+
+
+async def staff_roles(db: AsyncSession, user_id: int, hub_id: int) -> dict[str, HubStaff]:
+    rows = await db.execute(select(HubStaff).where(HubStaff.user_id == user_id, HubStaff.hub_id == hub_id))
+    return {row.role: row for row in rows.scalars()}
+
+
+async def all_staff_roles(db: AsyncSession, user_id: int) -> Sequence[HubStaff]:
+    rows = await db.execute(select(HubStaff).where(HubStaff.user_id == user_id).order_by(HubStaff.hub_id))
+    return rows.scalars().all()
+
+
+async def list_staff(db: AsyncSession, hub_id: int) -> Sequence[tuple[HubStaff, User]]:
+    rows = await db.execute(
+        select(HubStaff, User)
+        .join(User, User.id == HubStaff.user_id)
+        .where(HubStaff.hub_id == hub_id)
+        .order_by(User.pseudonym)
+    )
+    return [(staff, user) for staff, user in rows.tuples()]
+
+
+async def get_membership(db: AsyncSession, group_id: int, user_id: int) -> Membership | None:
+    return await db.get(Membership, (group_id, user_id))
+
+
+async def memberships_of(db: AsyncSession, user_id: int) -> dict[int, Membership]:
+    rows = await db.execute(select(Membership).where(Membership.user_id == user_id))
+    return {m.group_id: m for m in rows.scalars()}
+
+
+async def live_session(db: AsyncSession, group_id: int) -> GroupSession | None:
+    rows = await db.execute(
+        select(GroupSession).where(GroupSession.group_id == group_id, GroupSession.status == "live").limit(1)
+    )
+    return rows.scalar_one_or_none()
+
+
+async def headline_session(db: AsyncSession, group_id: int) -> GroupSession | None:
+    """The live session, else the next scheduled one, else the most recently ended one."""
+    live = await live_session(db, group_id)
+    if live is not None:
+        return live
+    rows = await db.execute(
+        select(GroupSession)
+        .where(GroupSession.group_id == group_id, GroupSession.status == "scheduled")
+        .order_by(GroupSession.scheduled_for)
+        .limit(1)
+    )
+    scheduled = rows.scalar_one_or_none()
+    if scheduled is not None:
+        return scheduled
+    rows = await db.execute(
+        select(GroupSession)
+        .where(GroupSession.group_id == group_id, GroupSession.status == "ended")
+        .order_by(GroupSession.ended_at.desc(), GroupSession.id.desc())
+        .limit(1)
+    )
+    return rows.scalar_one_or_none()
+
+
+async def list_sessions(db: AsyncSession, group_id: int, limit: int = 50) -> Sequence[GroupSession]:
+    rows = await db.execute(
+        select(GroupSession).where(GroupSession.group_id == group_id).order_by(GroupSession.id.desc()).limit(limit)
+    )
+    return rows.scalars().all()
+
+
+async def get_session(db: AsyncSession, session_id: int) -> GroupSession | None:
+    return await db.get(GroupSession, session_id)
+
+
+async def history_session_id(db: AsyncSession, group_id: int) -> int | None:
+    """The session whose messages a person entering the room sees: the live one, else the latest opened."""
+    rows = await db.execute(
+        select(GroupSession.id)
+        .where(GroupSession.group_id == group_id, GroupSession.opened_at.is_not(None))
+        .order_by(GroupSession.opened_at.desc(), GroupSession.id.desc())
+        .limit(1)
+    )
+    return rows.scalar_one_or_none()
+
+
+async def next_message_id(db: AsyncSession, group_id: int) -> int:
+    """Take the room's next id. The UPDATE locks the group row until commit, so ids never repeat."""
+    result = await db.execute(
+        update(Group)
+        .where(Group.id == group_id)
+        .values(last_message_id=Group.last_message_id + 1)
+        .returning(Group.last_message_id)
+    )
+    return int(result.scalar_one())
+
+
+async def lock_group(db: AsyncSession, group_id: int) -> None:
+    """Hold the group row until commit, so racing changes to one group (two "start" presses) run in turn."""
+    await db.execute(update(Group).where(Group.id == group_id).values(last_message_id=Group.last_message_id))
+
+
+async def find_message_by_client_id(db: AsyncSession, group_id: int, author_id: int, client_id: str) -> Message | None:
+    rows = await db.execute(
+        select(Message).where(
+            Message.group_id == group_id, Message.author_id == author_id, Message.client_id == client_id
+        )
+    )
+    return rows.scalar_one_or_none()
+
+
+async def messages_with_names(
+    db: AsyncSession,
+    group_id: int,
+    *,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    session_id: int | None = None,
+    limit: int,
+    newest_first: bool = False,
+) -> list[tuple[Message, str]]:
+    query = select(Message, User.pseudonym).join(User, User.id == Message.author_id).where(Message.group_id == group_id)
+    if after_id is not None:
+        query = query.where(Message.id > after_id)
+    if before_id is not None:
+        query = query.where(Message.id < before_id)
+    if session_id is not None:
+        query = query.where(Message.session_id == session_id)
+    query = query.order_by(Message.id.desc() if newest_first else Message.id).limit(limit)
+    return [(message, name) for message, name in (await db.execute(query)).tuples()]
+
+
+async def last_message_id(db: AsyncSession, group_id: int) -> int:
+    rows = await db.execute(select(func.coalesce(func.max(Message.id), 0)).where(Message.group_id == group_id))
+    return int(rows.scalar_one())
+
+
+async def present_in(db: AsyncSession, group_id: int, now: dt.datetime) -> list[tuple[int, str, str]]:
+    """(user id, pseudonym, role) of everyone in the room on any live connection, one row a person."""
+    rows = await db.execute(
+        select(Presence.user_id, User.pseudonym, func.max(Presence.role))
+        .join(User, User.id == Presence.user_id)
+        .where(Presence.group_id == group_id, Presence.last_seen > now - PRESENCE_STALE_AFTER)
+        .group_by(Presence.user_id, User.pseudonym)
+        .order_by(User.pseudonym)
+    )
+    return [(uid, name, role) for uid, name, role in rows.tuples()]
+
+
+async def add_presence(
+    db: AsyncSession, *, sid: str, group_id: int, user_id: int, role: str, server_id: str, now: dt.datetime
+) -> None:
+    existing = await db.get(Presence, (sid, group_id))
+    if existing is None:
+        db.add(Presence(sid=sid, group_id=group_id, user_id=user_id, role=role, server_id=server_id, last_seen=now))
+    else:
+        existing.last_seen = now
+        existing.role = role
+
+
+async def remove_presence(db: AsyncSession, sid: str, group_id: int | None = None) -> list[int]:
+    """Forget a connection (in one room, or everywhere); return the groups it was in."""
+    query = delete(Presence).where(Presence.sid == sid)
+    if group_id is not None:
+        query = query.where(Presence.group_id == group_id)
+    result = await db.execute(query.returning(Presence.group_id))
+    return sorted(set(result.scalars().all()))
+
+
+async def refresh_presence(db: AsyncSession, server_id: str, now: dt.datetime) -> None:
+    await db.execute(update(Presence).where(Presence.server_id == server_id).values(last_seen=now))
+
+
+async def clear_server_presence(db: AsyncSession, server_id: str) -> list[int]:
+    result = await db.execute(delete(Presence).where(Presence.server_id == server_id).returning(Presence.group_id))
+    return sorted(set(result.scalars().all()))

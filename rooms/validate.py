@@ -1,0 +1,46 @@
+"""Shape checks for values coming from outside, each refusing with a sentence that names the field."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rooms.errors import InvalidInput
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+PSEUDONYM = re.compile(r"^[\w .\-]{3,32}$")
+
+
+def clean_line_breaks(text: str) -> str:
+    """Drop control characters (PostgreSQL refuses NUL) and normalise line endings."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def text(value: Any, field: str, *, min_len: int = 1, max_len: int) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be text.")
+    cleaned = clean_line_breaks(value).strip()
+    if len(cleaned) < min_len:
+        raise InvalidInput(f"{field} must not be empty." if min_len == 1 else f"{field} is too short.")
+    if len(cleaned) > max_len:
+        raise InvalidInput(f"{field} must be at most {max_len} characters.")
+    return cleaned
+
+
+def integer(value: Any, field: str, *, minimum: int = 0, maximum: int = 2**53) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise InvalidInput(f"{field} must be a whole number from {minimum} to {maximum}.")
+    return value
+
+
+def slug(value: Any) -> str:
+    if not isinstance(value, str) or not SLUG.match(value):
+        raise InvalidInput("slug must be 1-64 lower-case letters, digits and dashes.")
+    return value
+
+
+def pseudonym(value: Any) -> str:
+    if not isinstance(value, str) or not PSEUDONYM.match(value.strip()) or not value.strip():
+        raise InvalidInput("A pseudonym is 3 to 32 letters, digits, spaces, dots, dashes or underscores.")
+    return " ".join(value.split())

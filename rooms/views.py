@@ -1,0 +1,57 @@
+"""Wire shapes (plain dicts) of domain rows: one place decides what a peer may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rooms.models import Group, GroupSession, Hub, Membership, Message
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """UTC ISO 8601 with a trailing Z; the browser shows it in the viewer's zone."""
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def author_view(user_id: int, display_name: str, role: str) -> dict[str, Any]:
+    return {"id": user_id, "display_name": display_name, "role": role}
+
+
+def message_view(message: Message, display_name: str) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "group_id": message.group_id,
+        "session_id": message.session_id,
+        "author": author_view(message.author_id, display_name, message.author_role),
+        "body": message.body,
+        "client_id": message.client_id,
+        "created_at": iso(message.created_at),
+    }
+
+
+def session_view(session: GroupSession, opener: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "group_id": session.group_id,
+        "status": session.status,
+        "scheduled_for": iso(session.scheduled_for),
+        "opened_at": iso(session.opened_at),
+        "ended_at": iso(session.ended_at),
+        "opened_by": opener,
+    }
+
+
+def hub_view(hub: Hub) -> dict[str, Any]:
+    return {"id": hub.id, "slug": hub.slug, "name": hub.name, "locality": hub.locality}
+
+
+def membership_view(membership: Membership | None, group: Group) -> dict[str, Any] | None:
+    if membership is None:
+        return None
+    return {
+        "agreement_version": membership.agreement_version,
+        "joined_at": iso(membership.joined_at),
+        "current": membership.agreement_version == group.agreement_version,
+    }

@@ -1,0 +1,1 @@
+"""Alongside's transport layer: the only package that imports aiohttp and socketio."""

@@ -1,0 +1,130 @@
+"""create_app(settings): wires storage, the broker, HTTP and Socket.IO around the domain packages."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import socketio
+from aiohttp import web
+
+from moderation.policy import register_text_policy
+from moderation.sanitise import plain_text
+from rooms import chat
+from rooms.context import RoomsContext
+from server import http_api, ops
+from server.auth import LoginThrottleGuard, SessionTokens
+from server.broker import SocketIOPublisher, client_manager
+from server.db import create_engine, create_sessionmaker, migrate
+from server.http_errors import error_response, json_errors
+from server.metrics import standard_metrics
+from server.passwords import Passwords
+from server.realtime import ChatNamespace
+from server.settings import Settings
+from server.state import STATE, AppState
+from server.static import add_frontend_routes, security_headers
+
+log = logging.getLogger("alongside")
+HEARTBEAT_SECONDS = 30
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def origin_guard(allowed: tuple[str, ...]) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """Refuse state-changing requests from other sites' pages (a second wall beside SameSite cookies)."""
+
+    @web.middleware
+    async def guard(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        origin = request.headers.get("Origin")
+        if request.method in UNSAFE_METHODS and origin is not None and origin not in allowed:
+            return error_response(403, "forbidden", "Requests from this origin are not allowed.")
+        return await handler(request)
+
+    return guard
+
+
+@web.middleware
+async def count_requests(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    response = await handler(request)
+    route = request.match_info.route.resource.canonical if request.match_info.route.resource else "other"
+    request.app[STATE].metrics.inc("alongside_http_requests_total", route=route, status=str(response.status))
+    return response
+
+
+def create_app(settings: Settings) -> web.Application:
+    """Build the application; storage and background work start in its cleanup context."""
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[security_headers, json_errors, origin_guard(settings.origins), count_requests],
+    )
+    sio = socketio.AsyncServer(
+        async_mode="aiohttp",
+        client_manager=client_manager(settings.redis_url, settings.redis_pool_size),
+        cors_allowed_origins=list(settings.origins),
+        cors_credentials=True,
+        max_http_buffer_size=settings.max_body_bytes,
+        logger=False,
+        engineio_logger=False,
+    )
+    engine = create_engine(settings.database_url)
+    rooms_ctx = RoomsContext(publisher=SocketIOPublisher(sio), server_id=settings.server_id, clean_text=plain_text)
+    register_text_policy(
+        rooms_ctx.message_checks, max_chars=settings.max_message_chars, messages_per_10s=settings.messages_per_10s
+    )
+    state = AppState(
+        settings=settings,
+        engine=engine,
+        sessions=create_sessionmaker(engine),
+        sio=sio,
+        rooms=rooms_ctx,
+        tokens=SessionTokens(settings.secret_key, dt.timedelta(hours=settings.session_ttl_hours)),
+        passwords=Passwords(settings.password_time_cost, settings.password_memory_kib),
+        throttle=LoginThrottleGuard(settings.login_max_failures, dt.timedelta(seconds=settings.login_lockout_seconds)),
+        metrics=standard_metrics(),
+    )
+    app[STATE] = state
+    sio.register_namespace(ChatNamespace(lambda: state))
+    sio.attach(app)
+    app.add_routes(http_api.routes)
+    app.add_routes(ops.routes)
+    add_frontend_routes(app, settings.frontend_dir)
+    app.cleanup_ctx.append(_lifecycle)
+    return app
+
+
+async def _heartbeat(state: AppState) -> None:
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        try:
+            async with state.sessions() as db:
+                await chat.do_heartbeat(db, state.rooms)
+        except Exception:
+            log.exception("presence heartbeat failed; retrying in %s s", HEARTBEAT_SECONDS)
+
+
+async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
+    state = app[STATE]
+    if state.settings.apply_migrations_on_start:
+        await migrate(state.engine)
+    heartbeat = asyncio.create_task(_heartbeat(state))
+    log.info(
+        "Alongside %s ready (database %s, broker %s)",
+        state.settings.server_id,
+        state.engine.url.get_backend_name(),
+        "redis" if state.settings.redis_url else "in-process",
+    )
+    yield
+    heartbeat.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await heartbeat
+    with contextlib.suppress(Exception):
+        async with state.sessions() as db:
+            await chat.do_server_shutdown(db, state.rooms)
+    await state.engine.dispose()

@@ -1,0 +1,40 @@
+"""Publishes room events to every connection in a room, on this process or (with Redis) all of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import socketio
+
+from rooms.events import RoomEvent, room_name
+
+CHAT_NAMESPACE = "/chat"
+
+
+def client_manager(redis_url: str, pool_size: int) -> Any:
+    """In-process when no Redis is configured; else python-socketio's Redis pub/sub manager.
+
+    The pool size is explicit: redis-py's default pool raises "Too many connections" once that many
+    publishes are in flight, and the manager then drops the publish.
+    """
+    if not redis_url:
+        return socketio.AsyncManager()
+    return socketio.AsyncRedisManager(
+        redis_url,
+        channel="alongside",
+        redis_options={"max_connections": pool_size, "health_check_interval": 30},
+    )
+
+
+class SocketIOPublisher:
+    def __init__(self, sio: socketio.AsyncServer) -> None:
+        self._sio = sio
+
+    async def publish(self, event: RoomEvent) -> None:
+        await self._sio.emit(
+            event.name,
+            event.payload,
+            room=room_name(event.group_id),
+            namespace=CHAT_NAMESPACE,
+            skip_sid=event.skip_sid,
+        )

@@ -1,0 +1,93 @@
+"""Seed a demo hub, groups, a facilitator and members, so a fresh install has something to try."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from rooms import community, store
+from rooms.models import Group, Hub, HubStaff, Membership
+from server.db import create_sessionmaker
+from server.passwords import Passwords
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    pseudonym: str
+    password: str
+    what: str
+
+
+DEMO_LOGINS = (
+    DemoLogin("hub-admin", "demo-admin-pass", "hub admin of Riverside Peer Support Hub"),
+    DemoLogin("Sam", "demo-facilitator-pass", "trained peer facilitator"),
+    DemoLogin("River", "demo-member-pass", "member of both groups"),
+    DemoLogin("Willow", "demo-member-pass", "member of the Thursday group"),
+)
+
+AGREEMENT = """We meet as equals. Everyone here has their own lived experience.
+1. What is shared here stays here.
+2. Speak from your own experience; listen without judging or fixing.
+3. Use your pseudonym, and don't ask for anyone's real name or contact details.
+4. It's fine to just listen, and fine to step away.
+5. If you're in danger now, call your local crisis line; a facilitator will also reach out."""
+
+GROUPS = (
+    ("Thursday evening circle", "An open peer group for anyone living with anxiety or low mood. Come as you are."),
+    ("Carers' corner", "Peer support for people caring for someone with a mental-health condition."),
+)
+
+
+async def seed_demo(engine: AsyncEngine, passwords: Passwords) -> tuple[DemoLogin, ...]:
+    """Create the demo data once; running it again changes nothing."""
+    sessions = create_sessionmaker(engine)
+    now = dt.datetime.now(dt.UTC)
+    async with sessions() as db, db.begin():
+        if await store.get_user_by_pseudonym(db, DEMO_LOGINS[0].pseudonym) is not None:
+            return DEMO_LOGINS
+        users = {}
+        for login in DEMO_LOGINS:
+            users[login.pseudonym] = await community.create_user(
+                db,
+                pseudonym=login.pseudonym,
+                email=None,
+                password_hash=await passwords.hash(login.password),
+                now=now,
+            )
+        hub = Hub(slug="riverside", name="Riverside Peer Support Hub", locality="Riverside", created_at=now)
+        db.add(hub)
+        await db.flush()
+        db.add(HubStaff(hub_id=hub.id, user_id=users["hub-admin"].id, role="hub_admin", added_at=now))
+        db.add(
+            HubStaff(
+                hub_id=hub.id,
+                user_id=users["Sam"].id,
+                role="facilitator",
+                added_at=now,
+                training_completed_on=dt.date(2026, 9, 14),
+            )
+        )
+        groups = []
+        for name, description in GROUPS:
+            group = Group(
+                hub_id=hub.id,
+                name=name,
+                description=description,
+                agreement=AGREEMENT,
+                agreement_version=1,
+                last_message_id=0,
+                created_at=now,
+            )
+            db.add(group)
+            groups.append(group)
+        await db.flush()
+        memberships = [("River", groups[0]), ("River", groups[1]), ("Willow", groups[0])]
+        for pseudonym, group in memberships:
+            db.add(
+                Membership(
+                    group_id=group.id, user_id=users[pseudonym].id, agreement_version=1, joined_at=now, accepted_at=now
+                )
+            )
+    return DEMO_LOGINS

@@ -1,0 +1,55 @@
+"""Operational endpoints: liveness, readiness (database, Redis) and Prometheus metrics."""
+
+from __future__ import annotations
+
+import asyncio
+
+import redis.asyncio as aioredis
+from aiohttp import web
+from sqlalchemy import text
+
+from server.openapi import openapi_document
+from server.state import STATE
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/healthz")
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+@routes.get("/readyz")
+async def readyz(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    checks: dict[str, str] = {}
+    try:
+        async with asyncio.timeout(3), state.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"unavailable: {type(exc).__name__}"
+    if state.settings.redis_url:
+        client = aioredis.Redis.from_url(state.settings.redis_url, socket_connect_timeout=2)
+        try:
+            async with asyncio.timeout(3):
+                await client.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"unavailable: {type(exc).__name__}"
+        finally:
+            await client.aclose()
+    ready = all(value == "ok" for value in checks.values())
+    return web.json_response(
+        {"status": "ready" if ready else "not_ready", "checks": checks}, status=200 if ready else 503
+    )
+
+
+@routes.get("/metrics")
+async def metrics(request: web.Request) -> web.Response:
+    return web.Response(text=request.app[STATE].metrics.render(), content_type="text/plain", charset="utf-8")
+
+
+@routes.get("/api/openapi.json")
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_document())

@@ -1,0 +1,190 @@
+"""The /chat Socket.IO namespace: authenticated connections, acknowledged room events (docs/protocol.md)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import socketio
+
+from rooms import chat, validate
+from rooms.errors import DomainError
+from rooms.events import RoomEvent, room_name
+from rooms.hooks import Actor
+from server.auth import token_from_cookie_header
+from server.broker import CHAT_NAMESPACE
+from server.state import AppState
+
+log = logging.getLogger("alongside.realtime")
+Ack = dict[str, Any]
+
+
+def refusal(code: str, message: str) -> Ack:
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def _object(payload: Any) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise DomainError("The payload must be an object; see docs/protocol.md.")
+    return payload
+
+
+def _group_id(payload: dict[str, Any]) -> int:
+    return validate.integer(payload.get("group_id"), "group_id", minimum=1)
+
+
+def _limit(payload: dict[str, Any]) -> int:
+    raw = payload.get("limit", 50)
+    return validate.integer(raw, "limit", minimum=1, maximum=chat.MAX_PAGE)
+
+
+class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+    def __init__(self, state_getter: Callable[[], AppState]) -> None:
+        super().__init__(CHAT_NAMESPACE)
+        self._state = state_getter
+
+    async def _actor(self, sid: str) -> Actor:
+        session = await self.get_session(sid)
+        actor: Actor = session["actor"]
+        return actor
+
+    async def _handle(self, event: str, sid: str, work: Callable[[Actor], Awaitable[Ack]]) -> Ack:
+        """Run one event: every outcome is an ack, and a refusal changes nothing."""
+        state = self._state()
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            return await work(await self._actor(sid))
+        except DomainError as exc:
+            outcome = exc.code
+            state.metrics.inc("alongside_refusals_total", code=exc.code)
+            return refusal(exc.code, exc.message)
+        except Exception:
+            outcome = "internal_error"
+            log.exception("event %s failed", event)  # the payload is never logged
+            return refusal("internal_error", "Something went wrong on our side; nothing was changed.")
+        finally:
+            state.metrics.inc("alongside_socket_events_total", event=event, outcome=outcome)
+            log.debug("event %s %s in %.1f ms", event, outcome, (time.perf_counter() - started) * 1000)
+
+    def _require_in_room(self, sid: str, group_id: int) -> None:
+        if room_name(group_id) not in self.rooms(sid, namespace=CHAT_NAMESPACE):
+            raise DomainError("Enter the room first (room:join).", code="not_in_room")
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        state = self._state()
+        token = token_from_cookie_header(environ.get("HTTP_COOKIE"))
+        async with state.sessions() as db, db.begin():
+            actor = await state.tokens.actor_for(db, token, state.rooms.clock())
+        if actor is None:
+            state.metrics.inc("alongside_refusals_total", code="not_authenticated")
+            raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
+        await self.save_session(sid, {"actor": actor})
+        state.metrics.inc("alongside_socket_connections", 1)
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        state = self._state()
+        state.metrics.inc("alongside_socket_connections", -1)
+        async with state.sessions() as db:
+            await chat.do_leave_room(db, state.rooms, sid)
+
+    async def on_room_join(self, sid: str, payload: Any = None) -> Ack:
+        async def work(actor: Actor) -> Ack:
+            body = _object(payload)
+            group_id = _group_id(body)
+            since = body.get("since_id")
+            since_id = None if since is None else validate.integer(since, "since_id")
+            state = self._state()
+            async with state.sessions() as db:
+                result = await chat.do_enter_room(db, state.rooms, actor, sid, group_id, since_id)
+            await self.enter_room(sid, room_name(group_id))
+            return {"ok": True, **result}
+
+        return await self._handle("room:join", sid, work)
+
+    async def on_room_leave(self, sid: str, payload: Any = None) -> Ack:
+        async def work(actor: Actor) -> Ack:
+            group_id = _group_id(_object(payload))
+            await self.leave_room(sid, room_name(group_id))
+            state = self._state()
+            async with state.sessions() as db:
+                await chat.do_leave_room(db, state.rooms, sid, group_id)
+            return {"ok": True}
+
+        return await self._handle("room:leave", sid, work)
+
+    async def on_message_send(self, sid: str, payload: Any = None) -> Ack:
+        async def work(actor: Actor) -> Ack:
+            request = chat.parse_send(payload)
+            self._require_in_room(sid, request.group_id)
+            state = self._state()
+            async with state.sessions() as db:
+                message = await chat.do_send_message(db, state.rooms, actor, request)
+            state.metrics.inc("alongside_messages_stored_total")
+            return {"ok": True, "message": message}
+
+        return await self._handle("message:send", sid, work)
+
+    async def on_history_since(self, sid: str, payload: Any = None) -> Ack:
+        async def work(actor: Actor) -> Ack:
+            body = _object(payload)
+            group_id = _group_id(body)
+            since_id = validate.integer(body.get("since_id"), "since_id")
+            state = self._state()
+            async with state.sessions() as db:
+                messages, more = await chat.history_since(db, actor, group_id, since_id, _limit(body))
+            return {"ok": True, "messages": messages, "has_more": more}
+
+        return await self._handle("history:since", sid, work)
+
+    async def on_history_before(self, sid: str, payload: Any = None) -> Ack:
+        async def work(actor: Actor) -> Ack:
+            body = _object(payload)
+            group_id = _group_id(body)
+            before_id = validate.integer(body.get("before_id"), "before_id", minimum=1)
+            state = self._state()
+            async with state.sessions() as db:
+                messages, more = await chat.history_before(db, actor, group_id, before_id, _limit(body))
+            return {"ok": True, "messages": messages, "has_more": more}
+
+        return await self._handle("history:before", sid, work)
+
+    async def on_typing(self, sid: str, payload: Any = None) -> Ack:
+        async def work(actor: Actor) -> Ack:
+            body = _object(payload)
+            group_id = _group_id(body)
+            typing = body.get("typing")
+            if not isinstance(typing, bool):
+                raise DomainError("typing must be true or false.")
+            self._require_in_room(sid, group_id)
+            event = RoomEvent(
+                group_id,
+                "typing",
+                {"group_id": group_id, "user_id": actor.user_id, "display_name": actor.pseudonym, "typing": typing},
+                skip_sid=sid,
+            )
+            await self._state().rooms.publisher.publish(event)
+            return {"ok": True}
+
+        return await self._handle("typing", sid, work)
+
+    EVENTS = {
+        "room:join": "on_room_join",
+        "room:leave": "on_room_leave",
+        "message:send": "on_message_send",
+        "history:since": "on_history_since",
+        "history:before": "on_history_before",
+        "typing": "on_typing",
+    }
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        """Route protocol names ('room:join') to handlers; any other event gets a refusal ack."""
+        if event in ("connect", "disconnect"):
+            return await super().trigger_event(event, *args)
+        handler_name = self.EVENTS.get(event)
+        if handler_name is None:
+            return refusal("unknown_event", "There is no such event; see docs/protocol.md.")
+        sid, payload = args[0], (args[1] if len(args) > 1 else None)
+        return await getattr(self, handler_name)(sid, payload)

@@ -1,0 +1,175 @@
+"""Typed settings from config/alongside.toml and ALONGSIDE_* environment variables.
+
+Why one place: every bad value is reported at start-up as one line that names it, instead of failing later.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "dev-insecure-secret-change-me"  # noqa: S105 (refused outside development)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting has a value Alongside cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str = "development"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    database_url: str = "sqlite+aiosqlite:///var/alongside.db"
+    redis_url: str = ""
+    redis_pool_size: int = 64
+    secret_key: str = DEV_SECRET_KEY
+    allowed_origins: tuple[str, ...] = ()
+    cookie_secure: bool = False
+    session_ttl_hours: int = 336
+    max_message_chars: int = 4000
+    max_body_bytes: int = 65536
+    messages_per_10s: int = 10
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 900
+    password_time_cost: int = 3
+    password_memory_kib: int = 65536
+    apply_migrations_on_start: bool = True
+    log_level: str = "INFO"
+    frontend_dir: str = str(PROJECT_ROOT / "frontend" / "dist")
+    server_id: str = field(default_factory=lambda: f"{os.uname().nodename}-{os.getpid()}")
+
+    @property
+    def is_development(self) -> bool:
+        return self.mode == "development"
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """The allowed browser origins, defaulting to this server's own loopback addresses."""
+        if self.allowed_origins:
+            return self.allowed_origins
+        return (f"http://localhost:{self.port}", f"http://127.0.0.1:{self.port}")
+
+    def replace(self, **changes: Any) -> Settings:
+        return _validated(dataclasses.replace(self, **changes))
+
+
+_BOUNDS: dict[str, tuple[int, int]] = {
+    "port": (1, 65535),
+    "redis_pool_size": (2, 10_000),
+    "session_ttl_hours": (1, 24 * 365),
+    "max_message_chars": (1, 100_000),
+    "max_body_bytes": (1024, 10 * 1024 * 1024),
+    "messages_per_10s": (1, 10_000),
+    "login_max_failures": (1, 1000),
+    "login_lockout_seconds": (1, 7 * 86400),
+    "password_time_cost": (1, 20),
+    "password_memory_kib": (8, 4 * 1024 * 1024),
+}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "mode": ("development", "production"),
+    "log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
+}
+
+
+def _coerce(name: str, kind: type, raw: Any, source: str) -> Any:
+    def bad(expected: str) -> SettingsError:
+        return SettingsError(f"{source}: expected {expected}, got {raw!r}")
+
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        raise bad("true or false")
+    if kind is int:
+        if isinstance(raw, bool):
+            raise bad("an integer")
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise bad("an integer") from None
+        low, high = _BOUNDS.get(name, (-(2**63), 2**63))
+        if not low <= value <= high:
+            raise bad(f"an integer from {low} to {high}")
+        return value
+    if kind is tuple:
+        items = raw if isinstance(raw, list | tuple) else [p for p in str(raw).split(",")]
+        return tuple(str(item).strip() for item in items if str(item).strip())
+    if not isinstance(raw, str | int | float):
+        raise bad("text")
+    return str(raw).strip()
+
+
+_KINDS: dict[str, type] = {
+    "bool": bool,
+    "int": int,
+    "str": str,
+    "tuple[str, ...]": tuple,
+}
+
+
+def _validated(settings: Settings) -> Settings:
+    for name, choices in _CHOICES.items():
+        if getattr(settings, name) not in choices:
+            raise SettingsError(f"{name}: expected one of {', '.join(choices)}, got {getattr(settings, name)!r}")
+    if not (
+        settings.database_url.startswith("sqlite+aiosqlite://")
+        or settings.database_url.startswith("postgresql+asyncpg://")
+    ):
+        raise SettingsError(
+            "database_url: expected sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db, "
+            f"got {settings.database_url!r}"
+        )
+    if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"redis_url: expected redis://host:port/db or empty, got {settings.redis_url!r}")
+    for origin in settings.allowed_origins:
+        if origin == "*" or not origin.startswith(("http://", "https://")):
+            raise SettingsError(f"allowed_origins: expected http(s)://host[:port] entries (never '*'), got {origin!r}")
+    if not settings.is_development:
+        if settings.secret_key == DEV_SECRET_KEY:
+            raise SettingsError(
+                "secret_key: the development default is refused in production mode; set ALONGSIDE_SECRET_KEY"
+            )
+        if len(settings.secret_key) < 32:
+            raise SettingsError("secret_key: expected at least 32 characters in production mode")
+    return settings
+
+
+def load_settings(env: Mapping[str, str] | None = None, config_path: str | Path | None = None) -> Settings:
+    """Read the config file (if any), then ALONGSIDE_* variables on top; raise SettingsError on a bad value."""
+    env = os.environ if env is None else env
+    path = Path(config_path or env.get("ALONGSIDE_CONFIG") or PROJECT_ROOT / "config" / "alongside.toml")
+    file_values: dict[str, Any] = {}
+    if path.exists():
+        try:
+            file_values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+    elif config_path or env.get("ALONGSIDE_CONFIG"):
+        raise SettingsError(f"ALONGSIDE_CONFIG: no such file {str(path)!r}")
+
+    known = {f.name: f for f in fields(Settings)}
+    for key in file_values:
+        if key not in known:
+            raise SettingsError(f"{path}: unknown setting {key!r}")
+    values: dict[str, Any] = {}
+    for name, f in known.items():
+        kind = _KINDS[str(f.type)]
+        env_key = f"ALONGSIDE_{name.upper()}"
+        if env_key in env:
+            values[name] = _coerce(name, kind, env[env_key], env_key)
+        elif name in file_values:
+            values[name] = _coerce(name, kind, file_values[name], f"{path.name}: {name}")
+    if "log_level" in values:
+        values["log_level"] = str(values["log_level"]).upper()
+    return _validated(Settings(**values))

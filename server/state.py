@@ -1,0 +1,33 @@
+"""Everything one running server holds, created by create_app and torn down by its cleanup context."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import socketio
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from rooms.context import RoomsContext
+from server.auth import LoginThrottleGuard, SessionTokens
+from server.metrics import Metrics
+from server.passwords import Passwords
+from server.settings import Settings
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    sio: socketio.AsyncServer
+    rooms: RoomsContext
+    tokens: SessionTokens
+    passwords: Passwords
+    throttle: LoginThrottleGuard
+    metrics: Metrics
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+STATE = web.AppKey("alongside_state", AppState)
