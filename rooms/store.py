@@ -55,7 +55,7 @@ async def list_staff(db: AsyncSession, hub_id: int) -> Sequence[tuple[HubStaff, 
         .where(HubStaff.hub_id == hub_id)
         .order_by(User.pseudonym)
     )
-    return [(staff, user) for staff, user in rows.tuples()]
+    return [(staff, user) for staff, user in rows.all()]
 
 
 async def get_membership(db: AsyncSession, group_id: int, user_id: int) -> Membership | None:
@@ -162,7 +162,7 @@ async def messages_with_names(
     if session_id is not None:
         query = query.where(Message.session_id == session_id)
     query = query.order_by(Message.id.desc() if newest_first else Message.id).limit(limit)
-    return [(message, name) for message, name in (await db.execute(query)).tuples()]
+    return [(message, name) for message, name in (await db.execute(query)).all()]
 
 
 async def last_message_id(db: AsyncSession, group_id: int) -> int:
@@ -179,7 +179,7 @@ async def present_in(db: AsyncSession, group_id: int, now: dt.datetime) -> list[
         .group_by(Presence.user_id, User.pseudonym)
         .order_by(User.pseudonym)
     )
-    return [(uid, name, role) for uid, name, role in rows.tuples()]
+    return [(uid, name, role) for uid, name, role in rows.all()]
 
 
 async def add_presence(

@@ -73,7 +73,7 @@ def create_app(settings: Settings) -> web.Application:
         logger=False,
         engineio_logger=False,
     )
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, settings.database_schema)
     rooms_ctx = RoomsContext(publisher=SocketIOPublisher(sio), server_id=settings.server_id, clean_text=plain_text)
     register_text_policy(
         rooms_ctx.message_checks, max_chars=settings.max_message_chars, messages_per_10s=settings.messages_per_10s

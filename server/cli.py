@@ -42,7 +42,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from server.db import migrate_url
 
     settings = _settings()
-    migrate_url(settings.database_url, args.revision)
+    migrate_url(settings.database_url, args.revision, settings.database_schema)
     print(f"Database is at revision {args.revision}.")
     return 0
 
@@ -53,7 +53,7 @@ async def _create_admin(settings: Settings, pseudonym: str, password: str) -> No
     from server.db import create_engine, create_sessionmaker, migrate
     from server.passwords import Passwords
 
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, settings.database_schema)
     try:
         await migrate(engine)
         passwords = Passwords(settings.password_time_cost, settings.password_memory_kib)
@@ -94,7 +94,7 @@ async def _demo(settings: Settings) -> None:
     from server.demo import seed_demo
     from server.passwords import Passwords
 
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, settings.database_schema)
     try:
         await migrate(engine)
         logins = await seed_demo(engine, Passwords(settings.password_time_cost, settings.password_memory_kib))

@@ -34,7 +34,8 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(database_url: str, schema: str = "", **kwargs: Any) -> AsyncEngine:
+    """An engine for SQLite or PostgreSQL; `schema` (PostgreSQL only) sets the search_path of every connection."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -45,6 +46,8 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
+    if schema:
+        kwargs.setdefault("connect_args", {})["server_settings"] = {"search_path": schema}
     return create_async_engine(url, **kwargs)
 
 
@@ -70,9 +73,9 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         await conn.run_sync(_upgrade, revision)
 
 
-def migrate_url(database_url: str, revision: str = "head") -> None:
+def migrate_url(database_url: str, revision: str = "head", schema: str = "") -> None:
     async def run() -> None:
-        engine = create_engine(database_url)
+        engine = create_engine(database_url, schema)
         try:
             await migrate(engine, revision)
         finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -27,6 +28,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     database_url: str = "sqlite+aiosqlite:///var/alongside.db"
+    database_schema: str = ""
     redis_url: str = ""
     redis_pool_size: int = 64
     secret_key: str = DEV_SECRET_KEY
@@ -130,6 +132,8 @@ def _validated(settings: Settings) -> Settings:
             "database_url: expected sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db, "
             f"got {settings.database_url!r}"
         )
+    if settings.database_schema and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", settings.database_schema):
+        raise SettingsError(f"database_schema: expected a lower-case SQL identifier, got {settings.database_schema!r}")
     if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError(f"redis_url: expected redis://host:port/db or empty, got {settings.redis_url!r}")
     for origin in settings.allowed_origins:

@@ -136,6 +136,8 @@ export const en = {
   'room.endConfirmOk': 'End session',
   'room.cancel': 'Cancel',
   'room.presenceHeading': 'Here now ({count})',
+  'room.presenceShow': 'Show who is here',
+  'room.presenceHide': 'Hide who is here',
   'room.presenceEmpty': 'Nobody else is here right now.',
   'room.you': '(you)',
   'room.facilitator': 'Facilitator',

@@ -357,11 +357,12 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     const live = session?.status === 'live';
     const connected = socket.connected && joined;
     let reason = '';
-    if (!live) reason = t('room.composerDisabled');
-    else if (!connected) reason = everJoined ? t('room.composerDisabledOffline') : t('room.connecting');
+    if (!everJoined) reason = t('room.connecting');
+    else if (!live) reason = t('room.composerDisabled');
+    else if (!connected) reason = t('room.composerDisabledOffline');
     // Not in session: nothing can be sent, so the composer is off (the typed text stays). Offline: keep
     // typing, only sending waits for the connection.
-    textarea.disabled = !live;
+    textarea.disabled = !everJoined || !live;
     sendButton.disabled = !live || !connected;
     disabledReason.textContent = reason;
     disabledReason.hidden = reason === '';
@@ -701,7 +702,6 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     presenceToggle.textContent = t('room.presenceHide');
   }
 
-  renderBanner();
   renderPresence();
   updateCounter();
   updateComposer();

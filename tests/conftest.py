@@ -1,0 +1,174 @@
+"""Fixtures: a real database (SQLite file or a PostgreSQL schema), a real server on loopback, real clients."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+import socketio
+import yarl
+from aiohttp import web
+from sqlalchemy import text
+
+from server.app import create_app
+from server.db import create_engine, create_sessionmaker, migrate
+from server.demo import seed_demo
+from server.passwords import Passwords
+from server.settings import Settings, load_settings
+from server.state import STATE, AppState
+from tests.services import POSTGRES_URL, free_port, postgres_reachable, unavailable
+
+CHEAP_HASHING = {"password_time_cost": 1, "password_memory_kib": 8}
+DEMO_PASSWORD = {"hub-admin": "demo-admin-pass", "Sam": "demo-facilitator-pass", "River": "demo-member-pass",
+                 "Willow": "demo-member-pass"}
+_postgres_problem: list[str | None] = []
+
+
+def base_settings(**overrides: Any) -> Settings:
+    return load_settings(env={}).replace(**{**CHEAP_HASHING, **overrides})
+
+
+@dataclass(frozen=True)
+class Database:
+    backend: str
+    url: str
+    schema: str = ""
+
+    def settings(self, **overrides: Any) -> Settings:
+        return base_settings(database_url=self.url, database_schema=self.schema, **overrides)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIterator[Database]:
+    """An empty, migrated database on each backend (a fresh PostgreSQL schema in database `test`)."""
+    if request.param == "sqlite":
+        db = Database("sqlite", f"sqlite+aiosqlite:///{tmp_path}/alongside.db")
+        engine = create_engine(db.url)
+        await migrate(engine)
+        await engine.dispose()
+        yield db
+        return
+    if not _postgres_problem:
+        _postgres_problem.append(await postgres_reachable())
+    if _postgres_problem[0]:
+        unavailable(_postgres_problem[0])
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    db = Database("postgresql", POSTGRES_URL, schema)
+    engine = create_engine(db.url, schema)
+    await migrate(engine)
+    await engine.dispose()
+    try:
+        yield db
+    finally:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+@dataclass
+class RunningServer:
+    url: str
+    app: web.Application
+
+    @property
+    def state(self) -> AppState:
+        return self.app[STATE]
+
+
+async def start_server(settings: Settings) -> tuple[RunningServer, web.AppRunner]:
+    app = create_app(settings)
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", settings.port)
+    await site.start()
+    return RunningServer(f"http://127.0.0.1:{settings.port}", app), runner
+
+
+@pytest.fixture
+async def server(database: Database) -> AsyncIterator[RunningServer]:
+    """A real Alongside on a loopback port with the demo hub seeded."""
+    settings = database.settings(port=free_port())
+    running, runner = await start_server(settings)
+    await seed_demo(running.state.engine, running.state.passwords)
+    try:
+        yield running
+    finally:
+        await runner.cleanup()
+
+
+class Api:
+    """A signed-in (or not) HTTP client with its own cookie jar."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+    async def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
+        if body is not None:
+            kwargs["json"] = body
+        async with self.http.request(method, self.base + path, **kwargs) as response:
+            data = await response.json() if response.content_type == "application/json" else await response.text()
+            return response.status, data
+
+    async def login(self, pseudonym: str, password: str | None = None) -> dict[str, Any]:
+        status, data = await self.call("POST", "/api/auth/login",
+                                       {"pseudonym": pseudonym, "password": password or DEMO_PASSWORD[pseudonym]})
+        assert status == 200, data
+        user: dict[str, Any] = data["user"]
+        return user
+
+    def cookie_header(self) -> str:
+        cookies = self.http.cookie_jar.filter_cookies(yarl.URL(self.base))
+        return "; ".join(f"{k}={v.value}" for k, v in cookies.items())
+
+    async def socket(self, **kwargs: Any) -> socketio.AsyncClient:
+        client = socketio.AsyncClient(reconnection=kwargs.pop("reconnection", False))
+        headers = {"Cookie": self.cookie_header(), **kwargs.pop("headers", {})}
+        await client.connect(self.base, namespaces=["/chat"], headers=headers, transports=["websocket"], **kwargs)
+        return client
+
+    async def close(self) -> None:
+        await self.http.close()
+
+
+@pytest.fixture
+async def api_factory(server: RunningServer) -> AsyncIterator[Any]:
+    clients: list[Api] = []
+    sockets: list[socketio.AsyncClient] = []
+
+    async def make(pseudonym: str | None = None) -> Api:
+        api = Api(server.url)
+        clients.append(api)
+        if pseudonym:
+            await api.login(pseudonym)
+        return api
+
+    make.sockets = sockets  # type: ignore[attr-defined]
+    yield make
+    for api in clients:
+        await api.close()
+
+
+async def open_session(api: Api, group_id: int = 1) -> dict[str, Any]:
+    status, data = await api.call("POST", f"/api/groups/{group_id}/sessions", {})
+    assert status == 201, data
+    session: dict[str, Any] = data["session"]
+    return session
+
+
+def client_id() -> str:
+    return secrets.token_hex(8)
+
+
+async def make_seeded_engine(database: Database) -> Any:
+    engine = create_engine(database.url, database.schema)
+    await seed_demo(engine, Passwords(1, 8))
+    return engine, create_sessionmaker(engine)

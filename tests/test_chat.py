@@ -1,0 +1,332 @@
+"""Live chat over real Socket.IO clients on loopback, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+import socketio
+
+from tests.conftest import Api, client_id, open_session
+
+NS = "/chat"
+
+
+class Inbox:
+    """Collects server-pushed events of one client, and waits for them."""
+
+    def __init__(self, client: socketio.AsyncClient) -> None:
+        self.events: list[tuple[str, Any]] = []
+        self._changed = asyncio.Event()
+        for name in ("message:new", "presence:update", "session:updated", "typing"):
+            client.on(name, self._recorder(name), namespace=NS)
+
+    def _recorder(self, name: str) -> Any:
+        async def record(data: Any) -> None:
+            self.events.append((name, data))
+            self._changed.set()
+
+        return record
+
+    def of(self, name: str) -> list[Any]:
+        return [data for event, data in self.events if event == name]
+
+    async def wait_for(self, name: str, predicate: Any = lambda _: True, timeout: float = 5.0) -> Any:
+        async def find() -> Any:
+            while True:
+                for data in self.of(name):
+                    if predicate(data):
+                        return data
+                self._changed.clear()
+                await self._changed.wait()
+
+        return await asyncio.wait_for(find(), timeout)
+
+
+async def call(client: socketio.AsyncClient, event: str, payload: Any) -> dict[str, Any]:
+    result: dict[str, Any] = await client.call(event, payload, namespace=NS, timeout=10)
+    return result
+
+
+async def send(client: socketio.AsyncClient, body: str, group_id: int = 1, cid: str | None = None) -> dict[str, Any]:
+    return await call(client, "message:send", {"group_id": group_id, "client_id": cid or client_id(), "body": body})
+
+
+@pytest.fixture
+async def live_room(api_factory: Any) -> dict[str, Any]:
+    """Sam (facilitator) has opened a session of group 1; River and Willow are signed in."""
+    sam, river, willow = await api_factory("Sam"), await api_factory("River"), await api_factory("Willow")
+    session = await open_session(sam)
+    return {"sam": sam, "river": river, "willow": willow, "session": session}
+
+
+async def test_members_and_facilitator_chat_in_real_time(live_room: dict[str, Any]) -> None:
+    river_io = await live_room["river"].socket()
+    willow_io = await live_room["willow"].socket()
+    sam_io = await live_room["sam"].socket()
+    river_inbox, willow_inbox = Inbox(river_io), Inbox(willow_io)
+    try:
+        joined = await call(river_io, "room:join", {"group_id": 1})
+        assert joined["ok"] and joined["role"] == "member" and joined["session"]["status"] == "live"
+        assert (await call(willow_io, "room:join", {"group_id": 1}))["ok"]
+        sam_joined = await call(sam_io, "room:join", {"group_id": 1})
+        assert sam_joined["role"] == "facilitator"
+        present = {p["display_name"]: p["role"] for p in sam_joined["present"]}
+        assert present == {"River": "member", "Willow": "member", "Sam": "facilitator"}
+        await river_inbox.wait_for("presence:update", lambda d: len(d["present"]) == 3)
+
+        ack = await send(river_io, "Hi everyone, first time here")
+        assert ack["ok"] and ack["message"]["id"] == 1
+        assert ack["message"]["author"] == {"id": ack["message"]["author"]["id"], "display_name": "River",
+                                            "role": "member"}
+        seen = await willow_inbox.wait_for("message:new")
+        assert seen["message"]["body"] == "Hi everyone, first time here"
+
+        reply = await send(sam_io, "Welcome, River. Glad you're here.")
+        seen = await river_inbox.wait_for("message:new", lambda d: d["message"]["id"] == reply["message"]["id"])
+        assert seen["message"]["author"]["role"] == "facilitator"
+        assert seen["message"]["created_at"].endswith("Z")
+    finally:
+        for client in (river_io, willow_io, sam_io):
+            await client.disconnect()
+
+
+async def test_presence_updates_when_someone_leaves(live_room: dict[str, Any]) -> None:
+    river_io, willow_io = await live_room["river"].socket(), await live_room["willow"].socket()
+    river_inbox = Inbox(river_io)
+    await call(river_io, "room:join", {"group_id": 1})
+    await call(willow_io, "room:join", {"group_id": 1})
+    await river_inbox.wait_for("presence:update", lambda d: len(d["present"]) == 2)
+    await willow_io.disconnect()
+    update = await river_inbox.wait_for("presence:update", lambda d: [p["display_name"] for p in d["present"]] == ["River"])
+    assert update["group_id"] == 1
+    assert (await call(river_io, "room:leave", {"group_id": 1}))["ok"]
+    assert (await send(river_io, "still here?"))["error"]["code"] == "not_in_room"
+    await river_io.disconnect()
+
+
+async def test_history_loads_on_entering_and_pages_back(live_room: dict[str, Any], server: Any) -> None:
+    server.state.rooms.history_page = 5
+    river_io = await live_room["river"].socket()
+    await call(river_io, "room:join", {"group_id": 1})
+    server.state.rooms.message_checks.checks.pop()  # drop the flood limit: this test sends a burst on purpose
+    for n in range(1, 13):
+        assert (await send(river_io, f"message {n}"))["ok"]
+    willow_io = await live_room["willow"].socket()
+    joined = await call(willow_io, "room:join", {"group_id": 1})
+    assert [m["body"] for m in joined["messages"]] == [f"message {n}" for n in range(8, 13)]
+    assert joined["has_more"] is True and joined["last_id"] == 12
+    page = await call(willow_io, "history:before", {"group_id": 1, "before_id": 8, "limit": 5})
+    assert [m["id"] for m in page["messages"]] == [3, 4, 5, 6, 7] and page["has_more"] is True
+    page = await call(willow_io, "history:before", {"group_id": 1, "before_id": 3, "limit": 5})
+    assert [m["id"] for m in page["messages"]] == [1, 2] and page["has_more"] is False
+    since = await call(willow_io, "history:since", {"group_id": 1, "since_id": 10})
+    assert [m["id"] for m in since["messages"]] == [11, 12] and since["has_more"] is False
+    await river_io.disconnect()
+    await willow_io.disconnect()
+
+
+async def test_reconnect_resumes_with_nothing_lost_or_doubled(live_room: dict[str, Any]) -> None:
+    river_io, willow_io = await live_room["river"].socket(), await live_room["willow"].socket()
+    inbox = Inbox(willow_io)
+    await call(river_io, "room:join", {"group_id": 1})
+    await call(willow_io, "room:join", {"group_id": 1})
+    for n in range(3):
+        await send(river_io, f"before drop {n}")
+    await inbox.wait_for("message:new", lambda d: d["message"]["id"] == 3)
+    held = {data["message"]["id"]: data["message"] for data in inbox.of("message:new")}
+    await willow_io.disconnect()  # Willow's connection drops
+
+    # A retry after a drop: the same client_id twice stores the message once.
+    retry_id = client_id()
+    first = await send(river_io, "while you were away", cid=retry_id)
+    again = await send(river_io, "while you were away", cid=retry_id)
+    assert first["message"] == again["message"]
+    for n in range(3):
+        await send(river_io, f"missed {n}")
+
+    willow_again = await live_room["willow"].socket()
+    resumed = await call(willow_again, "room:join", {"group_id": 1, "since_id": max(held)})
+    for message in resumed["messages"]:
+        assert message["id"] not in held
+        held[message["id"]] = message
+    assert sorted(held) == list(range(1, 8)), "every message exactly once, ids without gaps"
+    assert [held[i]["body"] for i in range(4, 8)] == ["while you were away", "missed 0", "missed 1", "missed 2"]
+    await river_io.disconnect()
+    await willow_again.disconnect()
+
+
+async def test_ending_the_session_closes_the_room(live_room: dict[str, Any]) -> None:
+    river_io = await live_room["river"].socket()
+    inbox = Inbox(river_io)
+    await call(river_io, "room:join", {"group_id": 1})
+    status, data = await live_room["sam"].call("POST", f"/api/sessions/{live_room['session']['id']}/end")
+    assert status == 200 and data["session"]["status"] == "ended"
+    update = await inbox.wait_for("session:updated", lambda d: d["session"]["status"] == "ended")
+    assert update["group_id"] == 1
+    refused = await send(river_io, "hello?")
+    assert refused["ok"] is False and refused["error"]["code"] == "session_not_live"
+    assert refused["error"]["message"]
+    # The next session opens the room again.
+    await open_session(live_room["sam"])
+    assert (await send(river_io, "we're back"))["ok"]
+    await river_io.disconnect()
+
+
+async def test_typing_is_relayed_to_others_only(live_room: dict[str, Any]) -> None:
+    river_io, willow_io = await live_room["river"].socket(), await live_room["willow"].socket()
+    river_inbox, willow_inbox = Inbox(river_io), Inbox(willow_io)
+    await call(river_io, "room:join", {"group_id": 1})
+    await call(willow_io, "room:join", {"group_id": 1})
+    assert (await call(river_io, "typing", {"group_id": 1, "typing": True}))["ok"]
+    seen = await willow_inbox.wait_for("typing")
+    assert seen["display_name"] == "River" and seen["typing"] is True
+    await asyncio.sleep(0.2)
+    assert river_inbox.of("typing") == []
+    await river_io.disconnect()
+    await willow_io.disconnect()
+
+
+def _counts(server: Any) -> Any:
+    async def count() -> tuple[int, int]:
+        from sqlalchemy import func, select
+
+        from rooms.models import Membership, Message
+
+        async with server.state.sessions() as db, db.begin():
+            messages = (await db.execute(select(func.count()).select_from(Message))).scalar_one()
+            members = (await db.execute(select(func.count()).select_from(Membership))).scalar_one()
+        return messages, members
+
+    return count
+
+
+BAD_SENDS = [
+    ("not an object", "invalid_payload"),
+    ([1, 2], "invalid_payload"),
+    ({"group_id": 1, "body": "no client id"}, "invalid_payload"),
+    ({"group_id": "1", "client_id": "x", "body": "string id"}, "invalid_payload"),
+    ({"group_id": 1, "client_id": "x" * 65, "body": "long client id"}, "invalid_payload"),
+    ({"group_id": 1, "client_id": "x", "body": None}, "invalid_payload"),
+    ({"group_id": 1, "client_id": "x", "body": "   \n "}, "message_empty"),
+    ({"group_id": 1, "client_id": "x", "body": "a" * 4001}, "message_too_long"),
+    ({"group_id": 999, "client_id": "x", "body": "unknown group"}, "not_in_room"),
+    ({"group_id": 2**60, "client_id": "x", "body": "huge id"}, "invalid_payload"),
+]
+
+
+async def test_bad_sends_are_refused_and_change_nothing(live_room: dict[str, Any], server: Any) -> None:
+    river_io, willow_io = await live_room["river"].socket(), await live_room["willow"].socket()
+    willow_inbox = Inbox(willow_io)
+    await call(river_io, "room:join", {"group_id": 1})
+    await call(willow_io, "room:join", {"group_id": 1})
+    count = _counts(server)
+    before = await count()
+    for payload, code in BAD_SENDS:
+        ack = await call(river_io, "message:send", payload)
+        assert ack["ok"] is False, payload
+        assert ack["error"]["code"] == code, (payload, ack)
+        assert isinstance(ack["error"]["message"], str) and ack["error"]["message"]
+    exactly = await send(river_io, "b" * 4000)
+    assert exactly["ok"], "4,000 characters is within the limit"
+    after = await count()
+    assert after == (before[0] + 1, before[1])
+    # Everyone else is still served.
+    seen = await willow_inbox.wait_for("message:new")
+    assert seen["message"]["id"] == exactly["message"]["id"]
+    await river_io.disconnect()
+    await willow_io.disconnect()
+
+
+async def test_other_malformed_events_get_refusals(live_room: dict[str, Any]) -> None:
+    river_io = await live_room["river"].socket()
+    assert (await call(river_io, "room:join", "1"))["error"]["code"] == "invalid_payload"
+    assert (await call(river_io, "room:join", {"group_id": 999}))["error"]["code"] == "not_found"
+    assert (await call(river_io, "room:join", {"group_id": 1, "since_id": -4}))["error"]["code"] == "invalid_payload"
+    assert (await call(river_io, "history:since", {"group_id": 1}))["error"]["code"] == "invalid_payload"
+    assert (await call(river_io, "history:before", {"group_id": 1, "before_id": 5, "limit": 10_000}))["error"][
+        "code"] == "invalid_payload"
+    assert (await call(river_io, "typing", {"group_id": 1, "typing": "yes"}))["error"]["code"] == "invalid_payload"
+    assert (await call(river_io, "typing", {"group_id": 1, "typing": True}))["error"]["code"] == "not_in_room"
+    assert (await call(river_io, "admin:delete_everything", {}))["error"]["code"] == "unknown_event"
+    assert (await call(river_io, "room_join", {"group_id": 1}))["error"]["code"] == "unknown_event"
+    assert (await call(river_io, "room:join", {"group_id": 1}))["ok"]
+    await river_io.disconnect()
+
+
+async def test_non_members_and_stale_agreements_are_refused(live_room: dict[str, Any], api_factory: Any) -> None:
+    # Willow is not a member of group 2.
+    willow_io = await live_room["willow"].socket()
+    refused = await call(willow_io, "room:join", {"group_id": 2})
+    assert refused["error"]["code"] == "not_member"
+    assert (await call(willow_io, "history:since", {"group_id": 2, "since_id": 0}))["error"]["code"] == "not_member"
+
+    # The hub admin changes group 1's agreement: River must accept it again before taking part.
+    river_io = await live_room["river"].socket()
+    assert (await call(river_io, "room:join", {"group_id": 1}))["ok"]
+    admin = await api_factory("hub-admin")
+    status, data = await admin.call("PATCH", "/api/groups/1", {"agreement": "A new agreement: be kind."})
+    assert status == 200 and data["group"]["agreement_version"] == 2
+    ack = await send(river_io, "can I still talk?")
+    assert ack["error"]["code"] == "agreement_required"
+    status, _ = await live_room["river"].call("PUT", "/api/groups/1/membership", {"agreement_version": 2})
+    assert status == 200
+    assert (await send(river_io, "accepted the new agreement"))["ok"]
+    await river_io.disconnect()
+    await willow_io.disconnect()
+
+
+async def test_flooding_is_rate_limited(live_room: dict[str, Any], server: Any) -> None:
+    river_io = await live_room["river"].socket()
+    await call(river_io, "room:join", {"group_id": 1})
+    limit = server.state.settings.messages_per_10s
+    acks = [await send(river_io, f"flood {n}") for n in range(limit + 3)]
+    assert all(ack["ok"] for ack in acks[:limit])
+    assert [ack["error"]["code"] for ack in acks[limit:]] == ["rate_limited"] * 3
+    await river_io.disconnect()
+
+
+async def test_connection_needs_a_signed_in_session(server: Any) -> None:
+    anonymous = socketio.AsyncClient(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await anonymous.connect(server.url, namespaces=["/chat"], transports=["websocket"])
+    forged = socketio.AsyncClient(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await forged.connect(server.url, namespaces=["/chat"], transports=["websocket"],
+                             headers={"Cookie": "alongside_session=forged-token"})
+
+
+async def test_connection_from_another_origin_is_refused(live_room: dict[str, Any]) -> None:
+    client = socketio.AsyncClient(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await client.connect(live_room["river"].base, namespaces=["/chat"], transports=["websocket"],
+                             headers={"Cookie": live_room["river"].cookie_header(), "Origin": "https://evil.example"})
+    good = await live_room["river"].socket(headers={"Cookie": live_room["river"].cookie_header(),
+                                                    "Origin": live_room["river"].base})
+    assert good.connected
+    await good.disconnect()
+
+
+async def test_oversized_packet_closes_only_that_connection(live_room: dict[str, Any]) -> None:
+    river_io, willow_io = await live_room["river"].socket(), await live_room["willow"].socket()
+    await call(willow_io, "room:join", {"group_id": 1})
+    await call(river_io, "room:join", {"group_id": 1})
+    await river_io.emit("message:send", {"group_id": 1, "client_id": "big", "body": "x" * 70_000}, namespace=NS)
+    for _ in range(50):
+        if not river_io.connected:
+            break
+        await asyncio.sleep(0.1)
+    assert not river_io.connected, "a packet over 64 KB closes the connection"
+    assert (await send(willow_io, "still fine here"))["ok"]
+    await willow_io.disconnect()
+
+
+async def test_signed_out_session_cannot_reconnect(live_room: dict[str, Any]) -> None:
+    river: Api = live_room["river"]
+    cookie = river.cookie_header()
+    status, _ = await river.call("POST", "/api/auth/logout")
+    assert status == 204
+    client = socketio.AsyncClient(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await client.connect(river.base, namespaces=["/chat"], transports=["websocket"], headers={"Cookie": cookie})
