@@ -7,18 +7,19 @@ future rich-text view or an export cannot be turned into an injection.
 from __future__ import annotations
 
 import html
+import re
 
 import bleach
 
+TAG_START = re.compile(r"<(?=[a-zA-Z!/?])")
+
 
 def plain_text(value: str) -> str:
-    """Strip every tag (keeping the words), then undo entity escaping; repeat until nothing changes."""
-    text = value
-    for _ in range(5):
-        cleaned: str = bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True)
-        stripped = html.unescape(cleaned)
-        if stripped == text:
-            return text
-        text = stripped
-    # Still changing after five rounds: a deliberately nested payload. Keep the words, drop the brackets.
-    return text.replace("<", "").replace(">", "")
+    """Drop every tag and comment (keeping the words), decode entities, then break any '<' that still
+    opens a tag (an unclosed one such as '<svg onload=...' survives an HTML parser as text)."""
+    unified = value.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned: str = bleach.clean(unified, tags=set(), attributes={}, strip=True, strip_comments=True)
+    text = html.unescape(cleaned)
+    while TAG_START.search(text):
+        text = TAG_START.sub("", text)
+    return text

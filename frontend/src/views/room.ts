@@ -274,7 +274,6 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       kind = 'ended';
       label = t('room.statusEnded');
       text.push(session.ended_at ? t('room.sessionEndedAt', { time: localText(session.ended_at) }) : t('room.sessionEnded'));
-      text.push(t('room.sessionNotLive'));
     } else {
       kind = 'idle';
       label = t('room.statusNotLive');

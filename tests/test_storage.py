@@ -1,0 +1,146 @@
+"""Domain use cases straight against the database, the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect, select
+
+from rooms import chat, community, sessions, store
+from rooms.context import RoomsContext
+from rooms.errors import DomainError
+from rooms.events import RoomEvent
+from rooms.hooks import Actor
+from rooms.models import Base, Message
+from server.db import create_engine, create_sessionmaker, migrate
+from server.demo import seed_demo
+from server.passwords import Passwords
+from tests.conftest import Database
+
+
+class RecordingPublisher:
+    def __init__(self) -> None:
+        self.events: list[RoomEvent] = []
+
+    async def publish(self, event: RoomEvent) -> None:
+        self.events.append(event)
+
+
+@pytest.fixture
+async def world(database: Database) -> Any:
+    engine = create_engine(database.url, database.schema)
+    await seed_demo(engine, Passwords(1, 8))
+    publisher = RecordingPublisher()
+    ctx = RoomsContext(publisher=publisher, server_id="test-server")
+    makers = create_sessionmaker(engine)
+    async with makers() as db, db.begin():
+        people = {name: await store.get_user_by_pseudonym(db, name) for name in ("Sam", "River", "Willow")}
+    actors = {name: Actor(user.id, user.pseudonym) for name, user in people.items() if user}
+    yield {"sessions": makers, "ctx": ctx, "publisher": publisher, "actors": actors, "engine": engine}
+    await engine.dispose()
+
+
+async def test_migrations_create_exactly_the_models_tables(database: Database) -> None:
+    engine = create_engine(database.url, database.schema)
+    await migrate(engine)  # a second run is a no-op
+    async with engine.connect() as conn:
+        tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    assert tables - {"alembic_version"} == set(Base.metadata.tables)
+
+    def differences(sync_conn: Any) -> list[Any]:
+        from alembic.migration import MigrationContext
+        from alembic.autogenerate import compare_metadata
+
+        return list(compare_metadata(MigrationContext.configure(sync_conn), Base.metadata))
+
+    async with engine.connect() as conn:
+        assert await conn.run_sync(differences) == []
+    await engine.dispose()
+
+
+async def test_message_ids_increase_per_room_under_concurrency(world: Any) -> None:
+    ctx, actors = world["ctx"], world["actors"]
+    async with world["sessions"]() as db:
+        await sessions.do_open_session(db, ctx, actors["Sam"], 1, {})
+
+    async def send(author: str, n: int) -> dict[str, Any]:
+        async with world["sessions"]() as db:
+            return await chat.do_send_message(db, ctx, actors[author], chat.SendRequest(1, f"{author}-{n}", f"m{n}"))
+
+    results = await asyncio.gather(*(send(name, n) for n in range(8) for name in ("River", "Willow", "Sam")))
+    assert sorted(r["id"] for r in results) == list(range(1, 25))
+    published = [e.payload["message"]["id"] for e in world["publisher"].events if e.name == "message:new"]
+    assert sorted(published) == list(range(1, 25)), "each stored message was published once, after commit"
+
+
+async def test_refused_message_is_not_stored_or_published(world: Any) -> None:
+    ctx, actors = world["ctx"], world["actors"]
+
+    async def refuse(draft: Any) -> None:
+        raise DomainError("no", code="test_refusal")
+
+    ctx.message_checks.register(refuse)
+    async with world["sessions"]() as db:
+        await sessions.do_open_session(db, ctx, actors["Sam"], 1, {})
+    world["publisher"].events.clear()
+    with pytest.raises(DomainError) as refused:
+        async with world["sessions"]() as db:
+            await chat.do_send_message(db, ctx, actors["River"], chat.SendRequest(1, "c1", "hello"))
+    assert refused.value.code == "test_refusal"
+    async with world["sessions"]() as db, db.begin():
+        assert (await db.execute(select(Message))).first() is None
+        assert (await store.get_group(db, 1)).last_message_id == 0  # type: ignore[union-attr]
+    assert world["publisher"].events == []
+
+
+async def test_text_is_stored_exactly_and_control_characters_dropped(world: Any) -> None:
+    ctx, actors = world["ctx"], world["actors"]
+    async with world["sessions"]() as db:
+        await sessions.do_open_session(db, ctx, actors["Sam"], 1, {})
+    body = "<img src=x onerror=alert(1)> ünïcödé 🌱\r\nline two\x00\x07"
+    async with world["sessions"]() as db:
+        stored = await chat.do_send_message(db, ctx, actors["River"], chat.SendRequest(1, "c1", body))
+    assert stored["body"] == "<img src=x onerror=alert(1)> ünïcödé 🌱\nline two"
+    async with world["sessions"]() as db:
+        page, more = await chat.history_since(db, actors["Willow"], 1, 0, 10)
+    assert page[0]["body"] == stored["body"] and not more
+
+
+async def test_two_facilitators_starting_at_once_open_one_session(world: Any) -> None:
+    ctx, actors = world["ctx"], world["actors"]
+    async with world["sessions"]() as db:
+        admin = await store_admin(db)
+        await community.do_add_staff(db, ctx, admin, 1, {"pseudonym": "Willow", "role": "facilitator",
+                                                         "training_completed_on": "2026-01-01"})
+
+    async def start(name: str) -> str:
+        try:
+            async with world["sessions"]() as db:
+                await sessions.do_open_session(db, ctx, actors[name], 1, {})
+            return "opened"
+        except DomainError as exc:
+            return exc.code
+
+    outcomes = sorted(await asyncio.gather(start("Sam"), start("Willow")))
+    assert outcomes == ["opened", "session_already_live"]
+
+
+async def store_admin(db: Any) -> Actor:
+    async with db.begin():
+        user = await store.get_user_by_pseudonym(db, "hub-admin")
+    return Actor(user.id, user.pseudonym)
+
+
+async def test_presence_ages_out_for_a_crashed_process(world: Any) -> None:
+    import datetime as dt
+
+    ctx, actors = world["ctx"], world["actors"]
+    async with world["sessions"]() as db:
+        await chat.do_enter_room(db, ctx, actors["River"], "sid-1", 1, None)
+    async with world["sessions"]() as db, db.begin():
+        now = ctx.clock()
+        assert [name for _, name, _ in await store.present_in(db, 1, now)] == ["River"]
+        later = now + store.PRESENCE_STALE_AFTER + dt.timedelta(seconds=1)
+        assert await store.present_in(db, 1, later) == [], "no heartbeat: the connection is gone"
