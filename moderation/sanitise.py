@@ -17,9 +17,8 @@ TAG_START = re.compile(r"<(?=[a-zA-Z!/?])")
 def plain_text(value: str) -> str:
     """Drop every tag and comment (keeping the words), decode entities, then break any '<' that still
     opens a tag (an unclosed one such as '<svg onload=...' survives an HTML parser as text)."""
-    unified = value.replace("\r\n", "\n").replace("\r", "\n")
-    cleaned: str = bleach.clean(unified, tags=set(), attributes={}, strip=True, strip_comments=True)
-    text = html.unescape(cleaned)
+    cleaned: str = bleach.clean(value, tags=set(), attributes={}, strip=True, strip_comments=True)
+    text = html.unescape(cleaned).replace("\r\n", "\n").replace("\r", "\n")
     while TAG_START.search(text):
         text = TAG_START.sub("", text)
     return text
