@@ -24,8 +24,12 @@ from server.state import STATE, AppState
 from tests.services import POSTGRES_URL, free_port, postgres_reachable, unavailable
 
 CHEAP_HASHING = {"password_time_cost": 1, "password_memory_kib": 8}
-DEMO_PASSWORD = {"hub-admin": "demo-admin-pass", "Sam": "demo-facilitator-pass", "River": "demo-member-pass",
-                 "Willow": "demo-member-pass"}
+DEMO_PASSWORD = {
+    "hub-admin": "demo-admin-pass",
+    "Sam": "demo-facilitator-pass",
+    "River": "demo-member-pass",
+    "Willow": "demo-member-pass",
+}
 _postgres_problem: list[str | None] = []
 
 
@@ -119,8 +123,9 @@ class Api:
             return response.status, data
 
     async def login(self, pseudonym: str, password: str | None = None) -> dict[str, Any]:
-        status, data = await self.call("POST", "/api/auth/login",
-                                       {"pseudonym": pseudonym, "password": password or DEMO_PASSWORD[pseudonym]})
+        status, data = await self.call(
+            "POST", "/api/auth/login", {"pseudonym": pseudonym, "password": password or DEMO_PASSWORD[pseudonym]}
+        )
         assert status == 200, data
         user: dict[str, Any] = data["user"]
         return user

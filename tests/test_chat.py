@@ -78,8 +78,11 @@ async def test_members_and_facilitator_chat_in_real_time(live_room: dict[str, An
 
         ack = await send(river_io, "Hi everyone, first time here")
         assert ack["ok"] and ack["message"]["id"] == 1
-        assert ack["message"]["author"] == {"id": ack["message"]["author"]["id"], "display_name": "River",
-                                            "role": "member"}
+        assert ack["message"]["author"] == {
+            "id": ack["message"]["author"]["id"],
+            "display_name": "River",
+            "role": "member",
+        }
         seen = await willow_inbox.wait_for("message:new")
         assert seen["message"]["body"] == "Hi everyone, first time here"
 
@@ -99,7 +102,9 @@ async def test_presence_updates_when_someone_leaves(live_room: dict[str, Any]) -
     await call(willow_io, "room:join", {"group_id": 1})
     await river_inbox.wait_for("presence:update", lambda d: len(d["present"]) == 2)
     await willow_io.disconnect()
-    update = await river_inbox.wait_for("presence:update", lambda d: [p["display_name"] for p in d["present"]] == ["River"])
+    update = await river_inbox.wait_for(
+        "presence:update", lambda d: [p["display_name"] for p in d["present"]] == ["River"]
+    )
     assert update["group_id"] == 1
     assert (await call(river_io, "room:leave", {"group_id": 1}))["ok"]
     assert (await send(river_io, "still here?"))["error"]["code"] == "not_in_room"
@@ -246,7 +251,8 @@ async def test_other_malformed_events_get_refusals(live_room: dict[str, Any]) ->
     assert (await call(river_io, "room:join", {"group_id": 1, "since_id": -4}))["error"]["code"] == "invalid_payload"
     assert (await call(river_io, "history:since", {"group_id": 1}))["error"]["code"] == "invalid_payload"
     assert (await call(river_io, "history:before", {"group_id": 1, "before_id": 5, "limit": 10_000}))["error"][
-        "code"] == "invalid_payload"
+        "code"
+    ] == "invalid_payload"
     assert (await call(river_io, "typing", {"group_id": 1, "typing": "yes"}))["error"]["code"] == "invalid_payload"
     assert (await call(river_io, "typing", {"group_id": 1, "typing": True}))["error"]["code"] == "not_in_room"
     assert (await call(river_io, "admin:delete_everything", {}))["error"]["code"] == "unknown_event"
@@ -293,17 +299,26 @@ async def test_connection_needs_a_signed_in_session(server: Any) -> None:
         await anonymous.connect(server.url, namespaces=["/chat"], transports=["websocket"])
     forged = socketio.AsyncClient(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await forged.connect(server.url, namespaces=["/chat"], transports=["websocket"],
-                             headers={"Cookie": "alongside_session=forged-token"})
+        await forged.connect(
+            server.url,
+            namespaces=["/chat"],
+            transports=["websocket"],
+            headers={"Cookie": "alongside_session=forged-token"},
+        )
 
 
 async def test_connection_from_another_origin_is_refused(live_room: dict[str, Any]) -> None:
     client = socketio.AsyncClient(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await client.connect(live_room["river"].base, namespaces=["/chat"], transports=["websocket"],
-                             headers={"Cookie": live_room["river"].cookie_header(), "Origin": "https://evil.example"})
-    good = await live_room["river"].socket(headers={"Cookie": live_room["river"].cookie_header(),
-                                                    "Origin": live_room["river"].base})
+        await client.connect(
+            live_room["river"].base,
+            namespaces=["/chat"],
+            transports=["websocket"],
+            headers={"Cookie": live_room["river"].cookie_header(), "Origin": "https://evil.example"},
+        )
+    good = await live_room["river"].socket(
+        headers={"Cookie": live_room["river"].cookie_header(), "Origin": live_room["river"].base}
+    )
     assert good.connected
     await good.disconnect()
 

@@ -13,9 +13,8 @@ from server.app import create_app
 from server.openapi import openapi_document
 from tests.conftest import base_settings
 
-PAYLOADS = [
-    line for line in (Path(__file__).parent / "data" / "xss" / "payloads.txt").read_text(encoding="utf-8").split("\n") if line
-]
+PAYLOAD_FILE = Path(__file__).parent / "data" / "xss" / "payloads.txt"
+PAYLOADS = [line for line in PAYLOAD_FILE.read_text(encoding="utf-8").split("\n") if line]
 
 
 def test_openapi_lists_every_route_and_nothing_else(tmp_path: Path) -> None:
@@ -49,7 +48,7 @@ def test_payload_corpus_is_complete() -> None:
 
 @pytest.mark.parametrize("chunk", range(0, 1338, 223))
 def test_sanitiser_leaves_no_markup(chunk: int) -> None:
-    for payload in PAYLOADS[chunk:chunk + 223]:
+    for payload in PAYLOADS[chunk : chunk + 223]:
         cleaned = plain_text(payload)
         assert not re.search(r"<\s*[a-zA-Z!/?]", cleaned), (payload, cleaned)
         assert plain_text(cleaned) == cleaned, "sanitising is stable"

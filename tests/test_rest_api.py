@@ -13,8 +13,9 @@ OTHER_HUB = {"name": "Hillside Hub", "slug": "hillside", "locality": "Hillside"}
 
 async def test_signup_login_logout_and_me(api_factory: Any) -> None:
     api: Api = await api_factory()
-    status, data = await api.call("POST", "/api/auth/signup",
-                                  {"pseudonym": "Quiet Fox", "password": "correct horse battery"})
+    status, data = await api.call(
+        "POST", "/api/auth/signup", {"pseudonym": "Quiet Fox", "password": "correct horse battery"}
+    )
     assert status == 201 and data["user"]["pseudonym"] == "Quiet Fox" and data["user"]["email"] is None
     cookie = next(c for c in api.http.cookie_jar if c.key == "alongside_session")
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
@@ -46,11 +47,15 @@ async def test_signup_refusals(api_factory: Any, body: dict[str, Any], code: str
 
 async def test_malformed_and_oversized_bodies(api_factory: Any, server: Any) -> None:
     api: Api = await api_factory()
-    async with api.http.post(api.base + "/api/auth/signup", data=b"{not json",
-                             headers={"Content-Type": "application/json"}) as response:
+    async with api.http.post(
+        api.base + "/api/auth/signup", data=b"{not json", headers={"Content-Type": "application/json"}
+    ) as response:
         assert response.status == 400 and (await response.json())["error"]["code"] == "invalid_payload"
-    async with api.http.post(api.base + "/api/auth/signup", data=b"pseudonym=x",
-                             headers={"Content-Type": "application/x-www-form-urlencoded"}) as response:
+    async with api.http.post(
+        api.base + "/api/auth/signup",
+        data=b"pseudonym=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    ) as response:
         assert response.status == 415 and (await response.json())["error"]["code"] == "unsupported_media_type"
     status, data = await api.call("POST", "/api/auth/signup", [1, 2, 3])
     assert status == 400 and data["error"]["code"] == "invalid_payload"
@@ -66,8 +71,9 @@ async def test_login_throttling(api_factory: Any, server: Any) -> None:
     for _ in range(limit):
         status, data = await api.call("POST", "/api/auth/login", {"pseudonym": "River", "password": "wrong password"})
         assert status == 401 and data["error"]["code"] == "invalid_credentials"
-    async with api.http.post(api.base + "/api/auth/login",
-                             json={"pseudonym": "River", "password": "demo-member-pass"}) as response:
+    async with api.http.post(
+        api.base + "/api/auth/login", json={"pseudonym": "River", "password": "demo-member-pass"}
+    ) as response:
         assert response.status == 429
         assert int(response.headers["Retry-After"]) > 0
         assert (await response.json())["error"]["code"] == "too_many_attempts"
@@ -77,8 +83,11 @@ async def test_unknown_pseudonym_and_wrong_password_look_the_same(api_factory: A
     api: Api = await api_factory()
     unknown = await api.call("POST", "/api/auth/login", {"pseudonym": "Nobody Here", "password": "whatever123"})
     wrong = await api.call("POST", "/api/auth/login", {"pseudonym": "Willow", "password": "whatever123"})
-    assert unknown == wrong == (401, {"error": {"code": "invalid_credentials",
-                                                "message": "That pseudonym and password do not match."}})
+    assert (
+        unknown
+        == wrong
+        == (401, {"error": {"code": "invalid_credentials", "message": "That pseudonym and password do not match."}})
+    )
 
 
 PROTECTED = [
@@ -151,11 +160,15 @@ async def test_unknown_groups_are_not_found(api_factory: Any, path: str) -> None
 
 async def test_admin_creates_group_member_accepts_agreement_and_joins(api_factory: Any) -> None:
     admin, member = await api_factory("hub-admin"), await api_factory()
-    status, data = await admin.call("POST", "/api/hubs/1/groups", {
-        "name": "Sunday walk & talk",
-        "description": "<b>Gentle</b> conversation <script>alert(1)</script>",
-        "agreement": "Be kind.\nWhat is said here stays here.",
-    })
+    status, data = await admin.call(
+        "POST",
+        "/api/hubs/1/groups",
+        {
+            "name": "Sunday walk & talk",
+            "description": "<b>Gentle</b> conversation <script>alert(1)</script>",
+            "agreement": "Be kind.\nWhat is said here stays here.",
+        },
+    )
     assert status == 201, data
     group = data["group"]
     assert group["description"] == "Gentle conversation alert(1)", "markup is stripped on the way in"
@@ -179,8 +192,13 @@ async def test_admin_creates_group_member_accepts_agreement_and_joins(api_factor
 
 async def test_group_fields_are_validated(api_factory: Any) -> None:
     admin = await api_factory("hub-admin")
-    for body in ({"name": "", "agreement": "x"}, {"name": "x"}, {"name": "x" * 121, "agreement": "x"},
-                 {"name": 5, "agreement": "x"}, {"name": "x", "agreement": "<b></b>"}):
+    for body in (
+        {"name": "", "agreement": "x"},
+        {"name": "x"},
+        {"name": "x" * 121, "agreement": "x"},
+        {"name": 5, "agreement": "x"},
+        {"name": "x", "agreement": "<b></b>"},
+    ):
         status, data = await admin.call("POST", "/api/hubs/1/groups", body)
         assert status == 400 and data["error"]["code"] == "invalid_payload", body
     status, data = await admin.call("POST", "/api/hubs/99/groups", {"name": "x", "agreement": "x"})
@@ -193,15 +211,20 @@ async def test_staff_and_training_records(api_factory: Any) -> None:
     assert status == 201 and data["staff"]["training_completed_on"] is None
     status, data = await willow.call("POST", "/api/groups/1/sessions", {})
     assert status == 403 and "training" in data["error"]["message"]
-    status, data = await admin.call("POST", "/api/hubs/1/staff", {"pseudonym": "Willow", "role": "facilitator",
-                                                                  "training_completed_on": "2026-10-01"})
+    status, data = await admin.call(
+        "POST",
+        "/api/hubs/1/staff",
+        {"pseudonym": "Willow", "role": "facilitator", "training_completed_on": "2026-10-01"},
+    )
     assert status == 201 and data["staff"]["training_completed_on"] == "2026-10-01"
     status, data = await willow.call("POST", "/api/groups/1/sessions", {})
     assert status == 201 and data["session"]["opened_by"]["display_name"] == "Willow"
     status, data = await admin.call("GET", "/api/hubs/1/staff")
     assert {(s["pseudonym"], s["role"]) for s in data["staff"]} >= {("Willow", "facilitator"), ("Sam", "facilitator")}
-    for body in ({"pseudonym": "Willow", "role": "king"}, {"pseudonym": "Willow", "role": "facilitator",
-                                                           "training_completed_on": "last week"}):
+    for body in (
+        {"pseudonym": "Willow", "role": "king"},
+        {"pseudonym": "Willow", "role": "facilitator", "training_completed_on": "last week"},
+    ):
         assert (await admin.call("POST", "/api/hubs/1/staff", body))[0] == 400
     assert (await admin.call("POST", "/api/hubs/1/staff", {"pseudonym": "Nobody", "role": "facilitator"}))[0] == 404
 
@@ -229,8 +252,14 @@ async def test_platform_admin_creates_hubs(api_factory: Any, server: Any) -> Non
     from rooms.clock import utc_now
 
     async with server.state.sessions() as db, db.begin():
-        await community.create_user(db, pseudonym="Root Admin", email=None, is_platform_admin=True, now=utc_now(),
-                                    password_hash=await server.state.passwords.hash("platform-admin-pass"))
+        await community.create_user(
+            db,
+            pseudonym="Root Admin",
+            email=None,
+            is_platform_admin=True,
+            now=utc_now(),
+            password_hash=await server.state.passwords.hash("platform-admin-pass"),
+        )
     admin = await api_factory()
     await admin.login("Root Admin", "platform-admin-pass")
     status, data = await admin.call("POST", "/api/hubs", OTHER_HUB)

@@ -69,8 +69,12 @@ def test_unknown_file_keys_and_bad_toml_are_refused(tmp_path: Path) -> None:
 
 def test_cli_stops_with_one_clear_line(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "server.cli", "serve"], capture_output=True, text=True, timeout=60,
-        env={"ALONGSIDE_PORT": "not-a-port", "PATH": "/usr/bin:/bin"}, cwd=Path(__file__).parent.parent,
+        [sys.executable, "-m", "server.cli", "serve"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"ALONGSIDE_PORT": "not-a-port", "PATH": "/usr/bin:/bin"},
+        cwd=Path(__file__).parent.parent,
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [

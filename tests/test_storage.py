@@ -50,8 +50,8 @@ async def test_migrations_create_exactly_the_models_tables(database: Database) -
     assert tables - {"alembic_version"} == set(Base.metadata.tables)
 
     def differences(sync_conn: Any) -> list[Any]:
-        from alembic.migration import MigrationContext
         from alembic.autogenerate import compare_metadata
+        from alembic.migration import MigrationContext
 
         return list(compare_metadata(MigrationContext.configure(sync_conn), Base.metadata))
 
@@ -112,8 +112,9 @@ async def test_two_facilitators_starting_at_once_open_one_session(world: Any) ->
     ctx, actors = world["ctx"], world["actors"]
     async with world["sessions"]() as db:
         admin = await store_admin(db)
-        await community.do_add_staff(db, ctx, admin, 1, {"pseudonym": "Willow", "role": "facilitator",
-                                                         "training_completed_on": "2026-01-01"})
+        await community.do_add_staff(
+            db, ctx, admin, 1, {"pseudonym": "Willow", "role": "facilitator", "training_completed_on": "2026-01-01"}
+        )
 
     async def start(name: str) -> str:
         try:
@@ -130,6 +131,7 @@ async def test_two_facilitators_starting_at_once_open_one_session(world: Any) ->
 async def store_admin(db: Any) -> Actor:
     async with db.begin():
         user = await store.get_user_by_pseudonym(db, "hub-admin")
+    assert user is not None
     return Actor(user.id, user.pseudonym)
 
 

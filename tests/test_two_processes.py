@@ -65,7 +65,10 @@ async def two_servers(database: Database, redis_url: str) -> Any:
         }
         proc = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         procs.append(proc)
         urls.append(f"http://127.0.0.1:{port}")

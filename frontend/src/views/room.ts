@@ -69,7 +69,13 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
 
   // ---- State ------------------------------------------------------------------------------------
   const store = new MessageStore();
-  let joinLastId = 0; // the ack's last_id: known complete up to here even if nothing is held
+  /**
+   * Every message with an id up to here is held (or the server has said there is nothing more before it):
+   * the point to catch up from after a gap or a reconnect.
+   */
+  let complete = 0;
+  /** Messages that arrive while (re)joining, handled once the join's answer is in. */
+  let early: Message[] = [];
   let hasMoreBefore = false;
   let role: RoomRole | null = null;
   let session: Session | null = null;
@@ -84,7 +90,9 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   let reconnectedTimer: number | undefined;
   let joinRetryTimer: number | undefined;
 
-  const highestKnown = (): number => Math.max(store.lastId, joinLastId);
+  function advanceComplete(): void {
+    while (store.has(complete + 1)) complete += 1;
+  }
 
   // ---- Elements ---------------------------------------------------------------------------------
   const heading = h('h1', null, t('room.titleFallback'));
@@ -173,30 +181,21 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     presenceToggle.textContent = collapsed ? t('room.presenceHide') : t('room.presenceShow');
   });
 
-  append(
-    main,
-    h('p', { class: 'breadcrumb' }, groupLink),
-    heading,
-    connection,
-    pageAlert.el,
-    banner,
-    controls,
+  const room = h(
+    'div',
+    { class: 'room' },
     h(
-      'div',
-      { class: 'room' },
-      h(
-        'section',
-        { class: 'chat', 'aria-labelledby': 'messages-heading' },
-        h('h2', { id: 'messages-heading', class: 'visually-hidden' }, t('room.messagesHeading')),
-        loadEarlier,
-        list,
-        emptyNote,
-        typingStatus,
-        composer,
-      ),
-      presence,
+      'section',
+      { class: 'chat', 'aria-labelledby': 'messages-heading' },
+      h('h2', { id: 'messages-heading', class: 'visually-hidden' }, t('room.messagesHeading')),
+      loadEarlier,
+      h('div', { class: 'messages-wrap' }, list, emptyNote),
+      typingStatus,
+      composer,
     ),
+    presence,
   );
+  append(main, h('p', { class: 'breadcrumb' }, groupLink), heading, connection, pageAlert.el, banner, controls, room);
 
   // ---- Rendering --------------------------------------------------------------------------------
 
@@ -247,6 +246,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       else list.prepend(li);
     }
     if (how !== 'live') window.setTimeout(() => list.setAttribute('aria-live', 'polite'), 300);
+    advanceComplete();
     emptyNote.hidden = store.size > 0;
     if (how === 'older') {
       list.scrollTop = previousTop + (list.scrollHeight - previousHeight);
@@ -425,7 +425,12 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
           if (!ack.ok) break;
           addMessages(ack.messages, 'live');
           const top = ack.messages.reduce((max, m) => Math.max(max, m.id), cursor);
-          if (!ack.has_more || top <= cursor) break;
+          if (!ack.has_more || top <= cursor) {
+            // The server has sent everything after `since`: a hole left now is no message at all.
+            complete = Math.max(complete, top);
+            advanceComplete();
+            break;
+          }
           cursor = top;
         }
       }
@@ -439,7 +444,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   async function join(): Promise<void> {
     window.clearTimeout(joinRetryTimer);
     const reconnecting = everJoined;
-    const since = highestKnown();
+    const since = complete;
     const payload: PayloadOf<'room:join'> =
       reconnecting && since > 0 ? { group_id: groupId, since_id: since } : { group_id: groupId };
     let ack: AckOf<'room:join'>;
@@ -458,7 +463,10 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
         leaving = true;
         socket.disconnect();
         setConnection('connected');
-        composer.hidden = true;
+        // Nothing in this room is reachable: show only the explanation and the way to the group page.
+        room.hidden = true;
+        banner.replaceChildren();
+        controls.hidden = true;
       }
       return;
     }
@@ -472,19 +480,24 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     role = ack.role;
     session = ack.session;
     present = ack.present;
-    joinLastId = Math.max(joinLastId, ack.last_id ?? 0);
     renderBanner();
     renderControls();
     renderPresence();
     if (!reconnecting) {
       hasMoreBefore = ack.has_more;
       addMessages(ack.messages, 'history');
+      // The newest page: complete up to its last message (or the room's last id).
+      complete = Math.max(complete, store.lastId, ack.last_id ?? 0);
       loadEarlier.hidden = !(hasMoreBefore && store.size > 0);
       emptyNote.hidden = store.size > 0;
     } else {
       addMessages(ack.messages, 'live');
-      if (ack.has_more) void catchUp(store.lastId);
+      if (ack.has_more) void catchUp(complete);
+      else complete = Math.max(complete, store.lastId);
     }
+    const arrived = early;
+    early = [];
+    for (const message of arrived) receive(message);
     setConnection(wasDisconnected ? 'reconnected' : 'connected');
     wasDisconnected = false;
     updateComposer();
@@ -522,11 +535,18 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     if (everJoined || wasDisconnected) setConnection('reconnecting');
   });
 
-  socket.on('message:new', ({ message }) => {
-    if (!joined || message.group_id !== groupId) return;
-    const before = highestKnown();
-    if (MessageStore.isGap(message.id, before) && !store.has(message.id)) void catchUp(before);
+  /** A broadcast message: add it, and if it skips ids we don't hold, fetch the ones in between. */
+  function receive(message: Message): void {
+    if (store.has(message.id)) return;
+    const since = complete;
+    if (MessageStore.isGap(message.id, since)) void catchUp(since);
     addMessages([message], 'live');
+  }
+
+  socket.on('message:new', ({ message }) => {
+    if (message.group_id !== groupId) return;
+    if (joined) receive(message);
+    else early.push(message);
   });
 
   socket.on('presence:update', (payload) => {

@@ -1,0 +1,128 @@
+"""The real browser app in Debian's chromium, driven by Playwright: sign in, enter, chat, see each other."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from server.demo import seed_demo
+from server.settings import PROJECT_ROOT
+from tests.conftest import DEMO_PASSWORD, Database, RunningServer, start_server
+from tests.services import chromium_path, free_port, unavailable
+
+pytestmark = pytest.mark.browser
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DIST = PROJECT_ROOT / "frontend" / "dist"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    executable = chromium_path()
+    if not (DIST / "index.html").exists():
+        unavailable("frontend/dist is not built (cd frontend && npm ci && npm run build)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        instance = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        await instance.close()
+
+
+@pytest.fixture
+async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
+    database = Database("sqlite", f"sqlite+aiosqlite:///{tmp_path}/alongside.db")
+    running, runner = await start_server(database.settings(port=free_port()))
+    await seed_demo(running.state.engine, running.state.passwords)
+    yield running
+    await runner.cleanup()
+
+
+async def signed_in_page(browser: Any, base: str, pseudonym: str, width: int = 1200) -> Any:
+    context = await browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/London")
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.errors = errors
+    await page.goto(base + "/#/signin")
+    await page.get_by_test_id("pseudonym").fill(pseudonym)
+    await page.get_by_test_id("password").fill(DEMO_PASSWORD[pseudonym])
+    await page.get_by_test_id("signin-submit").click()
+    await page.get_by_test_id("group-link-1").wait_for()
+    return page
+
+
+async def enter_room(page: Any) -> None:
+    await page.get_by_test_id("group-link-1").click()
+    await page.get_by_test_id("enter-room").click()
+    await page.get_by_test_id("composer").wait_for()
+
+
+async def test_two_browsers_chat_in_a_facilitated_session(browser: Any, web_server: RunningServer) -> None:
+    base = web_server.url
+    sam = await signed_in_page(browser, base, "Sam")
+    river = await signed_in_page(browser, base, "River")
+    willow = await signed_in_page(browser, base, "Willow", width=375)  # a phone-sized screen
+
+    await enter_room(sam)
+    await enter_room(river)
+    await enter_room(willow)
+    presence = river.get_by_test_id("presence")
+    for name in ("Sam", "River", "Willow"):
+        await presence.get_by_text(name, exact=False).first.wait_for()
+
+    # The facilitator opens the session; members see it go live.
+    await sam.get_by_test_id("start-session").click()
+    await river.get_by_test_id("composer").and_(river.locator(":enabled")).wait_for()
+
+    hostile = '<img src=x onerror="window.__pwned=1">Hello from River'
+    await river.get_by_test_id("composer").fill(hostile)
+    await river.get_by_test_id("composer").press("Enter")
+    received = willow.get_by_test_id("message").filter(has_text="Hello from River")
+    await received.wait_for()
+    assert hostile in await received.inner_text(), "the markup is shown as the text it is"
+    assert await willow.evaluate("window.__pwned") is None, "message text is never HTML"
+    assert await willow.locator("[data-testid=messages] img").count() == 0
+
+    await willow.get_by_test_id("composer").fill("Hi River, welcome")
+    await willow.get_by_test_id("send").click()
+    await river.get_by_test_id("message").filter(has_text="Hi River, welcome").wait_for()
+    facilitator_line = "Thank you both for coming."
+    await sam.get_by_test_id("composer").fill(facilitator_line)
+    await sam.get_by_test_id("send").click()
+    sams_message = river.get_by_test_id("message").filter(has_text=facilitator_line)
+    await sams_message.wait_for()
+    assert re.search("facilitator", await sams_message.inner_text(), re.IGNORECASE)
+
+    messages = river.locator("#messages")
+    assert await messages.get_attribute("role") == "log" and await messages.get_attribute("aria-live") == "polite"
+    time_text = await river.get_by_test_id("message").first.locator("time").get_attribute("datetime")
+    assert time_text and time_text.endswith("Z")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    await river.screenshot(path=str(ARTIFACTS / "room-desktop.png"), full_page=True)
+    await willow.screenshot(path=str(ARTIFACTS / "room-phone.png"), full_page=True)
+
+    # The facilitator ends the session; the room says so and the composer closes.
+    await sam.get_by_test_id("end-session").click()
+    confirm = sam.get_by_test_id("confirm-ok")
+    if await confirm.count():
+        await confirm.click()
+    await river.get_by_test_id("composer").and_(river.locator(":disabled")).wait_for()
+    assert "ended" in (await river.get_by_test_id("session-status").inner_text()).lower()
+
+    for page in (sam, river, willow):
+        assert page.errors == []
+        await page.context.close()
