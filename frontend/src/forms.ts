@@ -67,15 +67,23 @@ export function setInvalid(control: HTMLElement, invalid: boolean): void {
   setAttr(control, 'aria-invalid', invalid ? 'true' : null);
 }
 
-/** Put a submit button into a busy state with a different label; returns a function that restores it. */
+/**
+ * Put a button into a busy state with a different label; returns a function that restores it. The button
+ * stays focusable (aria-disabled, not disabled) so keyboard focus is not lost while a request runs; callers
+ * check `isBusy` to ignore repeated presses.
+ */
 export function busy(button: HTMLButtonElement, label: string): () => void {
   const original = button.textContent ?? '';
-  button.disabled = true;
   button.setAttribute('aria-disabled', 'true');
+  button.dataset.busy = 'true';
   button.textContent = label;
   return () => {
-    button.disabled = false;
     button.removeAttribute('aria-disabled');
+    delete button.dataset.busy;
     button.textContent = original;
   };
+}
+
+export function isBusy(button: HTMLButtonElement): boolean {
+  return button.dataset.busy === 'true';
 }

@@ -8,7 +8,6 @@
 export const en = {
   // Application frame
   'app.name': 'Alongside',
-  'app.tagline': 'Peer support, together',
   'app.skipToContent': 'Skip to main content',
   'app.mainNav': 'Main',
   'app.titleFormat': '{page} · Alongside',
@@ -60,12 +59,10 @@ export const en = {
     'Each group meets in its own room. Read a group’s agreement and join it to take part when a session is live.',
   'groups.empty': 'There are no groups yet.',
   'groups.liveNow': 'Live now',
-  'groups.notLive': 'Not in session',
   'groups.nextSession': 'Next session: {time}',
   'groups.hub': 'Hub: {hub}',
   'groups.hubWithLocality': 'Hub: {hub}, {locality}',
   'groups.member': 'You are a member',
-  'groups.open': 'Open {name}',
 
   // Group page
   'group.titleFallback': 'Group',
@@ -94,7 +91,6 @@ export const en = {
 
   // Room
   'room.titleFallback': 'Room',
-  'room.title': '{name}',
   'room.backToGroup': 'Group page',
   'room.connecting': 'Connecting…',
   'room.reconnecting': 'Connection lost. Reconnecting…',
@@ -110,7 +106,6 @@ export const en = {
   'room.charCount': '{count} of {max} characters',
   'room.charOver': '{count} characters over the limit of {max}',
   'room.send': 'Send',
-  'room.sending': 'Sending…',
   'room.sendFailed': 'Your message could not be sent. Check your connection and try again; your text is kept.',
   'room.composerDisabled':
     'This group is not in session. Messages open when a facilitator starts the session.',
@@ -154,6 +149,7 @@ export const en = {
   'admin.noAccess': 'This page is for hub administrators.',
   'admin.noHubs': 'You are not an administrator of any hub yet.',
   'admin.hub': 'Hub',
+  'admin.hubOption': '{name} ({locality})',
   'admin.createHeading': 'Create a group',
   'admin.groupName': 'Group name',
   'admin.groupDescription': 'Description',

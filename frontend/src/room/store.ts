@@ -48,10 +48,10 @@ export class MessageStore {
   }
 
   /**
-   * Whether `id` arriving now leaves a hole: it is more than one past `since` (the highest id known to be
-   * complete up to).
+   * Whether `id` arriving now leaves a hole: it is more than one past `since`, the id up to which the
+   * room is known to be complete (0 for a room that had no messages when it was entered).
    */
   static isGap(id: number, since: number): boolean {
-    return since > 0 && id > since + 1;
+    return id > since + 1;
   }
 }

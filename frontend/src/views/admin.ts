@@ -2,7 +2,7 @@
 
 import { api, describeError, isAbort } from '../api';
 import { append, h, replaceChildren } from '../dom';
-import { AlertRegion, busy, field, setInvalid, StatusRegion } from '../forms';
+import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
 import { t } from '../i18n';
 import { hrefFor, type ViewContext } from '../router';
 import { adminHubIds, canAdminister, getUser } from '../state';
@@ -47,7 +47,7 @@ export function adminView({ main, signal, setTitle }: ViewContext): void {
     const hubSelect = h(
       'select',
       { name: 'hub', 'data-testid': 'hub-select' },
-      hubs.map((hub) => h('option', { value: hub.id }, hub.locality ? `${hub.name} (${hub.locality})` : hub.name)),
+      hubs.map((hub) => h('option', { value: hub.id }, hub.locality ? t('admin.hubOption', { name: hub.name, locality: hub.locality }) : hub.name)),
     );
     const name = h('input', { type: 'text', name: 'name', required: true, maxlength: 120, 'data-testid': 'group-name' });
     const description = h('textarea', { name: 'description', rows: 4, 'data-testid': 'group-description' });
@@ -68,6 +68,7 @@ export function adminView({ main, signal, setTitle }: ViewContext): void {
 
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
+      if (isBusy(submit)) return;
       formAlert.clear();
       done.clear();
       const missing: { control: HTMLElement; label: string }[] = [];

@@ -2,7 +2,7 @@
 
 import { api, describeError } from '../api';
 import { append, h } from '../dom';
-import { AlertRegion, busy, field, setInvalid, StatusRegion } from '../forms';
+import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
 import { t } from '../i18n';
 import { hrefFor, navigate, type ViewContext } from '../router';
 import { setUser, takeFlash, takeReturnPath } from '../state';
@@ -65,6 +65,7 @@ export function signInView({ main, setTitle }: ViewContext): void {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (isBusy(submit)) return;
     alert.clear();
     const problems: Problem[] = [];
     setInvalid(pseudonym, false);
@@ -148,6 +149,7 @@ export function signUpView({ main, setTitle }: ViewContext): void {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (isBusy(submit)) return;
     alert.clear();
     const problems: Problem[] = [];
     for (const control of [pseudonym, password, email]) setInvalid(control, false);

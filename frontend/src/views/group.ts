@@ -2,7 +2,7 @@
 
 import { api, ApiError, describeError, isAbort } from '../api';
 import { append, h, replaceChildren } from '../dom';
-import { AlertRegion, busy, StatusRegion } from '../forms';
+import { AlertRegion, busy, isBusy, StatusRegion } from '../forms';
 import { t } from '../i18n';
 import { hrefFor, type ViewContext } from '../router';
 import { localText } from '../time';
@@ -72,6 +72,7 @@ export function groupView({ main, params, signal, setTitle }: ViewContext): void
     );
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
+      if (isBusy(submit)) return;
       joinAlert.clear();
       if (!checkbox.checked) {
         checkbox.setAttribute('aria-invalid', 'true');

@@ -8,7 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import { api, describeError, notifyUnauthenticated } from '../api';
 import { confirmDialog } from '../dialog';
 import { announce, append, h, replaceChildren } from '../dom';
-import { addDescribedBy, AlertRegion } from '../forms';
+import { addDescribedBy, AlertRegion, busy, isBusy } from '../forms';
 import { t, translateError } from '../i18n';
 import { MessageStore } from '../room/store';
 import { IncomingTyping, OutgoingTyping } from '../room/typing';
@@ -669,22 +669,21 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   });
 
   startButton.addEventListener('click', async () => {
+    if (isBusy(startButton)) return;
     controlsAlert.clear();
-    startButton.disabled = true;
-    startButton.textContent = t('room.starting');
+    const restore = busy(startButton, t('room.starting'));
     try {
       const opened = await api.startSession(groupId);
+      restore();
       if (!signal.aborted) applySession(opened);
     } catch (err) {
+      restore();
       if (!signal.aborted) controlsAlert.show(describeError(err));
-    } finally {
-      startButton.disabled = false;
-      startButton.textContent = t('room.startSession');
-      renderControls();
     }
   });
 
   endButton.addEventListener('click', async () => {
+    if (isBusy(endButton)) return;
     controlsAlert.clear();
     const current = session;
     if (!current || current.status !== 'live') return;
@@ -698,18 +697,15 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       },
       signal,
     );
-    if (!confirmed || signal.aborted) return;
-    endButton.disabled = true;
-    endButton.textContent = t('room.ending');
+    if (!confirmed || signal.aborted || isBusy(endButton)) return;
+    const restore = busy(endButton, t('room.ending'));
     try {
       const ended = await api.endSession(current.id);
+      restore();
       if (!signal.aborted) applySession(ended);
     } catch (err) {
+      restore();
       if (!signal.aborted) controlsAlert.show(describeError(err));
-    } finally {
-      endButton.disabled = false;
-      endButton.textContent = t('room.endSession');
-      renderControls();
     }
   });
 
