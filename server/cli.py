@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from server.settings import Settings, SettingsError, load_settings
+from server.settings import Settings, SettingsError, load_settings, with_overrides
 
 
 def _settings() -> Settings:
@@ -26,13 +26,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.app import create_app
 
     settings = _settings()
-    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    if overrides:
-        try:
-            settings = settings.replace(**overrides)
-        except SettingsError as exc:
-            print(f"alongside: bad setting: {exc}", file=sys.stderr)
-            return 2
+    flags = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    try:
+        settings = with_overrides(settings, flags)
+    except SettingsError as exc:
+        print(f"alongside: bad setting: {exc}", file=sys.stderr)
+        return 2
     print(f"Alongside is starting at http://{settings.host}:{settings.port}/", flush=True)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None, access_log=None)
     return 0
@@ -119,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the server")
     serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--port")
     serve.set_defaults(func=cmd_serve)
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.add_argument("--revision", default="head")

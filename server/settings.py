@@ -121,6 +121,10 @@ _KINDS: dict[str, type] = {
 
 
 def _validated(settings: Settings) -> Settings:
+    for name, (low, high) in _BOUNDS.items():
+        value = getattr(settings, name)
+        if not low <= value <= high:
+            raise SettingsError(f"{name}: expected an integer from {low} to {high}, got {value!r}")
     for name, choices in _CHOICES.items():
         if getattr(settings, name) not in choices:
             raise SettingsError(f"{name}: expected one of {', '.join(choices)}, got {getattr(settings, name)!r}")
@@ -147,6 +151,16 @@ def _validated(settings: Settings) -> Settings:
         if len(settings.secret_key) < 32:
             raise SettingsError("secret_key: expected at least 32 characters in production mode")
     return settings
+
+
+def with_overrides(settings: Settings, raw: Mapping[str, str], source: str = "--{name}") -> Settings:
+    """Apply text overrides (command-line flags), checked like any other setting."""
+    kinds = {f.name: _KINDS[str(f.type)] for f in fields(Settings)}
+    values = {
+        name: _coerce(name, kinds[name], value, source.format(name=name.replace("_", "-")))
+        for name, value in raw.items()
+    }
+    return settings.replace(**values)
 
 
 def load_settings(env: Mapping[str, str] | None = None, config_path: str | Path | None = None) -> Settings:

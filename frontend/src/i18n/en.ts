@@ -98,6 +98,7 @@ export const en = {
   'room.messagesHeading': 'Messages',
   'room.messagesLabel': 'Messages in {name}',
   'room.noMessages': 'No messages yet.',
+  'room.newSession': 'New session',
   'room.loadEarlier': 'Load earlier messages',
   'room.loadingEarlier': 'Loading earlier messages…',
   'room.loadedEarlier': 'Loaded earlier messages.',

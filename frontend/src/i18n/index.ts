@@ -66,8 +66,3 @@ export function translateError(code: string, serverMessage?: string, params?: Pa
 export function formatNumber(n: number): string {
   return new Intl.NumberFormat(active.lang).format(n);
 }
-
-/** "A and B" / "A, B and C" in the active language. */
-export function formatList(items: readonly string[]): string {
-  return new Intl.ListFormat(active.lang, { style: 'long', type: 'conjunction' }).format(items);
-}

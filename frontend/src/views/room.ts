@@ -84,8 +84,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   let everJoined = false;
   let wasDisconnected = false;
   let leaving = false;
-  let sending = false;
-  let pending: { clientId: string; body: string } | null = null;
+  /** The last message that failed to send, so that sending the same text again reuses its client_id. */
+  let retry: { clientId: string; body: string } | null = null;
   let wasOverLimit = false;
   let reconnectedTimer: number | undefined;
   let joinRetryTimer: number | undefined;
@@ -208,6 +208,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
         class: `message${facilitator ? ' message--facilitator' : ''}${mine ? ' message--mine' : ''}`,
         'data-testid': 'message',
         'data-id': m.id,
+        'data-session': m.session_id,
       },
       h(
         'p',
@@ -219,6 +220,15 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       ),
       h('p', { class: 'message__body prewrap' }, m.body),
     );
+  }
+
+  /** A message that opens a later session than the one before it carries a small divider. */
+  function markSessionStart(li: HTMLLIElement): void {
+    const previous = li.previousElementSibling as HTMLElement | null;
+    const starts = previous !== null && previous.dataset.session !== li.dataset.session;
+    li.classList.toggle('message--session-start', starts);
+    if (starts) li.dataset.divider = t('room.newSession');
+    else delete li.dataset.divider;
   }
 
   function nearBottom(): boolean {
@@ -244,6 +254,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       while (after && Number((after as HTMLElement).dataset.id) > m.id) after = after.previousElementSibling;
       if (after) after.after(li);
       else list.prepend(li);
+      markSessionStart(li);
+      if (li.nextElementSibling instanceof HTMLLIElement) markSessionStart(li.nextElementSibling);
     }
     if (how !== 'live') window.setTimeout(() => list.setAttribute('aria-live', 'polite'), 300);
     advanceComplete();
@@ -443,10 +455,12 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
 
   async function join(): Promise<void> {
     window.clearTimeout(joinRetryTimer);
+    // After a drop, ask only for what came after the last message we hold complete (0: the room was
+    // empty when entered).
     const reconnecting = everJoined;
-    const since = complete;
-    const payload: PayloadOf<'room:join'> =
-      reconnecting && since > 0 ? { group_id: groupId, since_id: since } : { group_id: groupId };
+    const payload: PayloadOf<'room:join'> = reconnecting
+      ? { group_id: groupId, since_id: complete }
+      : { group_id: groupId };
     let ack: AckOf<'room:join'>;
     try {
       ack = await ask('room:join', payload);
@@ -617,9 +631,14 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     composer.requestSubmit();
   });
 
+  /** Put text that could not be sent back into the composer, ahead of anything typed since. */
+  function restoreDraft(body: string): void {
+    textarea.value = textarea.value.trim() === '' ? body : `${body}\n${textarea.value}`;
+    updateCounter();
+  }
+
   composer.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (sending) return;
     const body = textarea.value;
     if (session?.status !== 'live') {
       sendAlert.show(t('error.session_not_live'));
@@ -639,32 +658,34 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       textarea.focus();
       return;
     }
-    // A retry of the same text reuses its client_id, so the server stores it once.
-    if (!pending || pending.body !== body) pending = { clientId: newClientId(), body };
-    const { clientId } = pending;
-    sending = true;
-    composer.setAttribute('aria-busy', 'true');
+    // A retry of text that failed reuses its client_id, so if the first try did reach the server the
+    // message is still stored only once.
+    const clientId = retry && retry.body === body ? retry.clientId : newClientId();
+    retry = null;
+    // The composer empties at once so the next message can be typed while this one is on its way; if it is
+    // refused, its text comes back.
+    textarea.value = '';
+    updateCounter();
     outgoing.stop();
+    let failure: string | null = null;
     try {
       const ack = await ask('message:send', { group_id: groupId, client_id: clientId, body });
       if (leaving) return;
       if (ack.ok) {
         sendAlert.clear();
-        pending = null;
         addMessages([ack.message], 'live');
         scrollToBottom();
-        if (textarea.value === body) {
-          textarea.value = '';
-          updateCounter();
-        }
       } else {
-        sendAlert.show(translateError(ack.error.code, ack.error.message, { max: MAX_MESSAGE_CHARS }));
+        failure = translateError(ack.error.code, ack.error.message, { max: MAX_MESSAGE_CHARS });
       }
     } catch {
-      if (!leaving) sendAlert.show(t('room.sendFailed'));
-    } finally {
-      sending = false;
-      composer.removeAttribute('aria-busy');
+      if (leaving) return;
+      failure = t('room.sendFailed');
+    }
+    if (failure !== null) {
+      retry = { clientId, body };
+      restoreDraft(body);
+      sendAlert.show(failure);
     }
   });
 

@@ -1,0 +1,125 @@
+"""The `alongside` command as a person runs it: migrate, demo, create-admin, serve."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.services import free_port
+from tests.test_two_processes import wait_ready
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "ALONGSIDE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db",
+        "ALONGSIDE_PASSWORD_TIME_COST": "1",
+        "ALONGSIDE_PASSWORD_MEMORY_KIB": "8",
+        **extra,
+    }
+
+
+def alongside(tmp_path: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        cwd=ROOT,
+        env=cli_env(tmp_path, **env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_migrate_then_demo_is_idempotent_and_prints_logins(tmp_path: Path) -> None:
+    migrated = alongside(tmp_path, "migrate")
+    assert migrated.returncode == 0 and "revision head" in migrated.stdout
+    first = alongside(tmp_path, "demo")
+    assert first.returncode == 0, first.stderr
+    logins = re.findall(r"^\s+(\S+)\s+password: (\S+)", first.stdout, re.MULTILINE)
+    assert ("Sam", "demo-facilitator-pass") in logins and len(logins) == 4
+    again = alongside(tmp_path, "demo")
+    assert again.returncode == 0 and again.stdout == first.stdout
+
+
+def test_demo_refuses_production(tmp_path: Path) -> None:
+    result = alongside(tmp_path, "demo", ALONGSIDE_MODE="production", ALONGSIDE_SECRET_KEY="s" * 40)
+    assert result.returncode == 2 and "only for development" in result.stderr
+
+
+async def test_create_admin_can_sign_in_and_create_a_hub(tmp_path: Path) -> None:
+    created = alongside(
+        tmp_path, "create-admin", "--pseudonym", "Root Admin", "--password-stdin", stdin="a very long admin password\n"
+    )
+    assert created.returncode == 0, created.stderr
+    duplicate = alongside(
+        tmp_path, "create-admin", "--pseudonym", "root admin", "--password-stdin", stdin="another long password\n"
+    )
+    assert duplicate.returncode == 1 and "taken" in duplicate.stderr
+    short = alongside(tmp_path, "create-admin", "--pseudonym", "Other", "--password-stdin", stdin="short\n")
+    assert short.returncode == 2
+
+    async with served(tmp_path) as url, aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        login = {"pseudonym": "Root Admin", "password": "a very long admin password"}
+        async with http.post(url + "/api/auth/login", json=login) as response:
+            assert response.status == 200 and (await response.json())["user"]["is_platform_admin"] is True
+        hub = {"name": "Northside Hub", "slug": "northside", "locality": "Northside"}
+        async with http.post(url + "/api/hubs", json=hub) as response:
+            assert response.status == 201
+
+
+async def test_the_run_command_serves_the_demo_and_the_browser_app(tmp_path: Path) -> None:
+    assert alongside(tmp_path, "demo").returncode == 0
+    async with served(tmp_path) as url, aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.get(url + "/") as response:
+            assert response.status in (200, 503)
+            page = await response.text()
+            assert "Alongside" in page
+        login = {"pseudonym": "River", "password": "demo-member-pass"}
+        async with http.post(url + "/api/auth/login", json=login) as response:
+            assert response.status == 200
+        async with http.get(url + "/api/groups") as response:
+            names = [g["name"] for g in (await response.json())["groups"]]
+            assert "Thursday evening circle" in names
+
+
+class served:
+    """`alongside serve` in a subprocess for the duration of an async with block."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.port = free_port()
+
+    async def __aenter__(self) -> str:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+            cwd=ROOT,
+            env=cli_env(self.tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{self.port}"
+        await wait_ready(url, self.proc)
+        return url
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=15)
+
+
+@pytest.mark.parametrize("port", ["0", "99999", "http"])
+def test_bad_port_flag_is_one_clear_line(tmp_path: Path, port: str) -> None:
+    result = alongside(tmp_path, "serve", "--port", port)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"alongside: bad setting: --port: expected an integer{' from 1 to 65535' if port.isdigit() else ''}, got {port!r}"
+    ]
