@@ -126,3 +126,42 @@ async def test_two_browsers_chat_in_a_facilitated_session(browser: Any, web_serv
     for page in (sam, river, willow):
         assert page.errors == []
         await page.context.close()
+
+
+async def test_admin_creates_group_and_new_member_joins_by_accepting_agreement(
+    browser: Any, web_server: RunningServer
+) -> None:
+    base = web_server.url
+    admin = await signed_in_page(browser, base, "hub-admin")
+    await admin.goto(base + "/#/admin")
+    await admin.get_by_test_id("group-name").fill("Sunday walk & talk")
+    await admin.get_by_test_id("group-description").fill("Gentle conversation, <b>all welcome</b>.")
+    await admin.get_by_test_id("group-agreement").fill("Be kind.\nWhat is said here stays here.")
+    await admin.get_by_test_id("create-group").click()
+    await admin.get_by_test_id("new-group-link").wait_for()
+
+    context = await browser.new_context(viewport={"width": 390, "height": 844})
+    member = await context.new_page()
+    errors: list[str] = []
+    member.on("pageerror", lambda exc: errors.append(str(exc)))
+    await member.goto(base + "/#/signup")
+    await member.get_by_test_id("signup-pseudonym").fill("Morning Lark")
+    await member.get_by_test_id("signup-password").fill("a long enough password")
+    await member.get_by_test_id("signup-submit").click()
+    link = member.get_by_role("link", name="Sunday walk & talk")
+    await link.wait_for()
+    await link.click()
+    agreement = member.get_by_test_id("agreement")
+    await agreement.wait_for()
+    assert await agreement.inner_text() == "Be kind.\nWhat is said here stays here."
+    # Joining needs the agreement accepted: the button does nothing useful until the box is ticked.
+    await member.get_by_test_id("agreement-accept").check()
+    await member.get_by_test_id("join-group").click()
+    await member.get_by_test_id("enter-room").click()
+    from playwright.async_api import expect
+
+    await expect(member.get_by_test_id("session-status")).to_contain_text("not in session", ignore_case=True)
+    await expect(member.get_by_test_id("composer")).to_be_disabled()
+    assert errors == []
+    await context.close()
+    await admin.context.close()
