@@ -23,11 +23,8 @@ class GroupAccess:
     @property
     def room_role(self) -> str | None:
         """The role shown in the room, or None if this person may not enter it."""
-        if self.is_facilitator:
-            return "facilitator"
-        if self.membership is not None and self.membership.agreement_version == self.group.agreement_version:
-            return "member"
-        return None
+        version = self.membership.agreement_version if self.membership else None
+        return room_role(self.is_facilitator, version, self.group.agreement_version)
 
     @property
     def my_role(self) -> str | None:
@@ -36,6 +33,15 @@ class GroupAccess:
         if self.is_facilitator:
             return "facilitator"
         return "member" if self.membership is not None else None
+
+
+def room_role(is_facilitator: bool, accepted_version: int | None, current_version: int) -> str | None:
+    """Facilitators enter as such; members only with the current agreement accepted; else nobody."""
+    if is_facilitator:
+        return "facilitator"
+    if accepted_version is not None and accepted_version == current_version:
+        return "member"
+    return None
 
 
 async def require_group(db: AsyncSession, group_id: int) -> Group:
@@ -74,10 +80,15 @@ async def require_hub_admin(db: AsyncSession, actor: Actor, hub_id: int) -> Hub:
 
 def require_room_role(access: GroupAccess) -> str:
     """Refuse people who have not joined, or whose accepted agreement is out of date."""
-    role = access.room_role
+    version = access.membership.agreement_version if access.membership else None
+    return require_role(access.is_facilitator, version, access.group.agreement_version)
+
+
+def require_role(is_facilitator: bool, accepted_version: int | None, current_version: int) -> str:
+    role = room_role(is_facilitator, accepted_version, current_version)
     if role is not None:
         return role
-    if access.membership is None:
+    if accepted_version is None:
         raise DomainError("Join this group (and accept its agreement) first.", code="not_member")
     raise DomainError(
         "The group agreement has changed. Please read and accept it again before taking part.",

@@ -9,15 +9,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import store, validate
-from rooms.access import group_access, require_room_role
+from rooms.access import group_access, require_role, require_room_role
 from rooms.context import RoomsContext
-from rooms.errors import DomainError
+from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, MessageDraft
 from rooms.models import Message
 from rooms.sessions import session_payload
 from rooms.views import message_view
 
+MESSAGE_COLUMNS = ("group_id", "id", "session_id", "author_id", "author_role", "client_id", "body", "created_at")
 MAX_PAGE = 200
 RESUME_PAGE = 200
 
@@ -140,32 +141,31 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
         raise DomainError("Type a message before sending.", code="message_empty")
     try:
         async with db.begin():
-            access = await group_access(db, actor, request.group_id)
-            role = require_room_role(access)
-            earlier = await store.find_message_by_client_id(db, request.group_id, actor.user_id, request.client_id)
-            if earlier is not None:
-                return message_view(earlier, actor.pseudonym)
-            live = await store.live_session(db, request.group_id)
-            if live is None:
+            access = await store.send_access(db, request.group_id, actor.user_id)
+            if access is None:
+                raise NotFound("There is no such group.")
+            role = require_role(access.is_facilitator, access.membership_version, access.group_version)
+            if access.live_session_id is None:
                 raise DomainError(
                     "This group is not in session. Messages open when a facilitator starts the session.",
                     code="session_not_live",
                 )
             now = ctx.clock()
-            await ctx.message_checks.run(MessageDraft(request.group_id, live.id, actor, role, body, now))
+            await ctx.message_checks.run(MessageDraft(request.group_id, access.live_session_id, actor, role, body, now))
             message = Message(
                 group_id=request.group_id,
                 id=await store.next_message_id(db, request.group_id),
-                session_id=live.id,
+                session_id=access.live_session_id,
                 author_id=actor.user_id,
                 author_role=role,
                 client_id=request.client_id,
                 body=body,
                 created_at=now,
             )
-            db.add(message)
+            # A repeated client_id (a retry after a drop) hits the unique constraint: see below.
+            await store.insert_message(db, {c: getattr(message, c) for c in MESSAGE_COLUMNS})
     except IntegrityError:
-        # The same client_id raced in on another connection, which stored it; answer with that one.
+        # Already stored (this is a retry, or the same client_id raced in on another connection).
         async with db.begin():
             stored = await store.find_message_by_client_id(db, request.group_id, actor.user_id, request.client_id)
         if stored is None:
@@ -204,6 +204,12 @@ async def do_heartbeat(db: AsyncSession, ctx: RoomsContext) -> None:
     """Mark this process's connections as still here; rows of a crashed process age out."""
     async with db.begin():
         await store.refresh_presence(db, ctx.server_id, ctx.clock())
+
+
+async def do_forget_all_presence(db: AsyncSession) -> None:
+    """On start of a single-process server: every earlier connection is gone (it may have crashed)."""
+    async with db.begin():
+        await store.clear_all_presence(db)
 
 
 async def do_server_shutdown(db: AsyncSession, ctx: RoomsContext) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Integer, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from rooms.models import Group, GroupSession, Hub, HubStaff, Membership, Message, Presence, User
 
@@ -135,6 +139,42 @@ async def lock_group(db: AsyncSession, group_id: int) -> None:
     await db.execute(update(Group).where(Group.id == group_id).values(last_message_id=Group.last_message_id))
 
 
+@dataclass(frozen=True)
+class SendAccess:
+    """Everything the send path checks, read in one query."""
+
+    group_version: int
+    membership_version: int | None
+    is_facilitator: bool
+    live_session_id: int | None
+
+
+@functools.cache
+def _send_access_query() -> Any:  # a Select; its generic form differs between SQLAlchemy 2.0 and 2.1
+    """Built once: constructing a four-way join costs more than running it, and this is the hot path."""
+    membership, staff, live = aliased(Membership), aliased(HubStaff), aliased(GroupSession)
+    user_id = bindparam("user_id", type_=Integer)
+    return (
+        select(Group.agreement_version, membership.agreement_version, staff.role, live.id)
+        .outerjoin(membership, and_(membership.group_id == Group.id, membership.user_id == user_id))
+        .outerjoin(staff, and_(staff.hub_id == Group.hub_id, staff.user_id == user_id, staff.role == "facilitator"))
+        .outerjoin(live, and_(live.group_id == Group.id, live.status == "live"))
+        .where(Group.id == bindparam("group_id"))
+        .limit(1)
+    )
+
+
+async def send_access(db: AsyncSession, group_id: int, user_id: int) -> SendAccess | None:
+    row = (await db.execute(_send_access_query(), {"group_id": group_id, "user_id": user_id})).first()
+    if row is None:
+        return None
+    return SendAccess(row[0], row[1], row[2] is not None, row[3])
+
+
+async def insert_message(db: AsyncSession, values: dict[str, object]) -> None:
+    await db.execute(insert(Message), values)
+
+
 async def find_message_by_client_id(db: AsyncSession, group_id: int, author_id: int, client_id: str) -> Message | None:
     rows = await db.execute(
         select(Message).where(
@@ -204,6 +244,10 @@ async def remove_presence(db: AsyncSession, sid: str, group_id: int | None = Non
 
 async def refresh_presence(db: AsyncSession, server_id: str, now: dt.datetime) -> None:
     await db.execute(update(Presence).where(Presence.server_id == server_id).values(last_seen=now))
+
+
+async def clear_all_presence(db: AsyncSession) -> None:
+    await db.execute(delete(Presence))
 
 
 async def clear_server_presence(db: AsyncSession, server_id: str) -> list[int]:

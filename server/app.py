@@ -113,6 +113,11 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     state = app[STATE]
     if state.settings.apply_migrations_on_start:
         await migrate(state.engine)
+    if not state.settings.redis_url:
+        # Without Redis there is only this process: rows left by a crash of its predecessor are stale now.
+        # With Redis other processes hold live connections; their rows age out by heartbeat instead.
+        async with state.sessions() as db:
+            await chat.do_forget_all_presence(db)
     heartbeat = asyncio.create_task(_heartbeat(state))
     log.info(
         "Alongside %s ready (database %s, broker %s)",

@@ -97,9 +97,15 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             since = body.get("since_id")
             since_id = None if since is None else validate.integer(since, "since_id")
             state = self._state()
-            async with state.sessions() as db:
-                result = await chat.do_enter_room(db, state.rooms, actor, sid, group_id, since_id)
+            # Subscribe before taking the snapshot, so a message stored in between is broadcast to us
+            # (the client de-duplicates by id) instead of falling into a gap.
             await self.enter_room(sid, room_name(group_id))
+            try:
+                async with state.sessions() as db:
+                    result = await chat.do_enter_room(db, state.rooms, actor, sid, group_id, since_id)
+            except BaseException:
+                await self.leave_room(sid, room_name(group_id))
+                raise
             return {"ok": True, **result}
 
         return await self._handle("room:join", sid, work)

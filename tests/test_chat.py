@@ -345,3 +345,21 @@ async def test_signed_out_session_cannot_reconnect(live_room: dict[str, Any]) ->
     client = socketio.AsyncClient(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
         await client.connect(river.base, namespaces=["/chat"], transports=["websocket"], headers={"Cookie": cookie})
+
+
+async def test_presence_left_by_a_crashed_single_process_is_cleared_on_start(server: Any, api_factory: Any) -> None:
+    from rooms import store
+    from tests.conftest import start_server
+    from tests.services import free_port
+
+    river = await api_factory("River")
+    river_io = await river.socket()
+    await call(river_io, "room:join", {"group_id": 1})
+    # Start a server on the same database again, as after a crash when no disconnect was ever handled.
+    restarted, runner = await start_server(server.state.settings.replace(port=free_port()))
+    try:
+        async with restarted.state.sessions() as db, db.begin():
+            assert await store.present_in(db, 1, restarted.state.rooms.clock()) == []
+    finally:
+        await runner.cleanup()
+        await river_io.disconnect()

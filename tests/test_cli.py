@@ -120,6 +120,6 @@ class served:
 def test_bad_port_flag_is_one_clear_line(tmp_path: Path, port: str) -> None:
     result = alongside(tmp_path, "serve", "--port", port)
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        f"alongside: bad setting: --port: expected an integer{' from 1 to 65535' if port.isdigit() else ''}, got {port!r}"
-    ]
+    bounds = " from 1 to 65535" if port.isdigit() else ""
+    expected = f"alongside: bad setting: --port: expected an integer{bounds}, got {port!r}"
+    assert result.stderr.strip().splitlines() == [expected]
