@@ -39,13 +39,21 @@ class SessionTokens:
     async def actor_for(self, db: AsyncSession, token: str | None, now: dt.datetime) -> Actor | None:
         if not token or len(token) > 128:
             return None
-        web_session = await db.get(WebSession, self.digest(token))
+        return await self.actor_for_digest(db, self.digest(token), now)
+
+    async def actor_for_digest(self, db: AsyncSession, digest: str, now: dt.datetime) -> Actor | None:
+        web_session = await db.get(WebSession, digest)
         if web_session is None or web_session.expires_at <= now:
             return None
         user = await db.get(User, web_session.user_id)
         if user is None:
             return None
         return Actor(user.id, user.pseudonym, user.is_platform_admin)
+
+
+def web_session_room(digest: str) -> str:
+    """The Socket.IO room of every connection opened with one browser session (to tell them it ended)."""
+    return f"web:{digest[:32]}"
 
 
 def token_from_cookie_header(header: str | None) -> str | None:

@@ -10,7 +10,8 @@ from rooms import community, sessions, store, validate
 from rooms.errors import InvalidInput
 from rooms.hooks import Actor
 from rooms.models import User
-from server.auth import COOKIE_NAME
+from server.auth import COOKIE_NAME, web_session_room
+from server.broker import CHAT_NAMESPACE
 from server.http_errors import ApiError, read_json
 from server.state import STATE, AppState
 
@@ -132,6 +133,10 @@ async def logout(request: web.Request) -> web.Response:
     if token:
         async with state.sessions() as db, db.begin():
             await state.tokens.revoke(db, token)
+        # Open rooms in other tabs hear it at once, on every process; the server itself stops honouring
+        # those connections at their next re-check (ChatNamespace.revalidate_after).
+        room = web_session_room(state.tokens.digest(token))
+        await state.sio.emit("auth:signed_out", {}, room=room, namespace=CHAT_NAMESPACE)
     response = web.Response(status=204)
     response.del_cookie(COOKIE_NAME, path="/")
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -13,7 +14,7 @@ from rooms import chat, validate
 from rooms.errors import DomainError
 from rooms.events import RoomEvent, room_name
 from rooms.hooks import Actor
-from server.auth import token_from_cookie_header
+from server.auth import token_from_cookie_header, web_session_room
 from server.broker import CHAT_NAMESPACE
 from server.state import AppState
 
@@ -41,13 +42,27 @@ def _limit(payload: dict[str, Any]) -> int:
 
 
 class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+    revalidate_after = 60.0
+
     def __init__(self, state_getter: Callable[[], AppState]) -> None:
         super().__init__(CHAT_NAMESPACE)
         self._state = state_getter
+        self._closing: set[asyncio.Task[None]] = set()
 
     async def _actor(self, sid: str) -> Actor:
+        """Who this connection is; the browser session behind it is re-checked every `revalidate_after`
+        seconds, so a signed-out or expired session stops working on every open connection."""
         session = await self.get_session(sid)
         actor: Actor = session["actor"]
+        if time.monotonic() - session["checked"] < self.revalidate_after:
+            return actor
+        state = self._state()
+        async with state.sessions() as db, db.begin():
+            current = await state.tokens.actor_for_digest(db, session["digest"], state.rooms.clock())
+        if current is None:
+            self._disconnect_soon(sid)
+            raise DomainError("Your sign-in has ended; please sign in again.", code="not_authenticated")
+        session["checked"] = time.monotonic()
         return actor
 
     async def _handle(self, event: str, sid: str, work: Callable[[Actor], Awaitable[Ack]]) -> Ack:
@@ -69,6 +84,17 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             state.metrics.inc("alongside_socket_events_total", event=event, outcome=outcome)
             log.debug("event %s %s in %.1f ms", event, outcome, (time.perf_counter() - started) * 1000)
 
+    def _disconnect_soon(self, sid: str) -> None:
+        """Close a connection just after its refusal ack has gone out (closing first would swallow the ack)."""
+
+        async def close() -> None:
+            await asyncio.sleep(0.2)
+            await self.disconnect(sid)
+
+        task = asyncio.create_task(close())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
     def _require_in_room(self, sid: str, group_id: int) -> None:
         if room_name(group_id) not in self.rooms(sid, namespace=CHAT_NAMESPACE):
             raise DomainError("Enter the room first (room:join).", code="not_in_room")
@@ -81,7 +107,9 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if actor is None:
             state.metrics.inc("alongside_refusals_total", code="not_authenticated")
             raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
-        await self.save_session(sid, {"actor": actor})
+        digest = state.tokens.digest(token or "")
+        await self.save_session(sid, {"actor": actor, "digest": digest, "checked": time.monotonic()})
+        await self.enter_room(sid, web_session_room(digest))
         state.metrics.inc("alongside_socket_connections", 1)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:

@@ -363,3 +363,22 @@ async def test_presence_left_by_a_crashed_single_process_is_cleared_on_start(ser
     finally:
         await runner.cleanup()
         await river_io.disconnect()
+
+
+async def test_signing_out_ends_open_connections(live_room: dict[str, Any], server: Any) -> None:
+    river: Api = live_room["river"]
+    river_io = await river.socket()
+    inbox = Inbox(river_io)
+    for name in ("auth:signed_out",):
+        river_io.on(name, inbox._recorder(name), namespace=NS)
+    assert (await call(river_io, "room:join", {"group_id": 1}))["ok"]
+    assert (await river.call("POST", "/api/auth/logout"))[0] == 204
+    await inbox.wait_for("auth:signed_out")
+    server.state.sio.namespace_handlers[NS].revalidate_after = 0
+    refused = await send(river_io, "am I still here?")
+    assert refused["ok"] is False and refused["error"]["code"] == "not_authenticated"
+    for _ in range(50):
+        if not river_io.connected:
+            break
+        await asyncio.sleep(0.05)
+    assert not river_io.connected

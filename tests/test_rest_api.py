@@ -292,3 +292,20 @@ async def test_operational_endpoints(api_factory: Any) -> None:
     async with api.http.get(api.base + "/") as response:
         assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_readyz_reports_an_unreachable_redis(database: Any) -> None:
+    from tests.conftest import start_server
+    from tests.services import free_port
+
+    nothing_listening = free_port()
+    settings = database.settings(port=free_port(), redis_url=f"redis://127.0.0.1:{nothing_listening}/0")
+    running, runner = await start_server(settings)
+    api = Api(running.url)
+    try:
+        status, data = await api.call("GET", "/readyz")
+        assert status == 503 and data["status"] == "not_ready"
+        assert data["checks"]["database"] == "ok" and data["checks"]["redis"].startswith("unavailable")
+    finally:
+        await api.close()
+        await runner.cleanup()

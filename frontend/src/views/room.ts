@@ -531,6 +531,14 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     updateComposer();
   });
 
+  // This browser session was signed out (in this tab or another): leave the room and go to sign in.
+  socket.on('auth:signed_out', () => {
+    if (leaving) return;
+    leaving = true;
+    socket.disconnect();
+    notifyUnauthenticated();
+  });
+
   socket.on('connect_error', (err: Error) => {
     if (leaving) return;
     if (err.message === 'not_authenticated') {
