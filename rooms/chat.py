@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,17 +11,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import store, validate
-from rooms.access import group_access, require_role, require_room_role
+from rooms.access import GroupAccess, group_access, require_role, require_room_role
 from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, MessageDraft
 from rooms.models import Message
+from rooms.presence import present_payload, publish_presence
 from rooms.sessions import session_payload
 from rooms.views import message_view
 
 MESSAGE_COLUMNS = ("group_id", "id", "session_id", "author_id", "author_role", "client_id", "body", "created_at")
 MAX_PAGE = 200
+CLIENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 RESUME_PAGE = 200
 
 
@@ -33,29 +37,14 @@ class SendRequest:
 def parse_send(payload: Any) -> SendRequest:
     if not isinstance(payload, dict):
         raise DomainError("Send an object with group_id, client_id and body.")
-    group_id = validate.integer(payload.get("group_id"), "group_id", minimum=1)
+    group_id = validate.row_id(payload.get("group_id"), "group_id")
     client_id = payload.get("client_id")
-    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
-        raise DomainError("client_id must be text of 1 to 64 characters.")
+    if not isinstance(client_id, str) or not CLIENT_ID.fullmatch(client_id):
+        raise DomainError("client_id must be 1 to 64 letters, digits, dashes, underscores, dots or colons.")
     body = payload.get("body")
     if not isinstance(body, str):
         raise DomainError("body must be text.")
     return SendRequest(group_id, client_id, body)
-
-
-async def present_payload(db: AsyncSession, ctx: RoomsContext, group_id: int) -> dict[str, Any]:
-    rows = await store.present_in(db, group_id, ctx.clock())
-    return {
-        "group_id": group_id,
-        "present": [{"user_id": uid, "display_name": name, "role": role} for uid, name, role in rows],
-    }
-
-
-async def _publish_presence(db: AsyncSession, ctx: RoomsContext, group_ids: list[int]) -> None:
-    for group_id in group_ids:
-        async with db.begin():
-            payload = await present_payload(db, ctx, group_id)
-        await ctx.publisher.publish(RoomEvent(group_id, "presence:update", payload))
 
 
 async def _page(
@@ -65,6 +54,7 @@ async def _page(
     after_id: int | None = None,
     before_id: int | None = None,
     session_id: int | None = None,
+    member_since: dt.datetime | None = None,
     limit: int,
 ) -> tuple[list[dict[str, Any]], bool]:
     """Up to `limit` messages oldest first, and whether more lie beyond in the direction asked."""
@@ -75,6 +65,7 @@ async def _page(
         after_id=after_id,
         before_id=before_id,
         session_id=session_id,
+        member_since=member_since,
         limit=limit + 1,
         newest_first=newest_first,
     )
@@ -85,22 +76,49 @@ async def _page(
     return [message_view(m, name) for m, name in rows], has_more
 
 
+def member_since(access: GroupAccess) -> dt.datetime | None:
+    """Facilitators read every session of their groups; a member only the sessions still running when they
+    joined: what is said in a session stays with that session's people."""
+    if access.is_facilitator or access.membership is None:
+        return None
+    return access.membership.joined_at
+
+
+async def require_entry(db: AsyncSession, actor: Actor, group_id: int) -> str:
+    """The role this person has in the room; refuses anyone who may not be there."""
+    async with db.begin():
+        return require_room_role(await group_access(db, actor, group_id))
+
+
 async def do_enter_room(
-    db: AsyncSession, ctx: RoomsContext, actor: Actor, sid: str, group_id: int, since_id: int | None
+    db: AsyncSession,
+    ctx: RoomsContext,
+    actor: Actor,
+    *,
+    sid: str,
+    web_session: str,
+    group_id: int,
+    since_id: int | None,
 ) -> dict[str, Any]:
     async with db.begin():
         access = await group_access(db, actor, group_id)
         role = require_room_role(access)
+        since = member_since(access)
         live = await store.live_session(db, group_id)
         if since_id is not None:
-            messages, has_more = await _page(db, group_id, after_id=since_id, limit=RESUME_PAGE)
+            messages, has_more = await _page(db, group_id, after_id=since_id, member_since=since, limit=RESUME_PAGE)
         else:
             history_session = live.id if live else await store.history_session_id(db, group_id)
             if history_session is None:
                 messages, has_more = [], False
             else:
                 messages, has_more = await _page(
-                    db, group_id, session_id=history_session, before_id=2**62, limit=ctx.history_page
+                    db,
+                    group_id,
+                    session_id=history_session,
+                    before_id=2**62,
+                    member_since=since,
+                    limit=ctx.history_page,
                 )
         await store.add_presence(
             db,
@@ -108,6 +126,7 @@ async def do_enter_room(
             group_id=group_id,
             user_id=actor.user_id,
             role=role,
+            web_session=web_session,
             server_id=ctx.server_id,
             now=ctx.clock(),
         )
@@ -120,7 +139,7 @@ async def do_enter_room(
             "last_id": access.group.last_message_id,
             "role": role,
         }
-    await _publish_presence(db, ctx, [group_id])
+    await publish_presence(db, ctx, [group_id])
     async with db.begin():
         result["present"] = (await present_payload(db, ctx, group_id))["present"]
     return result
@@ -130,7 +149,7 @@ async def do_leave_room(db: AsyncSession, ctx: RoomsContext, sid: str, group_id:
     """Forget a connection's presence in one room, or in all (on disconnect); tell the rooms it left."""
     async with db.begin():
         left = await store.remove_presence(db, sid, group_id)
-    await _publish_presence(db, ctx, left)
+    await publish_presence(db, ctx, left)
     return left
 
 
@@ -164,6 +183,14 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
             )
             # A repeated client_id (a retry after a drop) hits the unique constraint: see below.
             await store.insert_message(db, {c: getattr(message, c) for c in MESSAGE_COLUMNS})
+    except DomainError:
+        # A retry of a message stored before the refusal's cause arose (session ended, flood limit, ...)
+        # is answered with the stored message, not an error. Costs a query only on the refusal path.
+        async with db.begin():
+            stored = await store.find_message_by_client_id(db, request.group_id, actor.user_id, request.client_id)
+        if stored is None:
+            raise
+        return message_view(stored, actor.pseudonym)
     except IntegrityError:
         # Already stored (this is a retry, or the same client_id raced in on another connection).
         async with db.begin():
@@ -180,8 +207,11 @@ async def history_since(
     db: AsyncSession, actor: Actor, group_id: int, since_id: int, limit: int
 ) -> tuple[list[dict[str, Any]], bool]:
     async with db.begin():
-        require_room_role(await group_access(db, actor, group_id))
-        return await _page(db, group_id, after_id=since_id, limit=min(limit, MAX_PAGE))
+        access = await group_access(db, actor, group_id)
+        require_room_role(access)
+        return await _page(
+            db, group_id, after_id=since_id, member_since=member_since(access), limit=min(limit, MAX_PAGE)
+        )
 
 
 async def history_before(
@@ -189,15 +219,14 @@ async def history_before(
 ) -> tuple[list[dict[str, Any]], bool]:
     """The page before `before_id`, within the same session as that message (a session stays its own)."""
     async with db.begin():
-        require_room_role(await group_access(db, actor, group_id))
-        anchor = await store.messages_with_names(db, group_id, after_id=before_id - 1, limit=1)
+        access = await group_access(db, actor, group_id)
+        require_room_role(access)
+        since = member_since(access)
+        anchor = await store.messages_with_names(db, group_id, after_id=before_id - 1, member_since=since, limit=1)
         session_id = anchor[0][0].session_id if anchor else await store.history_session_id(db, group_id)
-        return await _page(db, group_id, before_id=before_id, session_id=session_id, limit=min(limit, MAX_PAGE))
-
-
-async def can_relay_typing(db: AsyncSession, actor: Actor, group_id: int) -> None:
-    async with db.begin():
-        require_room_role(await group_access(db, actor, group_id))
+        return await _page(
+            db, group_id, before_id=before_id, session_id=session_id, member_since=since, limit=min(limit, MAX_PAGE)
+        )
 
 
 async def do_heartbeat(db: AsyncSession, ctx: RoomsContext) -> None:
@@ -215,4 +244,4 @@ async def do_forget_all_presence(db: AsyncSession) -> None:
 async def do_server_shutdown(db: AsyncSession, ctx: RoomsContext) -> None:
     async with db.begin():
         left = await store.clear_server_presence(db, ctx.server_id)
-    await _publish_presence(db, ctx, left)
+    await publish_presence(db, ctx, left)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms import store, validate
+from rooms import presence, store, validate
 from rooms.access import group_access, require_hub_admin
 from rooms.context import RoomsContext
 from rooms.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -165,7 +165,11 @@ async def do_update_group(
         for field, value in values.items():
             setattr(group, field, value)
         await db.flush()
-        return await group_view(db, actor, group)
+        view = await group_view(db, actor, group)
+        # Members who accepted an earlier agreement must read the new one before hearing the room again.
+        lapsed = await store.connections_without_room_rights(db, group_id=group_id)
+    await presence.evict(db, ctx, lapsed)
+    return view
 
 
 async def get_group_view(db: AsyncSession, actor: Actor, group_id: int) -> dict[str, Any]:
@@ -207,9 +211,13 @@ async def do_accept_agreement(
         return await group_view(db, actor, group)
 
 
-async def do_leave_group(db: AsyncSession, actor: Actor, group_id: int) -> None:
+async def do_leave_group(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> None:
+    """Leave a group; open connections in its room stop hearing it at once (facilitators stay)."""
     async with db.begin():
         access = await group_access(db, actor, group_id)
         if access.membership is None:
             raise NotFound("You are not a member of this group.", code="not_member")
         await db.delete(access.membership)
+        await db.flush()
+        lapsed = await store.connections_without_room_rights(db, group_id=group_id)
+    await presence.evict(db, ctx, lapsed)

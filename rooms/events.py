@@ -23,3 +23,7 @@ class Publisher(Protocol):
     """Delivers events to everyone in a room, on every server process (in-process or via Redis)."""
 
     async def publish(self, event: RoomEvent) -> None: ...
+
+    async def evict(self, sid: str, group_id: int) -> None:
+        """Stop this connection (on whichever process holds it) hearing the group's room."""
+        ...

@@ -146,6 +146,8 @@ class Presence(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(12))
+    # Which signed-in browser opened the connection, so signing out can close exactly its connections.
+    web_session: Mapped[str] = mapped_column(String(64), index=True)
     server_id: Mapped[str] = mapped_column(String(128), index=True)
     last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     __table_args__ = (Index("ix_presence_group_id", "group_id", "last_seen"),)

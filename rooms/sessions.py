@@ -35,7 +35,10 @@ def _parse_when(raw: Any) -> dt.datetime:
         raise InvalidInput("scheduled_for must be an ISO 8601 time with a zone.") from None
     if when.tzinfo is None:
         raise InvalidInput("scheduled_for needs a time zone (for example a trailing Z for UTC).")
-    return when.astimezone(dt.UTC)
+    try:
+        return when.astimezone(dt.UTC)
+    except OverflowError:
+        raise InvalidInput("scheduled_for is outside the range of dates Alongside can store.") from None
 
 
 async def do_open_session(

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Integer, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -191,10 +191,16 @@ async def messages_with_names(
     after_id: int | None = None,
     before_id: int | None = None,
     session_id: int | None = None,
+    member_since: dt.datetime | None = None,
     limit: int,
     newest_first: bool = False,
 ) -> list[tuple[Message, str]]:
+    """Messages of a room; with `member_since`, only of sessions still running when that person joined."""
     query = select(Message, User.pseudonym).join(User, User.id == Message.author_id).where(Message.group_id == group_id)
+    if member_since is not None:
+        query = query.join(GroupSession, GroupSession.id == Message.session_id).where(
+            or_(GroupSession.ended_at.is_(None), GroupSession.ended_at > member_since)
+        )
     if after_id is not None:
         query = query.where(Message.id > after_id)
     if before_id is not None:
@@ -223,11 +229,29 @@ async def present_in(db: AsyncSession, group_id: int, now: dt.datetime) -> list[
 
 
 async def add_presence(
-    db: AsyncSession, *, sid: str, group_id: int, user_id: int, role: str, server_id: str, now: dt.datetime
+    db: AsyncSession,
+    *,
+    sid: str,
+    group_id: int,
+    user_id: int,
+    role: str,
+    web_session: str,
+    server_id: str,
+    now: dt.datetime,
 ) -> None:
     existing = await db.get(Presence, (sid, group_id))
     if existing is None:
-        db.add(Presence(sid=sid, group_id=group_id, user_id=user_id, role=role, server_id=server_id, last_seen=now))
+        db.add(
+            Presence(
+                sid=sid,
+                group_id=group_id,
+                user_id=user_id,
+                role=role,
+                web_session=web_session,
+                server_id=server_id,
+                last_seen=now,
+            )
+        )
     else:
         existing.last_seen = now
         existing.role = role
@@ -240,6 +264,56 @@ async def remove_presence(db: AsyncSession, sid: str, group_id: int | None = Non
         query = query.where(Presence.group_id == group_id)
     result = await db.execute(query.returning(Presence.group_id))
     return sorted(set(result.scalars().all()))
+
+
+async def connections(
+    db: AsyncSession,
+    *,
+    group_id: int | None = None,
+    user_id: int | None = None,
+    web_session: str | None = None,
+    server_id: str | None = None,
+) -> list[tuple[str, int]]:
+    """(sid, group id) of room connections matching every filter given."""
+    query = select(Presence.sid, Presence.group_id)
+    if group_id is not None:
+        query = query.where(Presence.group_id == group_id)
+    if user_id is not None:
+        query = query.where(Presence.user_id == user_id)
+    if web_session is not None:
+        query = query.where(Presence.web_session == web_session)
+    if server_id is not None:
+        query = query.where(Presence.server_id == server_id)
+    return [(sid, gid) for sid, gid in (await db.execute(query)).all()]
+
+
+async def connections_without_room_rights(
+    db: AsyncSession, *, group_id: int | None = None, server_id: str | None = None
+) -> list[tuple[str, int]]:
+    """Member connections whose membership is gone or whose accepted agreement is no longer current."""
+    query = (
+        select(Presence.sid, Presence.group_id)
+        .join(Group, Group.id == Presence.group_id)
+        .outerjoin(Membership, and_(Membership.group_id == Presence.group_id, Membership.user_id == Presence.user_id))
+        .outerjoin(
+            HubStaff,
+            and_(HubStaff.hub_id == Group.hub_id, HubStaff.user_id == Presence.user_id, HubStaff.role == "facilitator"),
+        )
+        .where(
+            HubStaff.user_id.is_(None),
+            or_(Membership.user_id.is_(None), Membership.agreement_version != Group.agreement_version),
+        )
+    )
+    if group_id is not None:
+        query = query.where(Presence.group_id == group_id)
+    if server_id is not None:
+        query = query.where(Presence.server_id == server_id)
+    return [(sid, gid) for sid, gid in (await db.execute(query)).all()]
+
+
+async def remove_connections(db: AsyncSession, pairs: list[tuple[str, int]]) -> None:
+    for sid, group_id in pairs:
+        await db.execute(delete(Presence).where(Presence.sid == sid, Presence.group_id == group_id))
 
 
 async def refresh_presence(db: AsyncSession, server_id: str, now: dt.datetime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -10,6 +11,22 @@ from rooms.errors import InvalidInput
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 PSEUDONYM = re.compile(r"^[\w .\-]{3,32}$")
+
+
+ROW_ID_MAX = 2**31 - 1  # ids of hubs, groups, sessions: 32-bit columns
+
+
+def encodable(value: Any) -> bool:
+    """False when any text inside (keys too) holds a lone surrogate, which no database can store."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, TypeError, RecursionError):
+        return False
+    return True
+
+
+def row_id(value: Any, field: str) -> int:
+    return integer(value, field, minimum=1, maximum=ROW_ID_MAX)
 
 
 def clean_line_breaks(text: str) -> str:

@@ -10,10 +10,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import socketio
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.policy import register_text_policy
 from moderation.sanitise import plain_text
-from rooms import chat
+from rooms import chat, presence, store
 from rooms.context import RoomsContext
 from server import http_api, ops
 from server.auth import LoginThrottleGuard, SessionTokens
@@ -29,6 +30,7 @@ from server.static import add_frontend_routes, security_headers
 
 log = logging.getLogger("alongside")
 HEARTBEAT_SECONDS = 30
+NAMESPACE = web.AppKey("alongside_chat_namespace", ChatNamespace)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -90,7 +92,9 @@ def create_app(settings: Settings) -> web.Application:
         metrics=standard_metrics(),
     )
     app[STATE] = state
-    sio.register_namespace(ChatNamespace(lambda: state))
+    namespace = ChatNamespace(lambda: state)
+    app[NAMESPACE] = namespace
+    sio.register_namespace(namespace)
     sio.attach(app)
     app.add_routes(http_api.routes)
     app.add_routes(ops.routes)
@@ -99,14 +103,48 @@ def create_app(settings: Settings) -> web.Application:
     return app
 
 
-async def _heartbeat(state: AppState) -> None:
+async def housekeeping(state: AppState, namespace: ChatNamespace) -> None:
+    """One round of the periodic work; each step on its own, so one failing does not stop the others."""
+    steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+        ("presence heartbeat", lambda: _with_session(state, lambda db: chat.do_heartbeat(db, state.rooms))),
+        ("ghost presence", lambda: _forget_ghosts(state, namespace)),
+        ("lapsed room rights", lambda: _with_session(state, lambda db: presence.do_sweep_room_rights(db, state.rooms))),
+        ("signed-out connections", namespace.sweep_signed_out),
+        ("expired sign-ins", lambda: _purge_expired(state)),
+    ]
+    for name, step in steps:
+        try:
+            await step()
+        except Exception:
+            log.exception("housekeeping step %r failed; it runs again in %s s", name, HEARTBEAT_SECONDS)
+
+
+async def _with_session(state: AppState, work: Callable[[AsyncSession], Awaitable[None]]) -> None:
+    async with state.sessions() as db:
+        await work(db)
+
+
+async def _forget_ghosts(state: AppState, namespace: ChatNamespace) -> None:
+    """Presence rows of this process whose connection is gone (a disconnect that raced a join)."""
+    async with state.sessions() as db:
+        async with db.begin():
+            rows = await store.connections(db, server_id=state.settings.server_id)
+        live = namespace.local_sids()
+        for sid in sorted({sid for sid, _ in rows if sid not in live}):
+            await chat.do_leave_room(db, state.rooms, sid)
+
+
+async def _purge_expired(state: AppState) -> None:
+    now = state.rooms.clock()
+    async with state.sessions() as db, db.begin():
+        await state.tokens.purge_expired(db, now)
+        await state.throttle.purge_idle(db, now)
+
+
+async def _heartbeat(state: AppState, namespace: ChatNamespace) -> None:
     while True:
         await asyncio.sleep(HEARTBEAT_SECONDS)
-        try:
-            async with state.sessions() as db:
-                await chat.do_heartbeat(db, state.rooms)
-        except Exception:
-            log.exception("presence heartbeat failed; retrying in %s s", HEARTBEAT_SECONDS)
+        await housekeeping(state, namespace)
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -118,7 +156,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         # With Redis other processes hold live connections; their rows age out by heartbeat instead.
         async with state.sessions() as db:
             await chat.do_forget_all_presence(db)
-    heartbeat = asyncio.create_task(_heartbeat(state))
+    heartbeat = asyncio.create_task(_heartbeat(state, app[NAMESPACE]))
     log.info(
         "Alongside %s ready (database %s, broker %s)",
         state.settings.server_id,

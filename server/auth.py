@@ -8,7 +8,7 @@ import hmac
 import secrets
 from http.cookies import SimpleCookie
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms.hooks import Actor
@@ -40,6 +40,15 @@ class SessionTokens:
         if not token or len(token) > 128:
             return None
         return await self.actor_for_digest(db, self.digest(token), now)
+
+    async def valid_digests(self, db: AsyncSession, digests: set[str], now: dt.datetime) -> set[str]:
+        rows = await db.execute(
+            select(WebSession.token_hash).where(WebSession.token_hash.in_(digests), WebSession.expires_at > now)
+        )
+        return set(rows.scalars().all())
+
+    async def purge_expired(self, db: AsyncSession, now: dt.datetime) -> None:
+        await db.execute(delete(WebSession).where(WebSession.expires_at <= now))
 
     async def actor_for_digest(self, db: AsyncSession, digest: str, now: dt.datetime) -> Actor | None:
         web_session = await db.get(WebSession, digest)
@@ -100,6 +109,15 @@ class LoginThrottleGuard:
             row.failures += 1
             if row.failures >= self.max_failures:
                 row.locked_until = now + self.lockout
+
+    async def purge_idle(self, db: AsyncSession, now: dt.datetime) -> None:
+        """Forget counters whose window and lock have both passed."""
+        await db.execute(
+            delete(LoginThrottle).where(
+                LoginThrottle.window_started < now - self.lockout,
+                or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+            )
+        )
 
     async def record_success(self, db: AsyncSession, keys: list[str]) -> None:
         await db.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0]))

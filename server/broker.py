@@ -30,6 +30,12 @@ class SocketIOPublisher:
     def __init__(self, sio: socketio.AsyncServer) -> None:
         self._sio = sio
 
+    async def evict(self, sid: str, group_id: int) -> None:
+        """Leave the room on whichever process holds the connection (the Redis manager relays it), and
+        tell the client why it went quiet."""
+        await self._sio.emit("room:removed", {"group_id": group_id}, to=sid, namespace=CHAT_NAMESPACE)
+        await self._sio.leave_room(sid, room_name(group_id), namespace=CHAT_NAMESPACE)
+
     async def publish(self, event: RoomEvent) -> None:
         await self._sio.emit(
             event.name,

@@ -35,8 +35,12 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
 
 
 def create_engine(database_url: str, schema: str = "", **kwargs: Any) -> AsyncEngine:
-    """An engine for SQLite or PostgreSQL; `schema` (PostgreSQL only) sets the search_path of every connection."""
+    """An engine for SQLite or PostgreSQL; `schema` (PostgreSQL only) sets the search_path of every connection.
+
+    Statement parameters are hidden from error messages: they hold what members wrote, and errors get logged.
+    """
     url = make_url(database_url)
+    kwargs.setdefault("hide_parameters", True)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)

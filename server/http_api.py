@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from rooms import community, sessions, store, validate
+from rooms import community, presence, sessions, store, validate
 from rooms.errors import InvalidInput
 from rooms.hooks import Actor
 from rooms.models import User
@@ -36,7 +36,7 @@ def path_int(request: web.Request, name: str) -> int:
         value = int(request.match_info[name])
     except ValueError:
         raise ApiError(404, "not_found", "There is no such thing here.") from None
-    if not 1 <= value <= 2**53:
+    if not 1 <= value <= validate.ROW_ID_MAX:
         raise ApiError(404, "not_found", "There is no such thing here.")
     return value
 
@@ -131,12 +131,15 @@ async def logout(request: web.Request) -> web.Response:
     state = state_of(request)
     token = request.cookies.get(COOKIE_NAME)
     if token:
+        digest = state.tokens.digest(token)
         async with state.sessions() as db, db.begin():
             await state.tokens.revoke(db, token)
-        # Open rooms in other tabs hear it at once, on every process; the server itself stops honouring
-        # those connections at their next re-check (ChatNamespace.revalidate_after).
-        room = web_session_room(state.tokens.digest(token))
-        await state.sio.emit("auth:signed_out", {}, room=room, namespace=CHAT_NAMESPACE)
+            rooms_open = await store.connections(db, web_session=digest)
+        # Its connections leave every room at once, on every process; the tabs are told to sign in again,
+        # and the connections themselves are closed at their next event or the next sweep.
+        async with state.sessions() as db:
+            await presence.evict(db, state.rooms, rooms_open)
+        await state.sio.emit("auth:signed_out", {}, room=web_session_room(digest), namespace=CHAT_NAMESPACE)
     response = web.Response(status=204)
     response.del_cookie(COOKIE_NAME, path="/")
     return response
@@ -244,7 +247,7 @@ async def leave_group(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
     async with state.sessions() as db:
-        await community.do_leave_group(db, actor, path_int(request, "group_id"))
+        await community.do_leave_group(db, state.rooms, actor, path_int(request, "group_id"))
     return web.Response(status=204)
 
 

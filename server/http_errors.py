@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from rooms import validate
 from rooms.errors import DomainError
 
 log = logging.getLogger("alongside.http")
@@ -66,8 +67,10 @@ async def read_json(request: web.Request) -> dict[str, Any]:
         return {}
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "invalid_payload", "The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_payload", "The body must be a JSON object.")
+    if not validate.encodable(body):
+        raise ApiError(400, "invalid_payload", "The body holds text that is not valid Unicode.")
     return body

@@ -33,7 +33,7 @@ def _object(payload: Any) -> dict[str, Any]:
 
 
 def _group_id(payload: dict[str, Any]) -> int:
-    return validate.integer(payload.get("group_id"), "group_id", minimum=1)
+    return validate.row_id(payload.get("group_id"), "group_id")
 
 
 def _limit(payload: dict[str, Any]) -> int:
@@ -48,13 +48,15 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         super().__init__(CHAT_NAMESPACE)
         self._state = state_getter
         self._closing: set[asyncio.Task[None]] = set()
+        self._web_sessions: dict[str, str] = {}  # sid -> browser-session digest, this process's connections
 
-    async def _actor(self, sid: str) -> Actor:
-        """Who this connection is; the browser session behind it is re-checked every `revalidate_after`
-        seconds, so a signed-out or expired session stops working on every open connection."""
+    async def _actor(self, sid: str, fresh: bool = False) -> Actor:
+        """Who this connection is. The browser session behind it is re-checked on every room:join (`fresh`)
+        and at least every `revalidate_after` seconds otherwise, so a signed-out or expired session stops
+        working; signing out also evicts its connections from their rooms at once."""
         session = await self.get_session(sid)
         actor: Actor = session["actor"]
-        if time.monotonic() - session["checked"] < self.revalidate_after:
+        if not fresh and time.monotonic() - session["checked"] < self.revalidate_after:
             return actor
         state = self._state()
         async with state.sessions() as db, db.begin():
@@ -65,13 +67,28 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         session["checked"] = time.monotonic()
         return actor
 
-    async def _handle(self, event: str, sid: str, work: Callable[[Actor], Awaitable[Ack]]) -> Ack:
+    async def sweep_signed_out(self) -> None:
+        """Close this process's connections whose browser session ended (even ones that only listen)."""
+        state = self._state()
+        digests = set(self._web_sessions.values())
+        if not digests:
+            return
+        async with state.sessions() as db, db.begin():
+            valid = await state.tokens.valid_digests(db, digests, state.rooms.clock())
+        for sid, digest in list(self._web_sessions.items()):
+            if digest not in valid:
+                await self.disconnect(sid)
+
+    def local_sids(self) -> set[str]:
+        return set(self._web_sessions)
+
+    async def _handle(self, event: str, sid: str, work: Callable[[Actor], Awaitable[Ack]], fresh: bool = False) -> Ack:
         """Run one event: every outcome is an ack, and a refusal changes nothing."""
         state = self._state()
         started = time.perf_counter()
         outcome = "ok"
         try:
-            return await work(await self._actor(sid))
+            return await work(await self._actor(sid, fresh))
         except DomainError as exc:
             outcome = exc.code
             state.metrics.inc("alongside_refusals_total", code=exc.code)
@@ -110,9 +127,11 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         digest = state.tokens.digest(token or "")
         await self.save_session(sid, {"actor": actor, "digest": digest, "checked": time.monotonic()})
         await self.enter_room(sid, web_session_room(digest))
+        self._web_sessions[sid] = digest
         state.metrics.inc("alongside_socket_connections", 1)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        self._web_sessions.pop(sid, None)
         state = self._state()
         state.metrics.inc("alongside_socket_connections", -1)
         async with state.sessions() as db:
@@ -125,18 +144,37 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             since = body.get("since_id")
             since_id = None if since is None else validate.integer(since, "since_id")
             state = self._state()
+            room = room_name(group_id)
+            async with state.sessions() as db:
+                await chat.require_entry(db, actor, group_id)  # refuse before subscribing: no eavesdropping
+            was_in = room in self.rooms(sid, namespace=CHAT_NAMESPACE)
             # Subscribe before taking the snapshot, so a message stored in between is broadcast to us
             # (the client de-duplicates by id) instead of falling into a gap.
-            await self.enter_room(sid, room_name(group_id))
+            await self.enter_room(sid, room)
             try:
                 async with state.sessions() as db:
-                    result = await chat.do_enter_room(db, state.rooms, actor, sid, group_id, since_id)
+                    result = await chat.do_enter_room(
+                        db,
+                        state.rooms,
+                        actor,
+                        sid=sid,
+                        web_session=self._web_sessions.get(sid, ""),
+                        group_id=group_id,
+                        since_id=since_id,
+                    )
             except BaseException:
-                await self.leave_room(sid, room_name(group_id))
+                if not was_in:
+                    await self.leave_room(sid, room)
                 raise
-            return {"ok": True, **result}
+            if sid not in self._web_sessions:
+                # The connection closed while we were joining; its disconnect has already cleaned up, so
+                # the presence row just written would be a ghost.
+                async with state.sessions() as db:
+                    await chat.do_leave_room(db, state.rooms, sid)
+            limits = {"max_message_chars": state.settings.max_message_chars}
+            return {"ok": True, **result, "limits": limits}
 
-        return await self._handle("room:join", sid, work)
+        return await self._handle("room:join", sid, work, fresh=True)
 
     async def on_room_leave(self, sid: str, payload: Any = None) -> Ack:
         async def work(actor: Actor) -> Ack:
@@ -166,9 +204,11 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             body = _object(payload)
             group_id = _group_id(body)
             since_id = validate.integer(body.get("since_id"), "since_id")
+            limit = _limit(body)
+            self._require_in_room(sid, group_id)
             state = self._state()
             async with state.sessions() as db:
-                messages, more = await chat.history_since(db, actor, group_id, since_id, _limit(body))
+                messages, more = await chat.history_since(db, actor, group_id, since_id, limit)
             return {"ok": True, "messages": messages, "has_more": more}
 
         return await self._handle("history:since", sid, work)
@@ -178,9 +218,11 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             body = _object(payload)
             group_id = _group_id(body)
             before_id = validate.integer(body.get("before_id"), "before_id", minimum=1)
+            limit = _limit(body)
+            self._require_in_room(sid, group_id)
             state = self._state()
             async with state.sessions() as db:
-                messages, more = await chat.history_before(db, actor, group_id, before_id, _limit(body))
+                messages, more = await chat.history_before(db, actor, group_id, before_id, limit)
             return {"ok": True, "messages": messages, "has_more": more}
 
         return await self._handle("history:before", sid, work)
@@ -221,4 +263,6 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if handler_name is None:
             return refusal("unknown_event", "There is no such event; see docs/protocol.md.")
         sid, payload = args[0], (args[1] if len(args) > 1 else None)
+        if not validate.encodable(payload):
+            return refusal("invalid_payload", "The payload holds text that is not valid Unicode.")
         return await getattr(self, handler_name)(sid, payload)

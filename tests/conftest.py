@@ -114,6 +114,7 @@ class Api:
     def __init__(self, base: str) -> None:
         self.base = base
         self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.sockets: list[socketio.AsyncClient] = []
 
     async def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
         if body is not None:
@@ -138,16 +139,20 @@ class Api:
         client = socketio.AsyncClient(reconnection=kwargs.pop("reconnection", False))
         headers = {"Cookie": self.cookie_header(), **kwargs.pop("headers", {})}
         await client.connect(self.base, namespaces=["/chat"], headers=headers, transports=["websocket"], **kwargs)
+        self.sockets.append(client)
         return client
 
     async def close(self) -> None:
+        """Close every socket this client opened (even after a failed test), then the HTTP session."""
+        for client in self.sockets:
+            if client.connected:
+                await client.disconnect()
         await self.http.close()
 
 
 @pytest.fixture
 async def api_factory(server: RunningServer) -> AsyncIterator[Any]:
     clients: list[Api] = []
-    sockets: list[socketio.AsyncClient] = []
 
     async def make(pseudonym: str | None = None) -> Api:
         api = Api(server.url)
@@ -156,7 +161,6 @@ async def api_factory(server: RunningServer) -> AsyncIterator[Any]:
             await api.login(pseudonym)
         return api
 
-    make.sockets = sockets  # type: ignore[attr-defined]
     yield make
     for api in clients:
         await api.close()

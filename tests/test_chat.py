@@ -207,12 +207,14 @@ def _counts(server: Any) -> Any:
     return count
 
 
-BAD_SENDS = [
+BAD_SENDS: list[tuple[Any, str]] = [
     ("not an object", "invalid_payload"),
     ([1, 2], "invalid_payload"),
     ({"group_id": 1, "body": "no client id"}, "invalid_payload"),
     ({"group_id": "1", "client_id": "x", "body": "string id"}, "invalid_payload"),
     ({"group_id": 1, "client_id": "x" * 65, "body": "long client id"}, "invalid_payload"),
+    ({"group_id": 1, "client_id": "nul\x00", "body": "control character in client id"}, "invalid_payload"),
+    ({"group_id": 1, "client_id": "x", "body": "lone surrogate \ud800"}, "invalid_payload"),
     ({"group_id": 1, "client_id": "x", "body": None}, "invalid_payload"),
     ({"group_id": 1, "client_id": "x", "body": "   \n "}, "message_empty"),
     ({"group_id": 1, "client_id": "x", "body": "a" * 4001}, "message_too_long"),
@@ -261,26 +263,120 @@ async def test_other_malformed_events_get_refusals(live_room: dict[str, Any]) ->
     await river_io.disconnect()
 
 
-async def test_non_members_and_stale_agreements_are_refused(live_room: dict[str, Any], api_factory: Any) -> None:
-    # Willow is not a member of group 2.
+async def test_non_members_are_refused_and_hear_nothing(live_room: dict[str, Any], api_factory: Any) -> None:
+    # Willow is not a member of group 2; Sam opens a session there and River (a member) talks in it.
+    status, _ = await live_room["sam"].call("POST", "/api/groups/2/sessions", {})
+    assert status == 201
     willow_io = await live_room["willow"].socket()
-    refused = await call(willow_io, "room:join", {"group_id": 2})
-    assert refused["error"]["code"] == "not_member"
-    assert (await call(willow_io, "history:since", {"group_id": 2, "since_id": 0}))["error"]["code"] == "not_member"
-
-    # The hub admin changes group 1's agreement: River must accept it again before taking part.
+    eavesdropper = Inbox(willow_io)
     river_io = await live_room["river"].socket()
+    assert (await call(river_io, "room:join", {"group_id": 2}))["ok"]
+
+    async def keep_trying() -> None:
+        for _ in range(40):
+            refused = await call(willow_io, "room:join", {"group_id": 2})
+            assert refused["error"]["code"] == "not_member"
+
+    trying = asyncio.create_task(keep_trying())
+    for n in range(10):
+        assert (await send(river_io, f"private to group 2, {n}", group_id=2))["ok"]
+        await call(river_io, "typing", {"group_id": 2, "typing": True})
+    await trying
+    await asyncio.sleep(0.2)
+    assert eavesdropper.events == [], "a refused join never subscribes, not even for a moment"
+    for event, payload in [
+        ("history:since", {"group_id": 2, "since_id": 0}),
+        ("history:before", {"group_id": 2, "before_id": 5}),
+        ("typing", {"group_id": 2, "typing": True}),
+        ("message:send", {"group_id": 2, "client_id": "x", "body": "hi"}),
+    ]:
+        assert (await call(willow_io, event, payload))["error"]["code"] == "not_in_room"
+
+
+async def test_changed_agreement_removes_members_until_they_accept_it(
+    live_room: dict[str, Any], api_factory: Any
+) -> None:
+    river_io, sam_io = await live_room["river"].socket(), await live_room["sam"].socket()
+    river_inbox = Inbox(river_io)
+    river_io.on("room:removed", river_inbox._recorder("room:removed"), namespace=NS)
     assert (await call(river_io, "room:join", {"group_id": 1}))["ok"]
+    assert (await call(sam_io, "room:join", {"group_id": 1}))["ok"]
     admin = await api_factory("hub-admin")
     status, data = await admin.call("PATCH", "/api/groups/1", {"agreement": "A new agreement: be kind."})
     assert status == 200 and data["group"]["agreement_version"] == 2
-    ack = await send(river_io, "can I still talk?")
-    assert ack["error"]["code"] == "agreement_required"
+    assert (await river_inbox.wait_for("room:removed")) == {"group_id": 1}
+    assert (await send(sam_io, "facilitators stay in the room"))["ok"]
+    await asyncio.sleep(0.2)
+    assert river_inbox.of("message:new") == [], "River no longer hears the room"
+    assert (await send(river_io, "can I still talk?"))["error"]["code"] == "not_in_room"
+    assert (await call(river_io, "room:join", {"group_id": 1}))["error"]["code"] == "agreement_required"
     status, _ = await live_room["river"].call("PUT", "/api/groups/1/membership", {"agreement_version": 2})
     assert status == 200
+    assert (await call(river_io, "room:join", {"group_id": 1}))["ok"]
     assert (await send(river_io, "accepted the new agreement"))["ok"]
-    await river_io.disconnect()
-    await willow_io.disconnect()
+
+
+async def test_leaving_the_group_removes_open_connections(live_room: dict[str, Any]) -> None:
+    river, sam = live_room["river"], live_room["sam"]
+    river_io, sam_io = await river.socket(), await sam.socket()
+    river_inbox, sam_inbox = Inbox(river_io), Inbox(sam_io)
+    river_io.on("room:removed", river_inbox._recorder("room:removed"), namespace=NS)
+    await call(river_io, "room:join", {"group_id": 1})
+    await call(sam_io, "room:join", {"group_id": 1})
+    assert (await river.call("DELETE", "/api/groups/1/membership"))[0] == 204
+    await river_inbox.wait_for("room:removed")
+    await sam_inbox.wait_for("presence:update", lambda d: [p["display_name"] for p in d["present"]] == ["Sam"])
+    await send(sam_io, "after River left")
+    await asyncio.sleep(0.2)
+    assert river_inbox.of("message:new") == []
+
+
+async def test_history_is_kept_to_the_sessions_a_member_was_part_of(
+    live_room: dict[str, Any], api_factory: Any, server: Any
+) -> None:
+    river_io = await live_room["river"].socket()
+    await call(river_io, "room:join", {"group_id": 1})
+    for n in range(3):
+        await send(river_io, f"earlier session {n}")
+    assert (await live_room["sam"].call("POST", f"/api/sessions/{live_room['session']['id']}/end"))[0] == 200
+
+    newcomer = await api_factory()
+    await newcomer.call("POST", "/api/auth/signup", {"pseudonym": "Newcomer", "password": "a long password"})
+    assert (await newcomer.call("PUT", "/api/groups/1/membership", {"agreement_version": 1}))[0] == 200
+    new_io = await newcomer.socket()
+    joined = await call(new_io, "room:join", {"group_id": 1})
+    assert joined["messages"] == [] and joined["has_more"] is False
+    for event, payload in [
+        ("history:since", {"group_id": 1, "since_id": 0}),
+        ("history:before", {"group_id": 1, "before_id": 4}),
+    ]:
+        page = await call(new_io, event, payload)
+        assert page["ok"] and page["messages"] == [], event
+    resumed = await call(new_io, "room:join", {"group_id": 1, "since_id": 0})
+    assert resumed["messages"] == []
+
+    # The next session is theirs too; the facilitator still sees everything.
+    await open_session(live_room["sam"])
+    assert (await send(new_io, "hello, I'm new"))["ok"]
+    page = await call(new_io, "history:since", {"group_id": 1, "since_id": 0})
+    assert [m["body"] for m in page["messages"]] == ["hello, I'm new"]
+    sam_io = await live_room["sam"].socket()
+    await call(sam_io, "room:join", {"group_id": 1})
+    page = await call(sam_io, "history:since", {"group_id": 1, "since_id": 0})
+    assert len(page["messages"]) == 4
+    # River was a member during the first session and still reads it.
+    page = await call(river_io, "history:since", {"group_id": 1, "since_id": 0})
+    assert len(page["messages"]) == 4
+
+
+async def test_retry_after_the_session_ended_returns_the_stored_message(live_room: dict[str, Any]) -> None:
+    river_io = await live_room["river"].socket()
+    await call(river_io, "room:join", {"group_id": 1})
+    first = await send(river_io, "sent just before the end", cid="retry-1")
+    await live_room["sam"].call("POST", f"/api/sessions/{live_room['session']['id']}/end")
+    again = await send(river_io, "sent just before the end", cid="retry-1")
+    assert again == first
+    assert (await send(river_io, "a new one"))["error"]["code"] == "session_not_live"
 
 
 async def test_flooding_is_rate_limited(live_room: dict[str, Any], server: Any) -> None:
@@ -369,16 +465,82 @@ async def test_signing_out_ends_open_connections(live_room: dict[str, Any], serv
     river: Api = live_room["river"]
     river_io = await river.socket()
     inbox = Inbox(river_io)
-    for name in ("auth:signed_out",):
+    for name in ("auth:signed_out", "room:removed"):
         river_io.on(name, inbox._recorder(name), namespace=NS)
     assert (await call(river_io, "room:join", {"group_id": 1}))["ok"]
     assert (await river.call("POST", "/api/auth/logout"))[0] == 204
     await inbox.wait_for("auth:signed_out")
-    server.state.sio.namespace_handlers[NS].revalidate_after = 0
-    refused = await send(river_io, "am I still here?")
+    await inbox.wait_for("room:removed")
+    assert (await send(river_io, "am I still here?"))["error"]["code"] == "not_in_room"
+    refused = await call(river_io, "room:join", {"group_id": 1})
     assert refused["ok"] is False and refused["error"]["code"] == "not_authenticated"
     for _ in range(50):
         if not river_io.connected:
             break
         await asyncio.sleep(0.05)
     assert not river_io.connected
+
+
+async def test_housekeeping_closes_listeners_of_ended_sessions_and_forgets_ghosts(
+    live_room: dict[str, Any], server: Any
+) -> None:
+    from sqlalchemy import delete
+
+    from rooms import store
+    from server.app import NAMESPACE, housekeeping
+    from server.auth_models import WebSession
+
+    river_io, willow_io = await live_room["river"].socket(), await live_room["willow"].socket()
+    await call(river_io, "room:join", {"group_id": 1})  # River joins, then only listens
+    await call(willow_io, "room:join", {"group_id": 1})
+    state = server.state
+    river_user = await live_room["river"].call("GET", "/api/me")
+    async with state.sessions() as db, db.begin():
+        # River's sign-in expires (its row is gone); a crashed join left a ghost row for a dead connection.
+        await db.execute(delete(WebSession).where(WebSession.user_id == river_user[1]["user"]["id"]))
+        await store.add_presence(db, sid="ghost-sid", group_id=1, user_id=river_user[1]["user"]["id"],
+                                 role="member", web_session="gone", server_id=state.settings.server_id,
+                                 now=state.rooms.clock())
+    await housekeeping(state, server.app[NAMESPACE])
+    for _ in range(50):
+        if not river_io.connected:
+            break
+        await asyncio.sleep(0.05)
+    assert not river_io.connected, "a connection whose sign-in ended is closed even if it never sends"
+    assert willow_io.connected
+    async with state.sessions() as db, db.begin():
+        assert "ghost-sid" not in {sid for sid, _ in await store.connections(db, group_id=1)}
+
+
+async def test_housekeeping_removes_connections_whose_membership_lapsed(
+    live_room: dict[str, Any], server: Any
+) -> None:
+    from sqlalchemy import delete
+
+    from rooms.models import Membership
+    from server.app import NAMESPACE, housekeeping
+
+    river_io = await live_room["river"].socket()
+    inbox = Inbox(river_io)
+    river_io.on("room:removed", inbox._recorder("room:removed"), namespace=NS)
+    await call(river_io, "room:join", {"group_id": 1})
+    async with server.state.sessions() as db, db.begin():  # e.g. removed by another process or by hand
+        await db.execute(delete(Membership).where(Membership.group_id == 1))
+    await housekeeping(server.state, server.app[NAMESPACE])
+    assert (await inbox.wait_for("room:removed")) == {"group_id": 1}
+
+
+async def test_message_text_never_reaches_the_logs(
+    live_room: dict[str, Any], server: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    marker = "my-private-disclosure-7f3a"
+    river_io = await live_room["river"].socket()
+    await call(river_io, "room:join", {"group_id": 1})
+    assert (await send(river_io, f"{marker} stored"))["ok"]
+    assert (await send(river_io, f"{marker} " + "x" * 5000))["error"]["code"] == "message_too_long"
+    assert (await send(river_io, f"{marker} \ud800"))["error"]["code"] == "invalid_payload"
+    assert server.state.engine.sync_engine.hide_parameters, "database errors never echo statement parameters"
+    assert marker not in caplog.text

@@ -309,3 +309,23 @@ async def test_readyz_reports_an_unreachable_redis(database: Any) -> None:
     finally:
         await api.close()
         await runner.cleanup()
+
+
+async def test_hostile_encodings_and_sizes_are_refused(api_factory: Any) -> None:
+    admin, sam = await api_factory("hub-admin"), await api_factory("Sam")
+    raw_cases = [
+        b'{"pseudonym": "Lone \\ud800 Surrogate", "password": "long enough pass"}',
+        b'{"pseudonym": "Okay Name", "password": "pass \\udfff word 123"}',
+        b"[" * 20_000 + b"]" * 20_000,
+    ]
+    for raw in raw_cases:
+        async with admin.http.post(admin.base + "/api/auth/signup", data=raw,
+                                   headers={"Content-Type": "application/json"}) as response:
+            assert response.status == 400 and (await response.json())["error"]["code"] == "invalid_payload"
+    for path in ("/api/groups/4294967296", "/api/groups/2147483648", "/api/groups/99999999999999999999"):
+        status, data = await admin.call("GET", path)
+        assert status == 404 and data["error"]["code"] == "not_found", path
+    assert (await sam.call("POST", "/api/sessions/4294967296/end"))[0] == 404
+    for when in ("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"):
+        status, data = await sam.call("POST", "/api/groups/1/sessions", {"scheduled_for": when})
+        assert status == 400 and data["error"]["code"] == "invalid_payload", when

@@ -23,9 +23,13 @@ from tests.conftest import Database
 class RecordingPublisher:
     def __init__(self) -> None:
         self.events: list[RoomEvent] = []
+        self.evicted: list[tuple[str, int]] = []
 
     async def publish(self, event: RoomEvent) -> None:
         self.events.append(event)
+
+    async def evict(self, sid: str, group_id: int) -> None:
+        self.evicted.append((sid, group_id))
 
 
 @pytest.fixture
@@ -140,7 +144,7 @@ async def test_presence_ages_out_for_a_crashed_process(world: Any) -> None:
 
     ctx, actors = world["ctx"], world["actors"]
     async with world["sessions"]() as db:
-        await chat.do_enter_room(db, ctx, actors["River"], "sid-1", 1, None)
+        await chat.do_enter_room(db, ctx, actors["River"], sid="sid-1", web_session="w", group_id=1, since_id=None)
     async with world["sessions"]() as db, db.begin():
         now = ctx.clock()
         assert [name for _, name, _ in await store.present_in(db, 1, now)] == ["River"]

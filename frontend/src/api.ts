@@ -25,16 +25,22 @@ export class ApiError extends Error {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-let onUnauthenticated: (() => void) | null = null;
+/**
+ * Why the browser session is gone: `expired` (a request or connection was refused as not authenticated)
+ * or `signed_out` (the server said this session was signed out, e.g. from another tab).
+ */
+export type UnauthenticatedReason = 'expired' | 'signed_out';
+
+let onUnauthenticated: ((reason: UnauthenticatedReason) => void) | null = null;
 
 /** Called when a request made while signed in comes back 401 `not_authenticated`. */
-export function setUnauthenticatedHandler(handler: () => void): void {
+export function setUnauthenticatedHandler(handler: (reason: UnauthenticatedReason) => void): void {
   onUnauthenticated = handler;
 }
 
 /** Report that the session has ended (e.g. the chat connection was refused as not authenticated). */
-export function notifyUnauthenticated(): void {
-  onUnauthenticated?.();
+export function notifyUnauthenticated(reason: UnauthenticatedReason = 'expired'): void {
+  onUnauthenticated?.(reason);
 }
 
 async function request<T>(
@@ -76,7 +82,7 @@ async function request<T>(
     const message = typeof error?.message === 'string' ? error.message : '';
     const retryHeader = response.headers.get('Retry-After');
     const retry = retryHeader !== null && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null;
-    if (response.status === 401 && code === 'not_authenticated' && !opts.quiet401) onUnauthenticated?.();
+    if (response.status === 401 && code === 'not_authenticated' && !opts.quiet401) onUnauthenticated?.('expired');
     throw new ApiError(response.status, code, message, retry);
   }
   return data as T;

@@ -157,11 +157,11 @@ function render(): void {
   else focusMainHeading();
 }
 
-setUnauthenticatedHandler(() => {
+setUnauthenticatedHandler((reason) => {
   if (!getUser()) return;
   const path = currentPath();
   if (path) setReturnPath(path);
-  setFlash(t('auth.sessionExpired'));
+  setFlash(reason === 'signed_out' ? t('auth.signedOutElsewhere') : t('auth.sessionExpired'));
   setUser(null);
   navigate('/signin');
 });

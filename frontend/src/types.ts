@@ -82,6 +82,12 @@ export interface ErrorBody {
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
 
+/** Limits the server enforces, sent with the `room:join` ack (absent from older servers). */
+export interface RoomLimits {
+  /** The longest message body accepted, in characters (code points). */
+  max_message_chars?: number;
+}
+
 export interface JoinResult {
   group: { id: number; name: string };
   session: Session | null;
@@ -90,6 +96,7 @@ export interface JoinResult {
   has_more: boolean;
   last_id: number;
   role: RoomRole;
+  limits?: RoomLimits;
 }
 
 export interface HistoryResult {

@@ -45,6 +45,7 @@ export const en = {
   'auth.email.hint': 'Optional. Other members never see it.',
   'auth.sessionExpired': 'Your session has ended. Please sign in again.',
   'auth.signedOut': 'You have signed out. Take care.',
+  'auth.signedOutElsewhere': 'You have been signed out.',
   'validation.pseudonymRequired': 'Please enter your pseudonym.',
   'validation.pseudonymFormat':
     'A pseudonym is 3 to 32 characters long and uses only letters, digits, spaces, - _ and .',
@@ -85,7 +86,8 @@ export const en = {
   'group.agreementOutdated':
     'The agreement was updated while you were reading it. Please read the new version and accept it again.',
   'group.enterRoom': 'Enter room',
-  'group.staffNote': 'As staff of this hub you can enter the room without joining.',
+  'group.staffNote': 'As a facilitator of this hub you can enter the room without joining.',
+  'group.hubAdminNote': 'To enter the room, join the group like any other member.',
   'group.roleFacilitator': 'You are a facilitator in this hub.',
   'group.roleHubAdmin': 'You are an administrator of this hub.',
 
@@ -102,6 +104,10 @@ export const en = {
   'room.loadEarlier': 'Load earlier messages',
   'room.loadingEarlier': 'Loading earlier messages…',
   'room.loadedEarlier': 'Loaded earlier messages.',
+  'room.caughtUpAway.one': '{count} new message while you were away.',
+  'room.caughtUpAway.other': '{count} new messages while you were away.',
+  'room.caughtUp.one': '{count} new message added.',
+  'room.caughtUp.other': '{count} new messages added.',
   'room.composerLabel': 'Your message',
   'room.composerHint': 'Press Enter to send, Shift+Enter for a new line.',
   'room.charCount': '{count} of {max} characters',
@@ -197,6 +203,10 @@ export const en = {
     'This group is not in session. Messages open when a facilitator starts the session.',
   'error.rate_limited': 'You are sending messages very quickly. Please wait a moment.',
   'error.internal_error': 'Something went wrong on the server. Nothing was changed; please try again.',
+  'error.unknown_event': 'The server did not recognise that request. Please reload the page and try again.',
+  'error.method_not_allowed': 'The server does not accept that kind of request here. Please reload the page and try again.',
+  'error.http_error': 'The server could not handle that request. Please try again.',
+  'error.training_not_recorded': 'Your facilitator training is not on record yet. Please ask your hub admin to add it.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -49,6 +49,20 @@ export function t(key: MessageKey, params?: Params): string {
   });
 }
 
+/**
+ * A count sentence with simple plural forms: the `one` key when the language's plural rules say the
+ * count is singular, the `other` key for everything else. `{count}` is filled in (formatted) for both.
+ */
+export function tCount(count: number, keys: { one: MessageKey; other: MessageKey }, params?: Params): string {
+  let category: Intl.LDMLPluralRule = 'other';
+  try {
+    category = new Intl.PluralRules(active.lang).select(count);
+  } catch {
+    category = count === 1 ? 'one' : 'other';
+  }
+  return t(category === 'one' ? keys.one : keys.other, { ...params, count });
+}
+
 export function isMessageKey(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(active.messages, key);
 }

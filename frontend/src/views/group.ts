@@ -5,12 +5,27 @@ import { append, h, replaceChildren } from '../dom';
 import { AlertRegion, busy, isBusy, StatusRegion } from '../forms';
 import { t } from '../i18n';
 import { hrefFor, type ViewContext } from '../router';
+import { getUser } from '../state';
 import { localText } from '../time';
 import type { Group } from '../types';
 import { liveBadge } from './directory';
 
-function isStaff(group: Group): boolean {
-  return group.my_role === 'facilitator' || group.my_role === 'hub_admin';
+/**
+ * Whether the signed-in person facilitates in this group's hub. `my_role` says "hub_admin" for a hub admin
+ * even when they also facilitate there, so the user's own staff list is checked too.
+ */
+function isHubFacilitator(group: Group): boolean {
+  if (group.my_role === 'facilitator') return true;
+  const user = getUser();
+  return user !== null && user.staff.some((s) => s.hub_id === group.hub.id && s.role === 'facilitator');
+}
+
+/**
+ * Whether the server will let this person into the room: facilitators of the group's hub, and members who
+ * have accepted the current agreement. Hub admins who do not facilitate join as members like anyone else.
+ */
+function mayEnterRoom(group: Group): boolean {
+  return isHubFacilitator(group) || group.membership?.current === true;
 }
 
 function enterRoomLink(group: Group): HTMLAnchorElement {
@@ -37,10 +52,20 @@ export function groupView({ main, params, signal, setTitle }: ViewContext): void
   function renderMembership(group: Group, justJoined = false): void {
     const parts: Node[] = [h('h2', { id: 'join-heading' }, t('group.joinHeading'))];
     const current = group.membership?.current === true;
-    if (isStaff(group)) {
+    const facilitator = isHubFacilitator(group);
+    const hubAdmin = group.my_role === 'hub_admin';
+    if (facilitator) {
       parts.push(
-        h('p', null, group.my_role === 'hub_admin' ? t('group.roleHubAdmin') : t('group.roleFacilitator'), ' ', t('group.staffNote')),
+        h(
+          'p',
+          null,
+          hubAdmin ? [t('group.roleHubAdmin'), ' '] : null,
+          t('group.roleFacilitator'),
+          current ? null : [' ', t('group.staffNote')],
+        ),
       );
+    } else if (hubAdmin) {
+      parts.push(h('p', null, t('group.roleHubAdmin'), current ? null : [' ', t('group.hubAdminNote')]));
     }
     if (current) {
       if (!justJoined) parts.push(h('p', null, t('group.isMember')));
@@ -111,7 +136,7 @@ export function groupView({ main, params, signal, setTitle }: ViewContext): void
 
     parts.push(h('p', null, outdated ? t('group.agreementChanged') : t('group.notMember')));
     parts.push(form);
-    if (isStaff(group)) parts.push(h('p', { class: 'actions' }, enterRoomLink(group)));
+    if (mayEnterRoom(group)) parts.push(h('p', { class: 'actions' }, enterRoomLink(group)));
     replaceChildren(membershipSection, parts);
   }
 

@@ -9,7 +9,7 @@ import { api, describeError, notifyUnauthenticated } from '../api';
 import { confirmDialog } from '../dialog';
 import { announce, append, h, replaceChildren } from '../dom';
 import { addDescribedBy, AlertRegion, busy, isBusy } from '../forms';
-import { t, translateError } from '../i18n';
+import { t, tCount, translateError } from '../i18n';
 import { MessageStore } from '../room/store';
 import { IncomingTyping, OutgoingTyping } from '../room/typing';
 import { hrefFor, type Cleanup, type ViewContext } from '../router';
@@ -20,13 +20,19 @@ import type {
   ErrorBody,
   Message,
   Present,
+  RoomLimits,
   RoomRole,
   ServerToClientEvents,
   Session,
 } from '../types';
 
-/** The server's default limit (docs/protocol.md: message_too_long). */
-export const MAX_MESSAGE_CHARS = 4000;
+/**
+ * The server's default message limit (docs/protocol.md: message_too_long), used until the `room:join` ack
+ * says what the server actually enforces (`limits.max_message_chars`).
+ */
+export const DEFAULT_MAX_MESSAGE_CHARS = 4000;
+/** How long the message log stays silent after messages are added in bulk. */
+const QUIET_MS = 300;
 const ACK_TIMEOUT_MS = 10_000;
 const HISTORY_PAGE = 50;
 const CATCH_UP_PAGE = 200;
@@ -42,6 +48,12 @@ export function charCount(text: string): number {
   let n = 0;
   for (const _ of text) n += 1;
   return n;
+}
+
+/** The message limit from a `room:join` ack's `limits`, or the default when absent or not usable. */
+export function maxMessageChars(limits: RoomLimits | undefined | null): number {
+  const value = limits?.max_message_chars;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : DEFAULT_MAX_MESSAGE_CHARS;
 }
 
 /** A UUID for `client_id`; crypto.randomUUID needs a secure context, so fall back to getRandomValues. */
@@ -87,8 +99,17 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   /** The last message that failed to send, so that sending the same text again reuses its client_id. */
   let retry: { clientId: string; body: string } | null = null;
   let wasOverLimit = false;
+  /** The longest message the server accepts (from the join ack; the default until then). */
+  let maxChars = DEFAULT_MAX_MESSAGE_CHARS;
+  /**
+   * Messages added quietly (reconnect and gap catch-ups) and not yet summed up for screen readers; `away`
+   * when some came in after a reconnect.
+   */
+  let quietCount = 0;
+  let quietAway = false;
   let reconnectedTimer: number | undefined;
   let joinRetryTimer: number | undefined;
+  let quietTimer: number | undefined;
 
   function advanceComplete(): void {
     while (store.has(complete + 1)) complete += 1;
@@ -239,14 +260,28 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     list.scrollTo({ top: list.scrollHeight, behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
   }
 
-  /** Insert new messages into the list in id order. `quiet` keeps history loads out of the live region. */
-  function addMessages(messages: readonly Message[], how: 'live' | 'history' | 'older' = 'live'): Message[] {
+  /** Silence the message log for a moment, so that what is added now is not read out item by item. */
+  function quietLog(): void {
+    list.setAttribute('aria-live', 'off');
+    window.clearTimeout(quietTimer);
+    quietTimer = window.setTimeout(() => list.setAttribute('aria-live', 'polite'), QUIET_MS);
+  }
+
+  /**
+   * Insert new messages into the list in id order.
+   * - `live`: one message as it happens; the log's live region reads it out.
+   * - `history`: the first page on entering; quiet, scrolled to the end.
+   * - `older`: a page loaded above; quiet, the reading position is kept.
+   * - `catchup`: what was missed (reconnect, gap fill); quiet, counted for one summary (`summariseCatchUp`).
+   */
+  function addMessages(messages: readonly Message[], how: 'live' | 'history' | 'older' | 'catchup' = 'live'): Message[] {
     const added = store.add(messages);
     if (added.length === 0) return added;
     const stick = nearBottom();
     const previousHeight = list.scrollHeight;
     const previousTop = list.scrollTop;
-    if (how !== 'live') list.setAttribute('aria-live', 'off');
+    if (how !== 'live') quietLog();
+    if (how === 'catchup') quietCount += added.length;
     for (const m of added) {
       const li = messageItem(m);
       // Walk back from the end: new messages almost always belong there.
@@ -257,7 +292,6 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       markSessionStart(li);
       if (li.nextElementSibling instanceof HTMLLIElement) markSessionStart(li.nextElementSibling);
     }
-    if (how !== 'live') window.setTimeout(() => list.setAttribute('aria-live', 'polite'), 300);
     advanceComplete();
     emptyNote.hidden = store.size > 0;
     if (how === 'older') {
@@ -267,6 +301,20 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     }
     for (const m of added) incoming.update(m.author.id, m.author.display_name, false);
     return added;
+  }
+
+  /** Say once, politely, how many messages were added quietly since the last summary. */
+  function summariseCatchUp(): void {
+    const count = quietCount;
+    const away = quietAway;
+    quietCount = 0;
+    quietAway = false;
+    if (count === 0 || leaving) return;
+    announce(
+      away
+        ? tCount(count, { one: 'room.caughtUpAway.one', other: 'room.caughtUpAway.other' })
+        : tCount(count, { one: 'room.caughtUp.one', other: 'room.caughtUp.other' }),
+    );
   }
 
   function renderBanner(): void {
@@ -354,10 +402,10 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
 
   function updateCounter(): void {
     const count = charCount(textarea.value);
-    const over = count > MAX_MESSAGE_CHARS;
+    const over = count > maxChars;
     counter.textContent = over
-      ? t('room.charOver', { count: count - MAX_MESSAGE_CHARS, max: MAX_MESSAGE_CHARS })
-      : t('room.charCount', { count, max: MAX_MESSAGE_CHARS });
+      ? t('room.charOver', { count: count - maxChars, max: maxChars })
+      : t('room.charCount', { count, max: maxChars });
     counter.classList.toggle('counter--over', over);
     textarea.setAttribute('aria-invalid', over ? 'true' : 'false');
     if (over && !wasOverLimit) announce(counter.textContent);
@@ -422,7 +470,11 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   let catchingUp = false;
   let catchUpFrom: number | null = null;
 
-  /** Fetch everything after `since` (history:since), page by page. Concurrent requests fold into one. */
+  /**
+   * Fetch everything after `since` (history:since), page by page. Concurrent requests fold into one.
+   * What arrives is added quietly and summed up in one announcement at the end; only a gap of a single
+   * message (not after a reconnect) is added like any live message, so it is read out itself.
+   */
   async function catchUp(since: number): Promise<void> {
     catchUpFrom = catchUpFrom === null ? since : Math.min(catchUpFrom, since);
     if (catchingUp) return;
@@ -431,11 +483,13 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       while (catchUpFrom !== null && !leaving) {
         let cursor = catchUpFrom;
         catchUpFrom = null;
-        for (;;) {
+        for (let page = 0; ; page += 1) {
           const ack = await ask('history:since', { group_id: groupId, since_id: cursor, limit: CATCH_UP_PAGE });
           if (leaving) return;
           if (!ack.ok) break;
-          addMessages(ack.messages, 'live');
+          const fresh = ack.messages.filter((m) => !store.has(m.id));
+          const single = page === 0 && !ack.has_more && fresh.length === 1 && quietCount === 0 && !quietAway;
+          addMessages(fresh, single ? 'live' : 'catchup');
           const top = ack.messages.reduce((max, m) => Math.max(max, m.id), cursor);
           if (!ack.has_more || top <= cursor) {
             // The server has sent everything after `since`: a hole left now is no message at all.
@@ -450,6 +504,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       // A timeout or drop: the reconnect's room:join with since_id fills the hole.
     } finally {
       catchingUp = false;
+      summariseCatchUp();
     }
   }
 
@@ -492,6 +547,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     list.setAttribute('aria-label', t('room.messagesLabel', { name: ack.group.name }));
     list.removeAttribute('aria-labelledby');
     role = ack.role;
+    maxChars = maxMessageChars(ack.limits);
     session = ack.session;
     present = ack.present;
     renderBanner();
@@ -505,15 +561,22 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       loadEarlier.hidden = !(hasMoreBefore && store.size > 0);
       emptyNote.hidden = store.size > 0;
     } else {
-      addMessages(ack.messages, 'live');
+      // What was missed while away arrives in bulk: add it quietly and say once how much there was.
+      quietAway = true;
+      addMessages(ack.messages, 'catchup');
       if (ack.has_more) void catchUp(complete);
-      else complete = Math.max(complete, store.lastId);
+      else {
+        complete = Math.max(complete, store.lastId);
+        // A catch-up already running sums up when it ends (including these).
+        if (!catchingUp) summariseCatchUp();
+      }
     }
     const arrived = early;
     early = [];
     for (const message of arrived) receive(message);
     setConnection(wasDisconnected ? 'reconnected' : 'connected');
     wasDisconnected = false;
+    updateCounter();
     updateComposer();
   }
 
@@ -536,7 +599,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     if (leaving) return;
     leaving = true;
     socket.disconnect();
-    notifyUnauthenticated();
+    notifyUnauthenticated('signed_out');
   });
 
   socket.on('connect_error', (err: Error) => {
@@ -661,8 +724,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       textarea.focus();
       return;
     }
-    if (charCount(body) > MAX_MESSAGE_CHARS) {
-      sendAlert.show(t('error.message_too_long', { max: MAX_MESSAGE_CHARS }));
+    if (charCount(body) > maxChars) {
+      sendAlert.show(t('error.message_too_long', { max: maxChars }));
       textarea.focus();
       return;
     }
@@ -684,7 +747,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
         addMessages([ack.message], 'live');
         scrollToBottom();
       } else {
-        failure = translateError(ack.error.code, ack.error.message, { max: MAX_MESSAGE_CHARS });
+        failure = translateError(ack.error.code, ack.error.message, { max: maxChars });
       }
     } catch {
       if (leaving) return;
@@ -764,6 +827,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     leaving = true;
     window.clearTimeout(reconnectedTimer);
     window.clearTimeout(joinRetryTimer);
+    window.clearTimeout(quietTimer);
     outgoing.reset();
     incoming.retain();
     socket.disconnect();

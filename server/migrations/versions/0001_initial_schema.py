@@ -134,6 +134,7 @@ def upgrade() -> None:
         sa.Column("group_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=12), nullable=False),
+        sa.Column("web_session", sa.String(length=64), nullable=False),
         sa.Column("server_id", sa.String(length=128), nullable=False),
         sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -145,6 +146,7 @@ def upgrade() -> None:
     with op.batch_alter_table("presence", schema=None) as batch_op:
         batch_op.create_index("ix_presence_group_id", ["group_id", "last_seen"], unique=False)
         batch_op.create_index(batch_op.f("ix_presence_server_id"), ["server_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_presence_web_session"), ["web_session"], unique=False)
 
     op.create_table(
         "messages",
@@ -182,6 +184,7 @@ def downgrade() -> None:
 
     op.drop_table("messages")
     with op.batch_alter_table("presence", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_presence_web_session"))
         batch_op.drop_index(batch_op.f("ix_presence_server_id"))
         batch_op.drop_index("ix_presence_group_id")
 

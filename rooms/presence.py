@@ -1,0 +1,44 @@
+"""Who is in a room, and taking people out of rooms they may no longer hear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rooms import store
+from rooms.context import RoomsContext
+from rooms.events import RoomEvent
+
+
+async def present_payload(db: AsyncSession, ctx: RoomsContext, group_id: int) -> dict[str, Any]:
+    rows = await store.present_in(db, group_id, ctx.clock())
+    return {
+        "group_id": group_id,
+        "present": [{"user_id": uid, "display_name": name, "role": role} for uid, name, role in rows],
+    }
+
+
+async def publish_presence(db: AsyncSession, ctx: RoomsContext, group_ids: list[int]) -> None:
+    for group_id in group_ids:
+        async with db.begin():
+            payload = await present_payload(db, ctx, group_id)
+        await ctx.publisher.publish(RoomEvent(group_id, "presence:update", payload))
+
+
+async def evict(db: AsyncSession, ctx: RoomsContext, pairs: list[tuple[str, int]]) -> None:
+    """Take these (connection, group) pairs out of their rooms on every process, and tell the rooms."""
+    if not pairs:
+        return
+    async with db.begin():
+        await store.remove_connections(db, pairs)
+    for sid, group_id in pairs:
+        await ctx.publisher.evict(sid, group_id)
+    await publish_presence(db, ctx, sorted({group_id for _, group_id in pairs}))
+
+
+async def do_sweep_room_rights(db: AsyncSession, ctx: RoomsContext) -> None:
+    """Periodically: this process's connections whose membership lapsed (left, agreement changed) leave."""
+    async with db.begin():
+        pairs = await store.connections_without_room_rights(db, server_id=ctx.server_id)
+    await evict(db, ctx, pairs)
