@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +35,23 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# Drivers that log statements with their parameters at DEBUG; parameters hold what members wrote.
+CHATTY_DRIVER_LOGGERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
+
+
+def quiet_driver_loggers() -> None:
+    """Keep message text out of the logs at every log level."""
+    for name in CHATTY_DRIVER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def create_engine(database_url: str, schema: str = "", **kwargs: Any) -> AsyncEngine:
     """An engine for SQLite or PostgreSQL; `schema` (PostgreSQL only) sets the search_path of every connection.
 
     Statement parameters are hidden from error messages: they hold what members wrote, and errors get logged.
     """
     url = make_url(database_url)
+    quiet_driver_loggers()
     kwargs.setdefault("hide_parameters", True)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
