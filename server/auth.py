@@ -8,7 +8,9 @@ import hmac
 import secrets
 from http.cookies import SimpleCookie
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms.hooks import Actor
@@ -78,7 +80,13 @@ def token_from_cookie_header(header: str | None) -> str | None:
 
 
 class LoginThrottleGuard:
-    """Locks a pseudonym or an address out for a while after repeated failed sign-ins."""
+    """Limits sign-in attempts per pseudonym and per client address, shared by every process.
+
+    Each attempt is counted (atomically, before the password is checked) so parallel guesses cannot slip
+    past the limit; a successful sign-in clears the pseudonym's count and takes itself off the address's.
+    """
+
+    ADDRESS_FACTOR = 10  # an address (a shared NAT, a hub's office) gets ten times a pseudonym's allowance
 
     def __init__(self, max_failures: int, lockout: dt.timedelta) -> None:
         self.max_failures = max_failures
@@ -88,27 +96,52 @@ class LoginThrottleGuard:
     def keys(pseudonym: str, address: str) -> list[str]:
         return [f"p:{pseudonym.strip().lower()[:64]}", f"a:{address[:64]}"]
 
-    async def locked_for(self, db: AsyncSession, keys: list[str], now: dt.datetime) -> int:
-        """Seconds until sign-in is allowed again (0: allowed now)."""
+    async def attempt(self, db: AsyncSession, keys: list[str], now: dt.datetime) -> int:
+        """Count one attempt on each key; return seconds to wait (0: go ahead and check the password)."""
         wait = 0
-        for key in keys:
-            row = await db.get(LoginThrottle, key)
-            if row is not None and row.locked_until is not None and row.locked_until > now:
-                wait = max(wait, int((row.locked_until - now).total_seconds()) + 1)
+        for index, key in enumerate(keys):
+            limit = self.max_failures * (self.ADDRESS_FACTOR if index else 1)
+            failures, locked_until = await self._count(db, key, now)
+            if locked_until is not None and locked_until > now:
+                wait = max(wait, int((locked_until - now).total_seconds()) + 1)
+            elif failures > limit:
+                await db.execute(
+                    update(LoginThrottle).where(LoginThrottle.key == key).values(locked_until=now + self.lockout)
+                )
+                wait = max(wait, int(self.lockout.total_seconds()))
         return wait
 
-    async def record_failure(self, db: AsyncSession, keys: list[str], now: dt.datetime) -> None:
-        for key in keys:
-            row = await db.get(LoginThrottle, key)
-            if row is None or now - row.window_started > self.lockout:
-                if row is not None:
-                    await db.delete(row)
-                    await db.flush()
-                row = LoginThrottle(key=key, failures=0, window_started=now)
-                db.add(row)
-            row.failures += 1
-            if row.failures >= self.max_failures:
-                row.locked_until = now + self.lockout
+    async def _count(self, db: AsyncSession, key: str, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+        """INSERT ... ON CONFLICT DO UPDATE: one statement, so concurrent attempts each count."""
+        dialect = db.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        table = LoginThrottle.__table__
+        fresh_window = table.c.window_started < now - self.lockout
+        statement = (
+            insert(LoginThrottle)
+            .values(key=key, failures=1, window_started=now, locked_until=None)
+            .on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={
+                    "failures": case((fresh_window, 1), else_=table.c.failures + 1),
+                    "window_started": case((fresh_window, now), else_=table.c.window_started),
+                },
+            )
+            .returning(table.c.failures, table.c.locked_until)
+        )
+        row = (await db.execute(statement)).one()
+        locked = row[1]
+        if locked is not None and locked.tzinfo is None:
+            locked = locked.replace(tzinfo=dt.UTC)
+        return int(row[0]), locked
+
+    async def succeeded(self, db: AsyncSession, keys: list[str]) -> None:
+        await db.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0]))
+        await db.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == keys[1], LoginThrottle.failures > 0)
+            .values(failures=LoginThrottle.failures - 1)
+        )
 
     async def purge_idle(self, db: AsyncSession, now: dt.datetime) -> None:
         """Forget counters whose window and lock have both passed."""
@@ -119,5 +152,12 @@ class LoginThrottleGuard:
             )
         )
 
-    async def record_success(self, db: AsyncSession, keys: list[str]) -> None:
-        await db.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0]))
+
+def client_address(remote: str | None, forwarded_for: str | None, trusted_proxy_hops: int) -> str:
+    """The client's address: the peer's, or with N trusted proxies in front, the Nth from the right of
+    X-Forwarded-For (entries further left can be forged by the client)."""
+    if trusted_proxy_hops and forwarded_for:
+        hops = [part.strip() for part in forwarded_for.split(",") if part.strip()]
+        if len(hops) >= trusted_proxy_hops:
+            return hops[-trusted_proxy_hops]
+    return remote or "unknown"

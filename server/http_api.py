@@ -10,7 +10,7 @@ from rooms import community, presence, sessions, store, validate
 from rooms.errors import InvalidInput
 from rooms.hooks import Actor
 from rooms.models import User
-from server.auth import COOKIE_NAME, web_session_room
+from server.auth import COOKIE_NAME, client_address, web_session_room
 from server.broker import CHAT_NAMESPACE
 from server.http_errors import ApiError, read_json
 from server.state import STATE, AppState
@@ -101,26 +101,26 @@ async def login(request: web.Request) -> web.Response:
     state = state_of(request)
     body = await read_json(request)
     pseudonym, password = body.get("pseudonym"), body.get("password")
-    if not isinstance(pseudonym, str) or not isinstance(password, str) or len(password) > 256:
+    if not isinstance(pseudonym, str) or not isinstance(password, str) or len(password) > 256 or len(pseudonym) > 64:
         raise InvalidInput("Send your pseudonym and password.")
-    keys = state.throttle.keys(pseudonym, request.remote or "unknown")
+    address = client_address(request.remote, request.headers.get("X-Forwarded-For"), state.settings.trusted_proxy_hops)
+    keys = state.throttle.keys(pseudonym, address)
     now = state.rooms.clock()
     async with state.sessions() as db, db.begin():
-        wait = await state.throttle.locked_for(db, keys, now)
+        wait = await state.throttle.attempt(db, keys, now)
         user = None if wait else await store.get_user_by_pseudonym(db, pseudonym)
     if wait:
         raise ApiError(
-            429, "too_many_attempts", "Too many failed sign-ins. Please wait and try again.", {"Retry-After": str(wait)}
+            429,
+            "too_many_attempts",
+            "Too many sign-in attempts. Please wait and try again.",
+            {"Retry-After": str(wait)},
         )
-    ok = await state.passwords.verify(user.password_hash if user else None, password)
-    async with state.sessions() as db, db.begin():
-        if not ok or user is None:
-            await state.throttle.record_failure(db, keys, now)
-        else:
-            await state.throttle.record_success(db, keys)
-            token = await state.tokens.issue(db, user.id, now)
-    if not ok or user is None:
+    if not await state.passwords.verify(user.password_hash if user else None, password) or user is None:
         raise ApiError(401, "invalid_credentials", "That pseudonym and password do not match.")
+    async with state.sessions() as db, db.begin():
+        await state.throttle.succeeded(db, keys)
+        token = await state.tokens.issue(db, user.id, now)
     response = web.json_response({"user": await user_view(state, user)})
     set_session_cookie(state, response, token)
     return response

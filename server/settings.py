@@ -38,6 +38,7 @@ class Settings:
     max_message_chars: int = 4000
     max_body_bytes: int = 65536
     messages_per_10s: int = 10
+    trusted_proxy_hops: int = 0
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
     password_time_cost: int = 3
@@ -70,6 +71,7 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "max_body_bytes": (1024, 10 * 1024 * 1024),
     "messages_per_10s": (1, 10_000),
     "login_max_failures": (1, 1000),
+    "trusted_proxy_hops": (0, 10),
     "login_lockout_seconds": (1, 7 * 86400),
     "password_time_cost": (1, 20),
     "password_memory_kib": (8, 4 * 1024 * 1024),

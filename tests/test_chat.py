@@ -498,9 +498,16 @@ async def test_housekeeping_closes_listeners_of_ended_sessions_and_forgets_ghost
     async with state.sessions() as db, db.begin():
         # River's sign-in expires (its row is gone); a crashed join left a ghost row for a dead connection.
         await db.execute(delete(WebSession).where(WebSession.user_id == river_user[1]["user"]["id"]))
-        await store.add_presence(db, sid="ghost-sid", group_id=1, user_id=river_user[1]["user"]["id"],
-                                 role="member", web_session="gone", server_id=state.settings.server_id,
-                                 now=state.rooms.clock())
+        await store.add_presence(
+            db,
+            sid="ghost-sid",
+            group_id=1,
+            user_id=river_user[1]["user"]["id"],
+            role="member",
+            web_session="gone",
+            server_id=state.settings.server_id,
+            now=state.rooms.clock(),
+        )
     await housekeeping(state, server.app[NAMESPACE])
     for _ in range(50):
         if not river_io.connected:
@@ -512,9 +519,7 @@ async def test_housekeeping_closes_listeners_of_ended_sessions_and_forgets_ghost
         assert "ghost-sid" not in {sid for sid, _ in await store.connections(db, group_id=1)}
 
 
-async def test_housekeeping_removes_connections_whose_membership_lapsed(
-    live_room: dict[str, Any], server: Any
-) -> None:
+async def test_housekeeping_removes_connections_whose_membership_lapsed(live_room: dict[str, Any], server: Any) -> None:
     from sqlalchemy import delete
 
     from rooms.models import Membership

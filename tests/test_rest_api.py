@@ -319,8 +319,9 @@ async def test_hostile_encodings_and_sizes_are_refused(api_factory: Any) -> None
         b"[" * 20_000 + b"]" * 20_000,
     ]
     for raw in raw_cases:
-        async with admin.http.post(admin.base + "/api/auth/signup", data=raw,
-                                   headers={"Content-Type": "application/json"}) as response:
+        async with admin.http.post(
+            admin.base + "/api/auth/signup", data=raw, headers={"Content-Type": "application/json"}
+        ) as response:
             assert response.status == 400 and (await response.json())["error"]["code"] == "invalid_payload"
     for path in ("/api/groups/4294967296", "/api/groups/2147483648", "/api/groups/99999999999999999999"):
         status, data = await admin.call("GET", path)
@@ -329,3 +330,38 @@ async def test_hostile_encodings_and_sizes_are_refused(api_factory: Any) -> None
     for when in ("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"):
         status, data = await sam.call("POST", "/api/groups/1/sessions", {"scheduled_for": when})
         assert status == 400 and data["error"]["code"] == "invalid_payload", when
+
+
+async def test_parallel_guesses_cannot_pass_the_limit(api_factory: Any, server: Any) -> None:
+    import asyncio
+
+    api: Api = await api_factory()
+    limit = server.state.settings.login_max_failures
+
+    async def guess(n: int) -> int:
+        status, _ = await api.call("POST", "/api/auth/login", {"pseudonym": "Willow", "password": f"guess-{n}-xyz"})
+        return status
+
+    statuses = await asyncio.gather(*(guess(n) for n in range(30)))
+    assert statuses.count(401) == limit and statuses.count(429) == 30 - limit, statuses
+
+
+async def test_success_resets_the_pseudonym_count(api_factory: Any, server: Any) -> None:
+    api: Api = await api_factory()
+    limit = server.state.settings.login_max_failures
+    for _ in range(limit - 1):
+        assert (await api.call("POST", "/api/auth/login", {"pseudonym": "River", "password": "wrong pass"}))[0] == 401
+    await api.login("River")
+    for _ in range(limit - 1):
+        assert (await api.call("POST", "/api/auth/login", {"pseudonym": "River", "password": "wrong pass"}))[0] == 401
+    await api.login("River")
+
+
+def test_client_address_trusts_only_the_configured_proxies() -> None:
+    from server.auth import client_address
+
+    assert client_address("10.0.0.5", "1.2.3.4", 0) == "10.0.0.5", "no trusted proxy: the header is ignored"
+    assert client_address("10.0.0.5", "forged, 203.0.113.7", 1) == "203.0.113.7"
+    assert client_address("10.0.0.5", "203.0.113.7, 10.0.0.9", 2) == "203.0.113.7"
+    assert client_address("10.0.0.5", "203.0.113.7", 2) == "10.0.0.5", "fewer hops than proxies: use the peer"
+    assert client_address(None, None, 0) == "unknown"
