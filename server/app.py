@@ -53,9 +53,16 @@ def origin_guard(allowed: tuple[str, ...]) -> Callable[..., Awaitable[web.Stream
 async def count_requests(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
-    response = await handler(request)
-    route = request.match_info.route.resource.canonical if request.match_info.route.resource else "other"
-    request.app[STATE].metrics.inc("alongside_http_requests_total", route=route, status=str(response.status))
+    """Outside the error middleware, so refusals and errors are counted with their final status."""
+    resource = request.match_info.route.resource
+    route = resource.canonical if resource else "other"
+    metrics = request.app[STATE].metrics
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        metrics.inc("alongside_http_requests_total", route=route, status=str(exc.status))
+        raise
+    metrics.inc("alongside_http_requests_total", route=route, status=str(response.status))
     return response
 
 
@@ -64,7 +71,7 @@ def create_app(settings: Settings) -> web.Application:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[security_headers, json_errors, origin_guard(settings.origins), count_requests],
+        middlewares=[security_headers, count_requests, json_errors, origin_guard(settings.origins)],
     )
     sio = socketio.AsyncServer(
         async_mode="aiohttp",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from aiohttp import web
+from sqlalchemy.exc import IntegrityError
 
 from rooms import community, presence, sessions, store, validate
 from rooms.errors import InvalidInput
@@ -16,6 +18,7 @@ from server.http_errors import ApiError, read_json
 from server.state import STATE, AppState
 
 routes = web.RouteTableDef()
+T = TypeVar("T")
 
 
 def state_of(request: web.Request) -> AppState:
@@ -29,6 +32,15 @@ async def request_actor(request: web.Request) -> Actor:
     if actor is None:
         raise ApiError(401, "not_authenticated", "Please sign in.")
     return actor
+
+
+async def once_more_on_conflict(work: Callable[[], Awaitable[T]]) -> T:
+    """Run a get-then-insert use case; if a concurrent twin inserted first (a double-click on Join), run it
+    again, when it finds the row and updates it instead."""
+    try:
+        return await work()
+    except IntegrityError:
+        return await work()
 
 
 def path_int(request: web.Request, name: str) -> int:
@@ -189,9 +201,13 @@ async def add_staff(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
     body = await read_json(request)
-    async with state.sessions() as db:
-        staff = await community.do_add_staff(db, state.rooms, actor, path_int(request, "hub_id"), body)
-    return web.json_response({"staff": staff}, status=201)
+    hub_id = path_int(request, "hub_id")
+
+    async def add() -> dict[str, Any]:
+        async with state.sessions() as db:
+            return await community.do_add_staff(db, state.rooms, actor, hub_id, body)
+
+    return web.json_response({"staff": await once_more_on_conflict(add)}, status=201)
 
 
 @routes.get("/api/groups")
@@ -237,9 +253,13 @@ async def accept_agreement(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
     body = await read_json(request)
-    async with state.sessions() as db:
-        group = await community.do_accept_agreement(db, state.rooms, actor, path_int(request, "group_id"), body)
-    return web.json_response({"group": group})
+    group_id = path_int(request, "group_id")
+
+    async def accept() -> dict[str, Any]:
+        async with state.sessions() as db:
+            return await community.do_accept_agreement(db, state.rooms, actor, group_id, body)
+
+    return web.json_response({"group": await once_more_on_conflict(accept)})
 
 
 @routes.delete("/api/groups/{group_id}/membership")

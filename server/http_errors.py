@@ -11,6 +11,7 @@ from aiohttp import web
 
 from rooms import validate
 from rooms.errors import DomainError
+from server.state import STATE
 
 log = logging.getLogger("alongside.http")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -43,8 +44,10 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     try:
         return await handler(request)
     except ApiError as exc:
+        _count_refusal(request, exc.code)
         return error_response(exc.status, exc.code, exc.message, exc.headers)
     except DomainError as exc:
+        _count_refusal(request, exc.code)
         return error_response(exc.status, exc.code, exc.message)
     except web.HTTPException as exc:
         if exc.status < 400 or not request.path.startswith("/api/"):
@@ -56,6 +59,11 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         # Never log request bodies: they may hold what a member wrote.
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "internal_error", "Something went wrong on our side; nothing was changed.")
+
+
+def _count_refusal(request: web.Request, code: str) -> None:
+    if STATE in request.app:
+        request.app[STATE].metrics.inc("alongside_refusals_total", code=code)
 
 
 async def read_json(request: web.Request) -> dict[str, Any]:

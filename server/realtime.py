@@ -41,14 +41,34 @@ def _limit(payload: dict[str, Any]) -> int:
     return validate.integer(raw, "limit", minimum=1, maximum=chat.MAX_PAGE)
 
 
+class EventBudget:
+    """A token bucket per connection: steady `rate` events a second, bursts up to `burst`."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.updated = burst, time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
 class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     revalidate_after = 60.0
+    events_per_second = 10.0
+    event_burst = 40.0
 
     def __init__(self, state_getter: Callable[[], AppState]) -> None:
         super().__init__(CHAT_NAMESPACE)
         self._state = state_getter
         self._closing: set[asyncio.Task[None]] = set()
         self._web_sessions: dict[str, str] = {}  # sid -> browser-session digest, this process's connections
+        self._budgets: dict[str, EventBudget] = {}
 
     async def _actor(self, sid: str, fresh: bool = False) -> Actor:
         """Who this connection is. The browser session behind it is re-checked on every room:join (`fresh`)
@@ -128,10 +148,12 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.save_session(sid, {"actor": actor, "digest": digest, "checked": time.monotonic()})
         await self.enter_room(sid, web_session_room(digest))
         self._web_sessions[sid] = digest
+        self._budgets[sid] = EventBudget(self.events_per_second, self.event_burst)
         state.metrics.inc("alongside_socket_connections", 1)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         self._web_sessions.pop(sid, None)
+        self._budgets.pop(sid, None)
         state = self._state()
         state.metrics.inc("alongside_socket_connections", -1)
         async with state.sessions() as db:
@@ -263,6 +285,11 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if handler_name is None:
             return refusal("unknown_event", "There is no such event; see docs/protocol.md.")
         sid, payload = args[0], (args[1] if len(args) > 1 else None)
+        budget = self._budgets.get(sid)
+        if budget is not None and not budget.take():
+            # One connection cannot crowd out everyone else's database time.
+            self._state().metrics.inc("alongside_refusals_total", code="rate_limited")
+            return refusal("rate_limited", "Too many requests on this connection; please slow down.")
         if not validate.encodable(payload):
             return refusal("invalid_payload", "The payload holds text that is not valid Unicode.")
         return await getattr(self, handler_name)(sid, payload)

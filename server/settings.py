@@ -152,6 +152,8 @@ def _validated(settings: Settings) -> Settings:
             )
         if len(settings.secret_key) < 32:
             raise SettingsError("secret_key: expected at least 32 characters in production mode")
+        if not settings.cookie_secure:
+            raise SettingsError("cookie_secure: must be true in production mode (serve Alongside over HTTPS)")
     return settings
 
 

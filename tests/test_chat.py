@@ -549,3 +549,15 @@ async def test_message_text_never_reaches_the_logs(
     assert (await send(river_io, f"{marker} \ud800"))["error"]["code"] == "invalid_payload"
     assert server.state.engine.sync_engine.hide_parameters, "database errors never echo statement parameters"
     assert marker not in caplog.text
+
+
+async def test_one_connection_cannot_flood_the_server(live_room: dict[str, Any], server: Any) -> None:
+    river_io, willow_io = await live_room["river"].socket(), await live_room["willow"].socket()
+    await call(willow_io, "room:join", {"group_id": 1})
+    burst = int(server.state.sio.namespace_handlers[NS].event_burst)
+    acks = await asyncio.gather(
+        *(call(river_io, "history:since", {"group_id": 1, "since_id": 0}) for _ in range(burst + 20))
+    )
+    codes = [ack["error"]["code"] for ack in acks if not ack["ok"]]
+    assert codes.count("rate_limited") >= 20
+    assert (await send(willow_io, "others are still served"))["ok"]

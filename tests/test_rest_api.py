@@ -289,6 +289,10 @@ async def test_operational_endpoints(api_factory: Any) -> None:
     status, text = await api.call("GET", "/metrics")
     assert status == 200 and "# TYPE alongside_http_requests_total counter" in text
     assert 'alongside_http_requests_total{route="/api/auth/login",status="200"} 1' in text
+    assert (await api.call("POST", "/api/hubs", OTHER_HUB))[0] == 403
+    status, text = await api.call("GET", "/metrics")
+    assert 'alongside_http_requests_total{route="/api/hubs",status="403"} 1' in text, "refusals are counted"
+    assert 'alongside_refusals_total{code="forbidden"} 1' in text
     async with api.http.get(api.base + "/") as response:
         assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -365,3 +369,17 @@ def test_client_address_trusts_only_the_configured_proxies() -> None:
     assert client_address("10.0.0.5", "203.0.113.7, 10.0.0.9", 2) == "203.0.113.7"
     assert client_address("10.0.0.5", "203.0.113.7", 2) == "10.0.0.5", "fewer hops than proxies: use the peer"
     assert client_address(None, None, 0) == "unknown"
+
+
+async def test_double_clicks_do_not_fail(api_factory: Any) -> None:
+    import asyncio
+
+    member, admin = await api_factory(), await api_factory("hub-admin")
+    await member.call("POST", "/api/auth/signup", {"pseudonym": "Quick Clicker", "password": "a long password"})
+    joins = await asyncio.gather(
+        *(member.call("PUT", "/api/groups/2/membership", {"agreement_version": 1}) for _ in range(5))
+    )
+    assert [status for status, _ in joins] == [200] * 5
+    staff = {"pseudonym": "Quick Clicker", "role": "facilitator", "training_completed_on": "2026-05-01"}
+    adds = await asyncio.gather(*(admin.call("POST", "/api/hubs/1/staff", staff) for _ in range(4)))
+    assert [status for status, _ in adds] == [201] * 4

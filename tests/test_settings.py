@@ -51,7 +51,9 @@ def test_bad_values_are_named(env: dict[str, str], message: str) -> None:
 
 
 def test_production_with_a_real_secret_is_accepted() -> None:
-    settings = load_settings(env={"ALONGSIDE_MODE": "production", "ALONGSIDE_SECRET_KEY": "k" * 40})
+    settings = load_settings(
+        env={"ALONGSIDE_MODE": "production", "ALONGSIDE_SECRET_KEY": "k" * 40, "ALONGSIDE_COOKIE_SECURE": "true"}
+    )
     assert not settings.is_development and settings.secret_key != DEV_SECRET_KEY
 
 
@@ -80,3 +82,9 @@ def test_cli_stops_with_one_clear_line(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         "alongside: bad setting: ALONGSIDE_PORT: expected an integer, got 'not-a-port'"
     ]
+
+
+def test_production_needs_secure_cookies() -> None:
+    env = {"ALONGSIDE_MODE": "production", "ALONGSIDE_SECRET_KEY": "k" * 40, "ALONGSIDE_COOKIE_SECURE": "false"}
+    with pytest.raises(SettingsError, match="cookie_secure: must be true in production"):
+        load_settings(env=env)

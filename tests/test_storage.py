@@ -150,3 +150,30 @@ async def test_presence_ages_out_for_a_crashed_process(world: Any) -> None:
         assert [name for _, name, _ in await store.present_in(db, 1, now)] == ["River"]
         later = now + store.PRESENCE_STALE_AFTER + dt.timedelta(seconds=1)
         assert await store.present_in(db, 1, later) == [], "no heartbeat: the connection is gone"
+
+
+async def test_concurrent_migrations_take_turns(tmp_path: Any) -> None:
+    """Several processes starting at once on an empty database (PostgreSQL: advisory lock)."""
+    import uuid
+
+    from sqlalchemy import text
+
+    from tests.conftest import _postgres_problem
+    from tests.services import POSTGRES_URL, postgres_reachable, unavailable
+
+    problem = _postgres_problem[0] if _postgres_problem else await postgres_reachable()
+    if problem:
+        unavailable(problem)
+    schema = f"m_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engines = [create_engine(POSTGRES_URL, schema) for _ in range(3)]
+    try:
+        await asyncio.wait_for(asyncio.gather(*(migrate(engine) for engine in engines)), 60)
+    finally:
+        for engine in engines:
+            await engine.dispose()
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
