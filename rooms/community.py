@@ -31,7 +31,7 @@ async def create_user(
     """Add a person (caller commits). A pseudonym is unique whatever its letter case."""
     user = User(
         pseudonym=pseudonym,
-        pseudonym_key=pseudonym.lower(),
+        pseudonym_key=validate.pseudonym_key(pseudonym),
         email=email,
         password_hash=password_hash,
         is_platform_admin=is_platform_admin,

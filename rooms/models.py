@@ -56,7 +56,7 @@ class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(32))
-    # Lower-cased pseudonym: "River" and "river" are the same person to peers, so only one may exist.
+    # validate.pseudonym_key: "River", "river" and "R\u0456ver" (Cyrillic i) read as one, so only one may exist.
     pseudonym_key: Mapped[str] = mapped_column(String(32), unique=True)
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -12,6 +12,7 @@ from sqlalchemy import Integer, and_, bindparam, delete, func, insert, or_, sele
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from rooms import validate
 from rooms.models import Group, GroupSession, Hub, HubStaff, Membership, Message, Presence, User
 
 PRESENCE_STALE_AFTER = dt.timedelta(seconds=90)
@@ -22,7 +23,7 @@ async def get_user(db: AsyncSession, user_id: int) -> User | None:
 
 
 async def get_user_by_pseudonym(db: AsyncSession, pseudonym: str) -> User | None:
-    result = await db.execute(select(User).where(User.pseudonym_key == pseudonym.strip().lower()))
+    result = await db.execute(select(User).where(User.pseudonym_key == validate.pseudonym_key(pseudonym)))
     return result.scalar_one_or_none()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any
 
 from rooms.errors import InvalidInput
@@ -58,6 +59,37 @@ def slug(value: Any) -> str:
 
 
 def pseudonym(value: Any) -> str:
-    if not isinstance(value, str) or not PSEUDONYM.match(value.strip()) or not value.strip():
+    """A display name peers will trust: NFKC-normalised, one script, no look-alike tricks."""
+    if not isinstance(value, str):
         raise InvalidInput("A pseudonym is 3 to 32 letters, digits, spaces, dots, dashes or underscores.")
-    return " ".join(value.split())
+    name = " ".join(unicodedata.normalize("NFKC", value).split())
+    if not PSEUDONYM.match(name):
+        raise InvalidInput("A pseudonym is 3 to 32 letters, digits, spaces, dots, dashes or underscores.")
+    if len(_scripts(name)) > 1:
+        raise InvalidInput("Please write a pseudonym in one alphabet, so nobody can be mistaken for someone else.")
+    return name
+
+
+# Letters that look like Latin ones. Two names that fold to the same key count as the same name.
+_LOOKALIKES = str.maketrans(
+    # Cyrillic and Greek letters (and digits) that pass for Latin ones, each to the letter it mimics.
+    "\u0430\u0432\u0435\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0455\u0456\u0458\u0501\u04bb\u04cf\u051b\u051d"
+    "\u03b1\u03b2\u03b5\u03b6\u03b7\u03b9\u03ba\u03bc\u03bd\u03bf\u03c1\u03c4\u03c5\u03c70135",
+    "abekmhopctyxsijdhlqwabeznikmvoptuxoles",
+)
+_SEPARATORS = re.compile(r"[\s._\-]+")
+
+
+def pseudonym_key(name: str) -> str:
+    """What makes two pseudonyms "the same" to a reader: case, separators and look-alike letters ignored."""
+    folded = unicodedata.normalize("NFKC", name).replace("I", "l").lower().translate(_LOOKALIKES)
+    return _SEPARATORS.sub("", folded)[:32]
+
+
+def _scripts(name: str) -> set[str]:
+    scripts = set()
+    for char in name:
+        if char.isalpha():
+            script = unicodedata.name(char, "UNKNOWN").split(" ")[0]
+            scripts.add("CJK" if script in ("CJK", "HIRAGANA", "KATAKANA") else script)
+    return scripts

@@ -35,6 +35,11 @@ async def test_signup_login_logout_and_me(api_factory: Any) -> None:
         ({"pseudonym": "Okay Name", "password": "short"}, "invalid_payload"),
         ({"pseudonym": "Okay Name", "password": "long enough pass", "email": "not an email"}, "invalid_payload"),
         ({"pseudonym": "river", "password": "long enough pass"}, "pseudonym_taken"),
+        ({"pseudonym": "S\u0430m", "password": "long enough pass"}, "invalid_payload"),  # mixed alphabets
+        ({"pseudonym": "\u0405\u0430\u043c", "password": "long enough pass"}, "pseudonym_taken"),  # all Cyrillic
+        ({"pseudonym": "\uff33\uff41\uff4d", "password": "long enough pass"}, "pseudonym_taken"),  # full-width
+        ({"pseudonym": "S_a m", "password": "long enough pass"}, "pseudonym_taken"),
+        ({"pseudonym": "Wi11ow", "password": "long enough pass"}, "pseudonym_taken"),
         ({"password": "long enough pass"}, "invalid_payload"),
     ],
 )
