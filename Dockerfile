@@ -9,7 +9,10 @@ RUN npm run build
 
 # Stage 2: the Python runtime, as a non-root user.
 FROM python:3.11-slim-bookworm AS runtime
+# Production mode: start-up refuses to run until ALONGSIDE_SECRET_KEY (32+ characters) and
+# ALONGSIDE_ALLOWED_ORIGINS (the site's https:// origin) are given; cookies are Secure (serve over HTTPS).
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    ALONGSIDE_MODE=production ALONGSIDE_COOKIE_SECURE=true \
     ALONGSIDE_HOST=0.0.0.0 ALONGSIDE_PORT=8080 \
     ALONGSIDE_FRONTEND_DIR=/app/frontend/dist ALONGSIDE_CONFIG=/app/config/alongside.toml
 WORKDIR /app

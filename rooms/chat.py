@@ -130,7 +130,7 @@ async def do_enter_room(
             server_id=ctx.server_id,
             now=ctx.clock(),
         )
-        headline = live or await store.headline_session(db, group_id)
+        headline = live or await store.headline_session(db, group_id, ctx.clock())
         result = {
             "group": {"id": access.group.id, "name": access.group.name},
             "session": await session_payload(db, headline) if headline else None,

@@ -122,9 +122,9 @@ def _group_fields(ctx: RoomsContext, body: dict[str, Any], *, partial: bool) -> 
     return values
 
 
-async def group_view(db: AsyncSession, actor: Actor, group: Group) -> dict[str, Any]:
+async def group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, group: Group) -> dict[str, Any]:
     access = await group_access(db, actor, group.id)
-    headline = await store.headline_session(db, group.id)
+    headline = await store.headline_session(db, group.id, ctx.clock())
     return {
         "id": group.id,
         "hub": hub_view(group.hub),
@@ -148,7 +148,7 @@ async def do_create_group(
         db.add(group)
         await db.flush()
         await db.refresh(group, ["hub"])
-        return await group_view(db, actor, group)
+        return await group_view(db, ctx, actor, group)
 
 
 async def do_update_group(
@@ -165,22 +165,22 @@ async def do_update_group(
         for field, value in values.items():
             setattr(group, field, value)
         await db.flush()
-        view = await group_view(db, actor, group)
+        view = await group_view(db, ctx, actor, group)
         # Members who accepted an earlier agreement must read the new one before hearing the room again.
         lapsed = await store.connections_without_room_rights(db, group_id=group_id)
     await presence.evict(db, ctx, lapsed)
     return view
 
 
-async def get_group_view(db: AsyncSession, actor: Actor, group_id: int) -> dict[str, Any]:
+async def get_group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> dict[str, Any]:
     async with db.begin():
         access = await group_access(db, actor, group_id)
-        return await group_view(db, actor, access.group)
+        return await group_view(db, ctx, actor, access.group)
 
 
-async def list_group_views(db: AsyncSession, actor: Actor) -> list[dict[str, Any]]:
+async def list_group_views(db: AsyncSession, ctx: RoomsContext, actor: Actor) -> list[dict[str, Any]]:
     async with db.begin():
-        return [await group_view(db, actor, group) for group in await store.list_groups(db)]
+        return [await group_view(db, ctx, actor, group) for group in await store.list_groups(db)]
 
 
 async def do_accept_agreement(
@@ -208,7 +208,7 @@ async def do_accept_agreement(
             membership.agreement_version = version
             membership.accepted_at = now
         await db.flush()
-        return await group_view(db, actor, group)
+        return await group_view(db, ctx, actor, group)
 
 
 async def do_leave_group(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> None:

@@ -61,9 +61,15 @@ async def do_open_session(
         await store.lock_group(db, group_id)
         if await store.live_session(db, group_id) is not None:
             raise Conflict("A session is already live in this group.", code="session_already_live")
-        headline = await store.headline_session(db, group_id)
-        if headline is not None and headline.status == "scheduled":
-            session = headline
+        # "Start now" opens the scheduled session it is close to (up to SCHEDULE_GRACE either way);
+        # a session scheduled for next week stays scheduled.
+        scheduled = await store.next_scheduled(db, group_id, now)
+        if (
+            scheduled is not None
+            and scheduled.scheduled_for is not None
+            and (abs(scheduled.scheduled_for - now) <= store.SCHEDULE_GRACE)
+        ):
+            session = scheduled
         else:
             session = GroupSession(group_id=group_id, status="live")
             db.add(session)

@@ -79,18 +79,30 @@ async def live_session(db: AsyncSession, group_id: int) -> GroupSession | None:
     return rows.scalar_one_or_none()
 
 
-async def headline_session(db: AsyncSession, group_id: int) -> GroupSession | None:
+SCHEDULE_GRACE = dt.timedelta(hours=2)
+
+
+async def next_scheduled(db: AsyncSession, group_id: int, now: dt.datetime) -> GroupSession | None:
+    """The earliest scheduled session not yet more than SCHEDULE_GRACE overdue (older ones were missed)."""
+    rows = await db.execute(
+        select(GroupSession)
+        .where(
+            GroupSession.group_id == group_id,
+            GroupSession.status == "scheduled",
+            GroupSession.scheduled_for >= now - SCHEDULE_GRACE,
+        )
+        .order_by(GroupSession.scheduled_for)
+        .limit(1)
+    )
+    return rows.scalar_one_or_none()
+
+
+async def headline_session(db: AsyncSession, group_id: int, now: dt.datetime) -> GroupSession | None:
     """The live session, else the next scheduled one, else the most recently ended one."""
     live = await live_session(db, group_id)
     if live is not None:
         return live
-    rows = await db.execute(
-        select(GroupSession)
-        .where(GroupSession.group_id == group_id, GroupSession.status == "scheduled")
-        .order_by(GroupSession.scheduled_for)
-        .limit(1)
-    )
-    scheduled = rows.scalar_one_or_none()
+    scheduled = await next_scheduled(db, group_id, now)
     if scheduled is not None:
         return scheduled
     rows = await db.execute(

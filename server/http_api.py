@@ -215,7 +215,7 @@ async def list_groups(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
     async with state.sessions() as db:
-        groups = await community.list_group_views(db, actor)
+        groups = await community.list_group_views(db, state.rooms, actor)
     return web.json_response({"groups": groups})
 
 
@@ -234,7 +234,7 @@ async def get_group(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
     async with state.sessions() as db:
-        group = await community.get_group_view(db, actor, path_int(request, "group_id"))
+        group = await community.get_group_view(db, state.rooms, actor, path_int(request, "group_id"))
     return web.json_response({"group": group})
 
 

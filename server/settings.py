@@ -154,6 +154,8 @@ def _validated(settings: Settings) -> Settings:
             raise SettingsError("secret_key: expected at least 32 characters in production mode")
         if not settings.cookie_secure:
             raise SettingsError("cookie_secure: must be true in production mode (serve Alongside over HTTPS)")
+        if not settings.allowed_origins:
+            raise SettingsError("allowed_origins: must list the site's https:// origin in production mode")
     return settings
 
 

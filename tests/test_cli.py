@@ -53,7 +53,12 @@ def test_migrate_then_demo_is_idempotent_and_prints_logins(tmp_path: Path) -> No
 
 def test_demo_refuses_production(tmp_path: Path) -> None:
     result = alongside(
-        tmp_path, "demo", ALONGSIDE_MODE="production", ALONGSIDE_SECRET_KEY="s" * 40, ALONGSIDE_COOKIE_SECURE="true"
+        tmp_path,
+        "demo",
+        ALONGSIDE_MODE="production",
+        ALONGSIDE_SECRET_KEY="s" * 40,
+        ALONGSIDE_COOKIE_SECURE="true",
+        ALONGSIDE_ALLOWED_ORIGINS="https://peers.example.org",
     )
     assert result.returncode == 2 and "only for development" in result.stderr
 

@@ -235,21 +235,35 @@ async def test_staff_and_training_records(api_factory: Any) -> None:
 
 
 async def test_sessions_open_schedule_and_end(api_factory: Any) -> None:
+    import datetime as dt
+
     sam = await api_factory("Sam")
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)).isoformat()
     status, data = await sam.call("POST", "/api/groups/1/sessions", {"scheduled_for": "2999-01-01T18:00:00Z"})
     assert status == 201 and data["session"]["status"] == "scheduled"
-    scheduled_id = data["session"]["id"]
+    far_id = data["session"]["id"]
+    status, data = await sam.call("POST", "/api/groups/1/sessions", {"scheduled_for": soon})
+    assert status == 201
+    soon_id = data["session"]["id"]
+    status, data = await sam.call("GET", "/api/groups/1")
+    assert data["group"]["session"]["id"] == soon_id, "the directory shows the next session"
     for when in ("2000-01-01T18:00:00Z", "2999-01-01T18:00:00", "soon"):
         assert (await sam.call("POST", "/api/groups/1/sessions", {"scheduled_for": when}))[0] == 400
     live = await open_session(sam)
-    assert live["id"] == scheduled_id and live["status"] == "live", "opening takes over the scheduled session"
+    assert live["id"] == soon_id and live["status"] == "live", "starting now takes over the session due now"
     status, data = await sam.call("POST", "/api/groups/1/sessions", {})
     assert status == 409 and data["error"]["code"] == "session_already_live"
     assert (await sam.call("POST", f"/api/sessions/{live['id']}/end"))[0] == 200
     status, data = await sam.call("POST", f"/api/sessions/{live['id']}/end")
     assert status == 409 and data["error"]["code"] == "no_live_session"
+    adhoc = await open_session(sam)
+    assert adhoc["id"] not in (far_id, soon_id), "a session far in the future stays scheduled"
     status, data = await sam.call("GET", "/api/groups/1/sessions")
-    assert [s["status"] for s in data["sessions"]] == ["ended"]
+    assert {(s["id"], s["status"]) for s in data["sessions"]} == {
+        (far_id, "scheduled"),
+        (soon_id, "ended"),
+        (adhoc["id"], "live"),
+    }
 
 
 async def test_platform_admin_creates_hubs(api_factory: Any, server: Any) -> None:

@@ -52,7 +52,12 @@ def test_bad_values_are_named(env: dict[str, str], message: str) -> None:
 
 def test_production_with_a_real_secret_is_accepted() -> None:
     settings = load_settings(
-        env={"ALONGSIDE_MODE": "production", "ALONGSIDE_SECRET_KEY": "k" * 40, "ALONGSIDE_COOKIE_SECURE": "true"}
+        env={
+            "ALONGSIDE_MODE": "production",
+            "ALONGSIDE_SECRET_KEY": "k" * 40,
+            "ALONGSIDE_COOKIE_SECURE": "true",
+            "ALONGSIDE_ALLOWED_ORIGINS": "https://peers.example.org",
+        }
     )
     assert not settings.is_development and settings.secret_key != DEV_SECRET_KEY
 
