@@ -21,12 +21,22 @@ from tests.conftest import Database
 
 
 class RecordingPublisher:
+    """Records events; for each new message, checks from another connection that it is already committed."""
+
     def __init__(self) -> None:
         self.events: list[RoomEvent] = []
         self.evicted: list[tuple[str, int]] = []
+        self.sessions: Any = None
+        self.uncommitted: list[int] = []
 
     async def publish(self, event: RoomEvent) -> None:
         self.events.append(event)
+        if event.name == "message:new" and self.sessions is not None:
+            message = event.payload["message"]
+            async with self.sessions() as db, db.begin():
+                row = await db.get(Message, (message["group_id"], message["id"]))
+            if row is None:
+                self.uncommitted.append(message["id"])
 
     async def evict(self, sid: str, group_id: int) -> None:
         self.evicted.append((sid, group_id))
@@ -39,6 +49,7 @@ async def world(database: Database) -> Any:
     publisher = RecordingPublisher()
     ctx = RoomsContext(publisher=publisher, server_id="test-server")
     makers = create_sessionmaker(engine)
+    publisher.sessions = makers
     async with makers() as db, db.begin():
         people = {name: await store.get_user_by_pseudonym(db, name) for name in ("Sam", "River", "Willow")}
     actors = {name: Actor(user.id, user.pseudonym) for name, user in people.items() if user}
@@ -76,7 +87,8 @@ async def test_message_ids_increase_per_room_under_concurrency(world: Any) -> No
     results = await asyncio.gather(*(send(name, n) for n in range(8) for name in ("River", "Willow", "Sam")))
     assert sorted(r["id"] for r in results) == list(range(1, 25))
     published = [e.payload["message"]["id"] for e in world["publisher"].events if e.name == "message:new"]
-    assert sorted(published) == list(range(1, 25)), "each stored message was published once, after commit"
+    assert sorted(published) == list(range(1, 25)), "each stored message was published once"
+    assert world["publisher"].uncommitted == [], "every event was published after its commit"
 
 
 async def test_refused_message_is_not_stored_or_published(world: Any) -> None:
