@@ -1,6 +1,7 @@
 """Message fan-out benchmark: Alongside against the bare python-socketio baseline, side by side.
 
-Each server runs in its own process on loopback. N receivers and one sender enter the same room; the sender
+Each server runs in its own process on loopback, started once; rounds alternate between them so a noisy
+moment on the machine hits every server alike. In each round N receivers and one sender enter one room; the sender
 sends M messages one after another, each timed from emit until every receiver has it (fan-out latency),
 and the ack time is recorded too. Then S senders send concurrently for throughput. Prints one table.
 
@@ -161,81 +162,130 @@ async def seed(database_url: str, schema: str, people: int) -> None:
     await engine.dispose()
 
 
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     """A server process; its stderr passes through so a failed start says why."""
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
 
-async def bench_alongside(name: str, database_url: str, schema: str, args: argparse.Namespace) -> Result:
+class Server:
+    """One server process under test, started once and measured in several interleaved rounds."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.url = ""
+        self.cookies: list[str] = []
+        self.rounds: list[Result] = []
+
+    def close(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+
+
+async def start_baseline(args: argparse.Namespace) -> Server:
+    server = Server("bare python-socketio")
+    port = free_port()
+    server.proc = start(
+        [sys.executable, str(ROOT / "bench" / "baseline_server.py"), "--port", str(port)], dict(os.environ)
+    )
+    server.url = f"http://127.0.0.1:{port}"
+    await wait_ready(server.url, "/socket.io/?EIO=4&transport=polling")
+    server.cookies = [""] * (args.receivers + 1)
+    return server
+
+
+async def start_alongside(name: str, database_url: str, schema: str, args: argparse.Namespace) -> Server:
     await seed(database_url, schema, args.receivers + 1)
+    server = Server(name)
     port = free_port()
     env = {
         **os.environ,
         "ALONGSIDE_DATABASE_URL": database_url,
         "ALONGSIDE_DATABASE_SCHEMA": schema,
         "ALONGSIDE_MESSAGES_PER_10S": "10000",
+        "ALONGSIDE_SOCKET_EVENTS_PER_SECOND": "100000",
+        "ALONGSIDE_SOCKET_EVENT_BURST": "100000",
         "ALONGSIDE_PASSWORD_TIME_COST": "1",
         "ALONGSIDE_PASSWORD_MEMORY_KIB": "8",
         "ALONGSIDE_LOG_LEVEL": "WARNING",
     }
-    proc = start([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        await wait_ready(url, "/readyz")
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-            await http.post(url + "/api/auth/login", json={"pseudonym": "Sam", "password": "demo-facilitator-pass"})
-            async with http.post(url + "/api/groups/1/sessions", json={}) as response:
-                assert response.status == 201, await response.text()
-        cookies = [await login(url, f"bench-{n}") for n in range(args.receivers + 1)]
-        result = await run_clients(url, cookies, args.messages, args.senders, args.per_sender)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-    result.name = name
-    return result
+    server.proc = start([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], env)
+    server.url = f"http://127.0.0.1:{port}"
+    await wait_ready(server.url, "/readyz")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        await http.post(server.url + "/api/auth/login", json={"pseudonym": "Sam", "password": "demo-facilitator-pass"})
+        async with http.post(server.url + "/api/groups/1/sessions", json={}) as response:
+            assert response.status == 201, await response.text()
+    server.cookies = [await login(server.url, f"bench-{n}") for n in range(args.receivers + 1)]
+    return server
 
 
-async def bench_baseline(args: argparse.Namespace) -> Result:
-    port = free_port()
-    proc = start([sys.executable, str(ROOT / "bench" / "baseline_server.py"), "--port", str(port)], dict(os.environ))
-    url = f"http://127.0.0.1:{port}"
-    try:
-        await wait_ready(url, "/socket.io/?EIO=4&transport=polling")
-        result = await run_clients(url, [""] * (args.receivers + 1), args.messages, args.senders, args.per_sender)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-    result.name = "bare python-socketio"
-    return result
+def summary(server: Server, baseline: Server) -> list[str]:
+    fanout = [ms for r in server.rounds for ms in r.fanout_ms]
+    acks = [ms for r in server.rounds for ms in r.ack_ms]
+    ratios = [
+        statistics.median(mine.fanout_ms) / statistics.median(base.fanout_ms)
+        for mine, base in zip(server.rounds, baseline.rounds, strict=True)
+    ]
+    base_median = statistics.median([ms for r in baseline.rounds for ms in r.fanout_ms])
+    return [
+        server.name,
+        f"{statistics.median(fanout):.2f}",
+        f"{statistics.quantiles(fanout, n=100)[94]:.2f}",
+        f"{statistics.median(acks):.2f}",
+        f"{statistics.median([r.throughput for r in server.rounds]):.0f}",
+        f"{statistics.median(fanout) / base_median:.2f}x",
+        f"{min(ratios):.2f}-{max(ratios):.2f}x",
+    ]
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--receivers", type=int, default=10)
-    parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--senders", type=int, default=5)
-    parser.add_argument("--per-sender", type=int, default=100)
+    parser.add_argument("--per-sender", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per server")
     parser.add_argument("--postgres", help="also run Alongside on this PostgreSQL URL (a scratch schema is used)")
     args = parser.parse_args()
 
-    results = [await bench_baseline(args)]
+    servers: list[Server] = []
+    schema = f"bench_{secrets.token_hex(4)}"
+    admin = create_engine(args.postgres) if args.postgres else None
     with tempfile.TemporaryDirectory() as tmp:
-        results.append(await bench_alongside("Alongside, SQLite", f"sqlite+aiosqlite:///{tmp}/bench.db", "", args))
-    if args.postgres:
-        from sqlalchemy import text
-
-        schema = f"bench_{secrets.token_hex(4)}"
-        admin = create_engine(args.postgres)
-        async with admin.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         try:
-            results.append(await bench_alongside("Alongside, PostgreSQL", args.postgres, schema, args))
-        finally:
-            async with admin.begin() as conn:
-                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            await admin.dispose()
+            servers.append(await start_baseline(args))
+            servers.append(await start_alongside("Alongside, SQLite", f"sqlite+aiosqlite:///{tmp}/bench.db", "", args))
+            if admin is not None and args.postgres:
+                from sqlalchemy import text
 
-    base = statistics.median(results[0].fanout_ms)
+                async with admin.begin() as conn:
+                    await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+                servers.append(await start_alongside("Alongside, PostgreSQL", args.postgres, schema, args))
+            for _ in range(args.rounds):
+                for server in servers:  # interleaved, so a noisy moment hits every server alike
+                    server.rounds.append(
+                        await run_clients(server.url, server.cookies, args.messages, args.senders, args.per_sender)
+                    )
+        finally:
+            for server in servers:
+                server.close()
+            if admin is not None:
+                from sqlalchemy import text
+
+                async with admin.begin() as conn:
+                    await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                await admin.dispose()
+
     header = [
         "server",
         "fan-out median ms",
@@ -243,12 +293,13 @@ async def main() -> None:
         "ack median ms",
         "msgs/s (concurrent)",
         "median vs baseline",
+        "per-round ratio range",
     ]
-    rows = [[*r.row(), f"{statistics.median(r.fanout_ms) / base:.2f}x"] for r in results]
+    rows = [summary(server, servers[0]) for server in servers]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     print(
-        f"\n{args.receivers} receivers + 1 sender in one room; {args.messages} sequential messages; "
-        f"{args.senders} concurrent senders x {args.per_sender} messages; "
+        f"\n{args.receivers} receivers + 1 sender in one room; {args.rounds} interleaved rounds of "
+        f"{args.messages} sequential messages and {args.senders} concurrent senders x {args.per_sender}; "
         f"loopback, one machine ({os.cpu_count()} cores)\n"
     )
     print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))

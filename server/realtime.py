@@ -60,8 +60,6 @@ class EventBudget:
 
 class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     revalidate_after = 60.0
-    events_per_second = 10.0
-    event_burst = 40.0
 
     def __init__(self, state_getter: Callable[[], AppState]) -> None:
         super().__init__(CHAT_NAMESPACE)
@@ -148,7 +146,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.save_session(sid, {"actor": actor, "digest": digest, "checked": time.monotonic()})
         await self.enter_room(sid, web_session_room(digest))
         self._web_sessions[sid] = digest
-        self._budgets[sid] = EventBudget(self.events_per_second, self.event_burst)
+        self._budgets[sid] = EventBudget(state.settings.socket_events_per_second, state.settings.socket_event_burst)
         state.metrics.inc("alongside_socket_connections", 1)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:

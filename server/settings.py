@@ -38,6 +38,8 @@ class Settings:
     max_message_chars: int = 4000
     max_body_bytes: int = 65536
     messages_per_10s: int = 10
+    socket_events_per_second: int = 10
+    socket_event_burst: int = 40
     trusted_proxy_hops: int = 0
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
@@ -70,6 +72,8 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "max_message_chars": (1, 100_000),
     "max_body_bytes": (1024, 10 * 1024 * 1024),
     "messages_per_10s": (1, 10_000),
+    "socket_events_per_second": (1, 100_000),
+    "socket_event_burst": (1, 100_000),
     "login_max_failures": (1, 1000),
     "trusted_proxy_hops": (0, 10),
     "login_lockout_seconds": (1, 7 * 86400),

@@ -554,7 +554,7 @@ async def test_message_text_never_reaches_the_logs(
 async def test_one_connection_cannot_flood_the_server(live_room: dict[str, Any], server: Any) -> None:
     river_io, willow_io = await live_room["river"].socket(), await live_room["willow"].socket()
     await call(willow_io, "room:join", {"group_id": 1})
-    burst = int(server.state.sio.namespace_handlers[NS].event_burst)
+    burst = server.state.settings.socket_event_burst
     acks = await asyncio.gather(
         *(call(river_io, "history:since", {"group_id": 1, "since_id": 0}) for _ in range(burst + 20))
     )
