@@ -165,3 +165,27 @@ async def test_admin_creates_group_and_new_member_joins_by_accepting_agreement(
     assert errors == []
     await context.close()
     await admin.context.close()
+
+
+async def test_a_changed_agreement_sends_members_to_read_it(browser: Any, web_server: RunningServer) -> None:
+    from playwright.async_api import expect
+
+    from tests.conftest import Api
+
+    river = await signed_in_page(browser, web_server.url, "River")
+    await enter_room(river)
+    admin = Api(web_server.url)
+    try:
+        await admin.login("hub-admin")
+        status, _ = await admin.call("PATCH", "/api/groups/1", {"agreement": "Our updated agreement."})
+        assert status == 200
+    finally:
+        await admin.close()
+    await expect(river.get_by_test_id("agreement")).to_have_text("Our updated agreement.")
+    await expect(river.get_by_role("status").filter(has_text="no longer in this room")).to_be_visible()
+    await river.get_by_test_id("agreement-accept").check()
+    await river.get_by_test_id("join-group").click()
+    await river.get_by_test_id("enter-room").click()
+    await river.get_by_test_id("composer").wait_for()
+    assert river.errors == []
+    await river.context.close()

@@ -106,6 +106,7 @@ export interface HistoryResult {
 
 export interface ServerToClientEvents {
   'auth:signed_out': () => void;
+  'room:removed': (payload: { group_id: number }) => void;
   'message:new': (payload: { message: Message }) => void;
   'presence:update': (payload: { group_id: number; present: Present[] }) => void;
   'session:updated': (payload: { group_id: number; session: Session }) => void;

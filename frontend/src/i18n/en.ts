@@ -147,6 +147,8 @@ export const en = {
   'room.typingTwo': '{first} and {second} are typing…',
   'room.typingMany': 'Several people are typing…',
   'room.joinFailed': 'You could not enter this room.',
+  'room.removed':
+    'You are no longer in this room. If the group agreement has changed, please read it and accept it to come back.',
   'room.toGroupPage': 'Go to the group page',
   'room.notAuthenticated': 'Your session has ended. Please sign in again to enter the room.',
 

@@ -5,7 +5,7 @@ import { append, h, replaceChildren } from '../dom';
 import { AlertRegion, busy, isBusy, StatusRegion } from '../forms';
 import { t } from '../i18n';
 import { hrefFor, type ViewContext } from '../router';
-import { getUser } from '../state';
+import { getUser, takeFlash } from '../state';
 import { localText } from '../time';
 import type { Group } from '../types';
 import { liveBadge } from './directory';
@@ -37,14 +37,18 @@ export function groupView({ main, params, signal, setTitle }: ViewContext): void
   setTitle(t('group.titleFallback'));
   const heading = h('h1', null, t('group.titleFallback'));
   const alert = new AlertRegion();
+  const notice = new StatusRegion();
+  const flash = takeFlash(); // e.g. why the room was left
   const body = h('div', { 'aria-busy': 'true' }, h('p', { class: 'loading' }, t('app.loading')));
   append(
     main,
     h('p', { class: 'breadcrumb' }, h('a', { href: hrefFor('/groups') }, t('group.backToGroups'))),
     heading,
     alert.el,
+    notice.el,
     body,
   );
+  if (flash) notice.show(flash);
 
   const membershipSection = h('section', { class: 'panel', 'aria-labelledby': 'join-heading' });
   const joinStatus = new StatusRegion('notice--success');

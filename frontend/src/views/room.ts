@@ -12,8 +12,8 @@ import { addDescribedBy, AlertRegion, busy, isBusy } from '../forms';
 import { t, tCount, translateError } from '../i18n';
 import { MessageStore } from '../room/store';
 import { IncomingTyping, OutgoingTyping } from '../room/typing';
-import { hrefFor, type Cleanup, type ViewContext } from '../router';
-import { getUser } from '../state';
+import { hrefFor, navigate, type Cleanup, type ViewContext } from '../router';
+import { getUser, setFlash } from '../state';
 import { localText, timeElement } from '../time';
 import type {
   ClientToServerEvents,
@@ -594,7 +594,17 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     updateComposer();
   });
 
-  // This browser session was signed out (in this tab or another): leave the room and go to sign in.
+  // The server took this connection out of the room (left the group, the agreement changed): say why and
+  // go to the group page, where the agreement can be read and accepted again.
+  socket.on('room:removed', (payload) => {
+    if (leaving || payload.group_id !== groupId) return;
+    leaving = true;
+    socket.disconnect();
+    setFlash(t('room.removed'));
+    navigate(`/groups/${groupId}`);
+  });
+
+    // This browser session was signed out (in this tab or another): leave the room and go to sign in.
   socket.on('auth:signed_out', () => {
     if (leaving) return;
     leaving = true;
