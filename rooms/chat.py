@@ -21,7 +21,6 @@ from rooms.presence import present_payload, publish_presence
 from rooms.sessions import session_payload
 from rooms.views import message_view
 
-MESSAGE_COLUMNS = ("group_id", "id", "session_id", "author_id", "author_role", "client_id", "body", "created_at")
 MAX_PAGE = 200
 CLIENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 RESUME_PAGE = 200
@@ -171,34 +170,27 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
                 )
             now = ctx.clock()
             await ctx.message_checks.run(MessageDraft(request.group_id, access.live_session_id, actor, role, body, now))
-            message = Message(
-                group_id=request.group_id,
-                id=await store.next_message_id(db, request.group_id),
-                session_id=access.live_session_id,
-                author_id=actor.user_id,
-                author_role=role,
-                client_id=request.client_id,
-                body=body,
-                created_at=now,
-            )
-            # A repeated client_id (a retry after a drop) hits the unique constraint: see below.
-            await store.insert_message(db, {c: getattr(message, c) for c in MESSAGE_COLUMNS})
-    except DomainError:
-        # A retry of a message stored before the refusal's cause arose (session ended, flood limit, ...)
-        # is answered with the stored message, not an error. Costs a query only on the refusal path.
+            values = {
+                "group_id": request.group_id,
+                "id": await store.next_message_id(db, request.group_id),
+                "session_id": access.live_session_id,
+                "author_id": actor.user_id,
+                "author_role": role,
+                "client_id": request.client_id,
+                "body": body,
+                "created_at": now,
+            }
+            await store.insert_message(db, values)
+    except (DomainError, IntegrityError):
+        # A retry: the unique (group, author, client_id) constraint refused a second copy, or a refusal arose
+        # (session ended, flood limit, ...) after the first copy was stored. Either way, answer with the
+        # stored message. This lookup costs a query only on these paths, never on the hot one.
         async with db.begin():
             stored = await store.find_message_by_client_id(db, request.group_id, actor.user_id, request.client_id)
         if stored is None:
             raise
         return message_view(stored, actor.pseudonym)
-    except IntegrityError:
-        # Already stored (this is a retry, or the same client_id raced in on another connection).
-        async with db.begin():
-            stored = await store.find_message_by_client_id(db, request.group_id, actor.user_id, request.client_id)
-        if stored is None:
-            raise
-        return message_view(stored, actor.pseudonym)
-    view = message_view(message, actor.pseudonym)
+    view = message_view(Message(**values), actor.pseudonym)
     await ctx.publisher.publish(RoomEvent(request.group_id, "message:new", {"message": view}))
     return view
 
