@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from http.cookies import SimpleCookie
 
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -68,15 +67,15 @@ def web_session_room(digest: str) -> str:
 
 
 def token_from_cookie_header(header: str | None) -> str | None:
+    """Our cookie's value from a Cookie header. Lenient on purpose: SimpleCookie drops the whole header when
+    any other cookie on the site is unusual (a space, a quote, JSON), which would sign people out."""
     if not header:
         return None
-    cookie: SimpleCookie = SimpleCookie()
-    try:
-        cookie.load(header)
-    except Exception:
-        return None
-    morsel = cookie.get(COOKIE_NAME)
-    return morsel.value if morsel else None
+    for part in header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name == COOKIE_NAME:
+            return value.strip().strip('"') or None
+    return None
 
 
 class LoginThrottleGuard:

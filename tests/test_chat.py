@@ -561,3 +561,30 @@ async def test_one_connection_cannot_flood_the_server(live_room: dict[str, Any],
     codes = [ack["error"]["code"] for ack in acks if not ack["ok"]]
     assert codes.count("rate_limited") >= 20
     assert (await send(willow_io, "others are still served"))["ok"]
+
+
+async def test_other_unusual_cookies_do_not_break_the_connection(live_room: dict[str, Any]) -> None:
+    """Browsers send every cookie of the site; one with a space or JSON in it must not cost the session.
+
+    Spoken as raw Engine.IO long-polling, because python-engineio's own client re-parses the Cookie header
+    with SimpleCookie and would drop it before it left."""
+    import json
+
+    import aiohttp
+
+    river: Api = live_room["river"]
+
+    async def namespace_reply(cookie: str) -> str:
+        headers = {"Cookie": cookie}
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{river.base}/socket.io/?EIO=4&transport=polling", headers=headers) as r:
+                sid = json.loads((await r.text())[1:])["sid"]
+            url = f"{river.base}/socket.io/?EIO=4&transport=polling&sid={sid}"
+            async with http.post(url, data="40/chat,", headers=headers) as r:
+                assert r.status == 200
+            async with http.get(url, headers=headers) as r:
+                return await r.text()
+
+    header = f'theme=dark mode; prefs={{"a": 1}}; {river.cookie_header()}; other="x y"'
+    assert (await namespace_reply(header)).startswith("40/chat,{")
+    assert (await namespace_reply('theme=dark mode; prefs={"a": 1}')).startswith("44/chat,")
