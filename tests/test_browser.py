@@ -65,9 +65,13 @@ async def signed_in_page(browser: Any, base: str, pseudonym: str, width: int = 1
 
 
 async def enter_room(page: Any) -> None:
+    """Open group 1's room and wait until the join has been acknowledged (the status banner is filled in)."""
+    from playwright.async_api import expect
+
     await page.get_by_test_id("group-link-1").click()
     await page.get_by_test_id("enter-room").click()
     await page.get_by_test_id("composer").wait_for()
+    await expect(page.get_by_test_id("session-status")).not_to_be_empty()
 
 
 async def test_two_browsers_chat_in_a_facilitated_session(browser: Any, web_server: RunningServer) -> None:
