@@ -91,6 +91,7 @@ def create_app(settings: Settings) -> web.Application:
         settings=settings,
         engine=engine,
         sessions=create_sessionmaker(engine),
+        readers=create_sessionmaker(engine, read_only=True),
         sio=sio,
         rooms=rooms_ctx,
         tokens=SessionTokens(settings.secret_key, dt.timedelta(hours=settings.session_ttl_hours)),

@@ -16,6 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
+READ_ONLY = "alongside_read_only"
+
+
 def _prepare_sqlite(engine: AsyncEngine) -> None:
     """WAL for concurrent readers; BEGIN IMMEDIATE so a read-then-write transaction waits for the write
     lock up front instead of failing with 'database is locked' half-way through."""
@@ -32,7 +35,8 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (see create_sessionmaker) take no lock up front: in WAL they read beside a writer.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 # Drivers that log statements with their parameters at DEBUG; parameters hold what members wrote.
@@ -67,8 +71,10 @@ def create_engine(database_url: str, schema: str = "", **kwargs: Any) -> AsyncEn
     return create_async_engine(url, **kwargs)
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autobegin=False)
+def create_sessionmaker(engine: AsyncEngine, read_only: bool = False) -> async_sessionmaker[AsyncSession]:
+    """Sessions for use cases. `read_only` ones must not write: on SQLite they begin without the write lock."""
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    return async_sessionmaker(bind, expire_on_commit=False, autobegin=False)
 
 
 def alembic_config() -> Config:

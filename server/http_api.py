@@ -27,7 +27,7 @@ def state_of(request: web.Request) -> AppState:
 
 async def request_actor(request: web.Request) -> Actor:
     state = state_of(request)
-    async with state.sessions() as db, db.begin():
+    async with state.readers() as db, db.begin():
         actor = await state.tokens.actor_for(db, request.cookies.get(COOKIE_NAME), state.rooms.clock())
     if actor is None:
         raise ApiError(401, "not_authenticated", "Please sign in.")
@@ -54,7 +54,7 @@ def path_int(request: web.Request, name: str) -> int:
 
 
 async def user_view(state: AppState, user: User) -> dict[str, Any]:
-    async with state.sessions() as db, db.begin():
+    async with state.readers() as db, db.begin():
         staff = await store.all_staff_roles(db, user.id)
     return {
         "id": user.id,
@@ -161,7 +161,7 @@ async def logout(request: web.Request) -> web.Response:
 async def me(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
-    async with state.sessions() as db, db.begin():
+    async with state.readers() as db, db.begin():
         user = await store.get_user(db, actor.user_id)
     if user is None:
         raise ApiError(401, "not_authenticated", "Please sign in.")
@@ -172,7 +172,7 @@ async def me(request: web.Request) -> web.Response:
 async def list_hubs(request: web.Request) -> web.Response:
     await request_actor(request)
     state = state_of(request)
-    async with state.sessions() as db, db.begin():
+    async with state.readers() as db, db.begin():
         hubs = [{"id": h.id, "slug": h.slug, "name": h.name, "locality": h.locality} for h in await store.list_hubs(db)]
     return web.json_response({"hubs": hubs})
 
@@ -191,7 +191,7 @@ async def create_hub(request: web.Request) -> web.Response:
 async def list_staff(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
-    async with state.sessions() as db:
+    async with state.readers() as db:
         staff = await community.list_hub_staff(db, actor, path_int(request, "hub_id"))
     return web.json_response({"staff": staff})
 
@@ -214,7 +214,7 @@ async def add_staff(request: web.Request) -> web.Response:
 async def list_groups(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
-    async with state.sessions() as db:
+    async with state.readers() as db:
         groups = await community.list_group_views(db, state.rooms, actor)
     return web.json_response({"groups": groups})
 
@@ -233,7 +233,7 @@ async def create_group(request: web.Request) -> web.Response:
 async def get_group(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
-    async with state.sessions() as db:
+    async with state.readers() as db:
         group = await community.get_group_view(db, state.rooms, actor, path_int(request, "group_id"))
     return web.json_response({"group": group})
 
@@ -275,7 +275,7 @@ async def leave_group(request: web.Request) -> web.Response:
 async def list_sessions(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
-    async with state.sessions() as db:
+    async with state.readers() as db:
         found = await sessions.list_session_views(db, actor, path_int(request, "group_id"))
     return web.json_response({"sessions": found})
 

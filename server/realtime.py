@@ -77,7 +77,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if not fresh and time.monotonic() - session["checked"] < self.revalidate_after:
             return actor
         state = self._state()
-        async with state.sessions() as db, db.begin():
+        async with state.readers() as db, db.begin():
             current = await state.tokens.actor_for_digest(db, session["digest"], state.rooms.clock())
         if current is None:
             self._disconnect_soon(sid)
@@ -91,7 +91,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         digests = set(self._web_sessions.values())
         if not digests:
             return
-        async with state.sessions() as db, db.begin():
+        async with state.readers() as db, db.begin():
             valid = await state.tokens.valid_digests(db, digests, state.rooms.clock())
         for sid, digest in list(self._web_sessions.items()):
             if digest not in valid:
@@ -137,7 +137,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         state = self._state()
         token = token_from_cookie_header(environ.get("HTTP_COOKIE"))
-        async with state.sessions() as db, db.begin():
+        async with state.readers() as db, db.begin():
             actor = await state.tokens.actor_for(db, token, state.rooms.clock())
         if actor is None:
             state.metrics.inc("alongside_refusals_total", code="not_authenticated")
@@ -165,7 +165,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             since_id = None if since is None else validate.integer(since, "since_id")
             state = self._state()
             room = room_name(group_id)
-            async with state.sessions() as db:
+            async with state.readers() as db:
                 await chat.require_entry(db, actor, group_id)  # refuse before subscribing: no eavesdropping
             was_in = room in self.rooms(sid, namespace=CHAT_NAMESPACE)
             # Subscribe before taking the snapshot, so a message stored in between is broadcast to us
@@ -227,7 +227,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             limit = _limit(body)
             self._require_in_room(sid, group_id)
             state = self._state()
-            async with state.sessions() as db:
+            async with state.readers() as db:
                 messages, more = await chat.history_since(db, actor, group_id, since_id, limit)
             return {"ok": True, "messages": messages, "has_more": more}
 
@@ -241,7 +241,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             limit = _limit(body)
             self._require_in_room(sid, group_id)
             state = self._state()
-            async with state.sessions() as db:
+            async with state.readers() as db:
                 messages, more = await chat.history_before(db, actor, group_id, before_id, limit)
             return {"ok": True, "messages": messages, "has_more": more}
 

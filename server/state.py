@@ -21,6 +21,7 @@ class AppState:
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    readers: async_sessionmaker[AsyncSession]  # for use cases that only read (no write lock on SQLite)
     sio: socketio.AsyncServer
     rooms: RoomsContext
     tokens: SessionTokens

@@ -189,3 +189,26 @@ async def test_concurrent_migrations_take_turns(tmp_path: Any) -> None:
         async with admin.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await admin.dispose()
+
+
+async def test_readers_are_not_blocked_by_a_writer(database: Database) -> None:
+    """Directory loads and history reads go on while a message is being written (SQLite WAL, PostgreSQL)."""
+    from sqlalchemy import update
+
+    from rooms.models import Group
+
+    engine = create_engine(database.url, database.schema)
+    await seed_demo(engine, Passwords(1, 8))
+    writers, readers = create_sessionmaker(engine), create_sessionmaker(engine, read_only=True)
+    try:
+        async with writers() as writer, writer.begin():
+            await writer.execute(update(Group).where(Group.id == 1).values(name="Being renamed"))
+
+            async def read() -> str | None:
+                async with readers() as db, db.begin():
+                    group = await store.get_group(db, 1)
+                    return group.name if group else None
+
+            assert await asyncio.wait_for(read(), 3) == "Thursday evening circle", "reads the last committed state"
+    finally:
+        await engine.dispose()
