@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import presence, store, validate
-from rooms.access import group_access, require_hub_admin
+from rooms.access import GroupAccess, group_access, require_hub_admin
 from rooms.context import RoomsContext
 from rooms.errors import Conflict, Forbidden, InvalidInput, NotFound
 from rooms.hooks import Actor
-from rooms.models import Group, Hub, HubStaff, Membership, User
+from rooms.models import Group, GroupSession, Hub, HubStaff, Membership, User
 from rooms.views import hub_view, membership_view, session_view
 
 STAFF_ROLES = ("facilitator", "hub_admin")
@@ -124,7 +124,11 @@ def _group_fields(ctx: RoomsContext, body: dict[str, Any], *, partial: bool) -> 
 
 async def group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, group: Group) -> dict[str, Any]:
     access = await group_access(db, actor, group.id)
-    headline = await store.headline_session(db, group.id, ctx.clock())
+    return render_group(access, await store.headline_session(db, group.id, ctx.clock()))
+
+
+def render_group(access: GroupAccess, headline: GroupSession | None) -> dict[str, Any]:
+    group = access.group
     return {
         "id": group.id,
         "hub": hub_view(group.hub),
@@ -179,8 +183,28 @@ async def get_group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, grou
 
 
 async def list_group_views(db: AsyncSession, ctx: RoomsContext, actor: Actor) -> list[dict[str, Any]]:
+    """The directory in a fixed number of queries, however many groups there are."""
     async with db.begin():
-        return [await group_view(db, ctx, actor, group) for group in await store.list_groups(db)]
+        groups = await store.list_groups(db)
+        staff = await store.all_staff_roles(db, actor.user_id)
+        facilitating = {s.hub_id for s in staff if s.role == "facilitator"}
+        trained = {s.hub_id for s in staff if s.role == "facilitator" and s.training_completed_on is not None}
+        administering = {s.hub_id for s in staff if s.role == "hub_admin"}
+        memberships = await store.memberships_of(db, actor.user_id)
+        headlines = await store.headline_sessions(db, ctx.clock())
+        return [
+            render_group(
+                GroupAccess(
+                    group=group,
+                    membership=memberships.get(group.id),
+                    is_facilitator=group.hub_id in facilitating,
+                    facilitator_trained=group.hub_id in trained,
+                    is_hub_admin=actor.is_platform_admin or group.hub_id in administering,
+                ),
+                headlines.get(group.id),
+            )
+            for group in groups
+        ]
 
 
 async def do_accept_agreement(

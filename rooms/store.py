@@ -114,6 +114,28 @@ async def headline_session(db: AsyncSession, group_id: int, now: dt.datetime) ->
     return rows.scalar_one_or_none()
 
 
+async def headline_sessions(db: AsyncSession, now: dt.datetime) -> dict[int, GroupSession]:
+    """headline_session for every group at once (three queries): live, else next scheduled, else last ended."""
+    found: dict[int, GroupSession] = {}
+    live = await db.execute(select(GroupSession).where(GroupSession.status == "live"))
+    for session in live.scalars():
+        found.setdefault(session.group_id, session)
+    scheduled = await db.execute(
+        select(GroupSession)
+        .where(GroupSession.status == "scheduled", GroupSession.scheduled_for >= now - SCHEDULE_GRACE)
+        .order_by(GroupSession.scheduled_for)
+    )
+    for session in scheduled.scalars():
+        found.setdefault(session.group_id, session)
+    latest_ended = (
+        select(func.max(GroupSession.id)).where(GroupSession.status == "ended").group_by(GroupSession.group_id)
+    )
+    ended = await db.execute(select(GroupSession).where(GroupSession.id.in_(latest_ended)))
+    for session in ended.scalars():
+        found.setdefault(session.group_id, session)
+    return found
+
+
 async def list_sessions(db: AsyncSession, group_id: int, limit: int = 50) -> Sequence[GroupSession]:
     rows = await db.execute(
         select(GroupSession).where(GroupSession.group_id == group_id).order_by(GroupSession.id.desc()).limit(limit)

@@ -212,3 +212,42 @@ async def test_readers_are_not_blocked_by_a_writer(database: Database) -> None:
             assert await asyncio.wait_for(read(), 3) == "Thursday evening circle", "reads the last committed state"
     finally:
         await engine.dispose()
+
+
+async def test_directory_takes_a_fixed_number_of_queries_and_matches_each_group(world: Any) -> None:
+    from sqlalchemy import event
+
+    ctx, actors = world["ctx"], world["actors"]
+    async with world["sessions"]() as db:
+        admin = await store_admin(db)
+    async with world["sessions"]() as db:
+        await sessions.do_open_session(db, ctx, actors["Sam"], 1, {})
+    async with world["sessions"]() as db:
+        await sessions.do_open_session(db, ctx, actors["Sam"], 2, {"scheduled_for": "2999-01-01T10:00:00Z"})
+
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    async def directory() -> list[dict[str, Any]]:
+        statements.clear()
+        event.listen(world["engine"].sync_engine, "before_cursor_execute", count)
+        try:
+            async with world["sessions"]() as db:
+                return await community.list_group_views(db, ctx, actors["River"])
+        finally:
+            event.remove(world["engine"].sync_engine, "before_cursor_execute", count)
+
+    small = await directory()
+    few = len(statements)
+    for n in range(12):
+        async with world["sessions"]() as db:
+            await community.do_create_group(db, ctx, admin, 1, {"name": f"Group {n}", "agreement": "Be kind."})
+    large = await directory()
+    assert len(large) == len(small) + 12 and len(statements) == few, "no query per group"
+    for view in large:
+        async with world["sessions"]() as db:
+            assert view == await community.get_group_view(db, ctx, actors["River"], view["id"])
+    by_id = {g["id"]: g for g in large}
+    assert (by_id[1]["session"]["status"], by_id[2]["session"]["status"]) == ("live", "scheduled")
