@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import store, validate
-from rooms.access import GroupAccess, group_access, require_role, require_room_role
+from rooms.access import GroupAccess, group_access, require_role, require_room_role, room_role
 from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
@@ -87,6 +87,18 @@ async def require_entry(db: AsyncSession, actor: Actor, group_id: int) -> str:
     """The role this person has in the room; refuses anyone who may not be there."""
     async with db.begin():
         return require_room_role(await group_access(db, actor, group_id))
+
+
+async def room_rights(db: AsyncSession, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], bool]:
+    """Whether each (user, group) may be in the group's room now (a read; one query a pair)."""
+    rights = {}
+    async with db.begin():
+        for user_id, group_id in pairs:
+            access = await store.send_access(db, group_id, user_id)
+            rights[(user_id, group_id)] = access is not None and (
+                room_role(access.is_facilitator, access.membership_version, access.group_version) is not None
+            )
+    return rights
 
 
 async def do_enter_room(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+ROOM_PREFIX = "group:"
+
 
 def room_name(group_id: int) -> str:
     """The broadcast room of a group's live chat."""
-    return f"group:{group_id}"
+    return f"{ROOM_PREFIX}{group_id}"
 
 
 @dataclass(frozen=True)

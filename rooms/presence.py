@@ -35,10 +35,3 @@ async def evict(db: AsyncSession, ctx: RoomsContext, pairs: list[tuple[str, int]
     for sid, group_id in pairs:
         await ctx.publisher.evict(sid, group_id)
     await publish_presence(db, ctx, sorted({group_id for _, group_id in pairs}))
-
-
-async def do_sweep_room_rights(db: AsyncSession, ctx: RoomsContext) -> None:
-    """Periodically: this process's connections whose membership lapsed (left, agreement changed) leave."""
-    async with db.begin():
-        pairs = await store.connections_without_room_rights(db, server_id=ctx.server_id)
-    await evict(db, ctx, pairs)

@@ -30,6 +30,10 @@ def row_id(value: Any, field: str) -> int:
     return integer(value, field, minimum=1, maximum=ROW_ID_MAX)
 
 
+def has_control_characters(text: str) -> bool:
+    return any(ord(char) < 32 or ord(char) == 127 for char in text)
+
+
 def clean_line_breaks(text: str) -> str:
     """Drop control characters (PostgreSQL refuses NUL) and normalise line endings."""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -82,8 +86,9 @@ _SEPARATORS = re.compile(r"[\s._\-]+")
 
 def pseudonym_key(name: str) -> str:
     """What makes two pseudonyms "the same" to a reader: case, separators and look-alike letters ignored."""
-    folded = unicodedata.normalize("NFKC", name).replace("I", "l").lower().translate(_LOOKALIKES)
-    return _SEPARATORS.sub("", folded)[:32]
+    folded = unicodedata.normalize("NFKC", name).lower().translate(_LOOKALIKES)
+    # Capital I, lower-case l and digit 1 look alike in many fonts: after lower-casing, i and l are one letter.
+    return _SEPARATORS.sub("", folded).replace("i", "l")[:32]
 
 
 def _scripts(name: str) -> set[str]:

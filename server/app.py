@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.policy import register_text_policy
 from moderation.sanitise import plain_text
-from rooms import chat, presence, store
+from rooms import chat, store
 from rooms.context import RoomsContext
 from server import http_api, ops
 from server.auth import LoginThrottleGuard, SessionTokens
@@ -116,7 +116,7 @@ async def housekeeping(state: AppState, namespace: ChatNamespace) -> None:
     steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
         ("presence heartbeat", lambda: _with_session(state, lambda db: chat.do_heartbeat(db, state.rooms))),
         ("ghost presence", lambda: _forget_ghosts(state, namespace)),
-        ("lapsed room rights", lambda: _with_session(state, lambda db: presence.do_sweep_room_rights(db, state.rooms))),
+        ("lapsed room rights", namespace.sweep_room_rights),
         ("signed-out connections", namespace.sweep_signed_out),
         ("expired sign-ins", lambda: _purge_expired(state)),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import secrets
 
 from sqlalchemy import case, delete, or_, select, update
@@ -12,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rooms import validate
 from rooms.hooks import Actor
 from rooms.models import User
 from server.auth_models import LoginThrottle, WebSession
@@ -71,11 +73,12 @@ def token_from_cookie_header(header: str | None) -> str | None:
     any other cookie on the site is unusual (a space, a quote, JSON), which would sign people out."""
     if not header:
         return None
+    found = None
     for part in header.split(";"):
         name, sep, value = part.strip().partition("=")
         if sep and name == COOKIE_NAME:
-            return value.strip().strip('"') or None
-    return None
+            found = value.strip().strip('"') or None  # the last one wins, as in aiohttp's request.cookies
+    return found
 
 
 class LoginThrottleGuard:
@@ -85,7 +88,10 @@ class LoginThrottleGuard:
     past the limit; a successful sign-in clears the pseudonym's count and takes itself off the address's.
     """
 
-    ADDRESS_FACTOR = 10  # an address (a shared NAT, a hub's office) gets ten times a pseudonym's allowance
+    # An address may be shared (an office, a mobile carrier's NAT, a misconfigured proxy): it gets twenty times a
+    # pseudonym's allowance and only a short lock, so one person's failures cannot keep everyone out for long.
+    ADDRESS_FACTOR = 20
+    ADDRESS_LOCK = dt.timedelta(seconds=60)
 
     def __init__(self, max_failures: int, lockout: dt.timedelta) -> None:
         self.max_failures = max_failures
@@ -93,7 +99,9 @@ class LoginThrottleGuard:
 
     @staticmethod
     def keys(pseudonym: str, address: str) -> list[str]:
-        return [f"p:{pseudonym.strip().lower()[:64]}", f"a:{address[:64]}"]
+        """The pseudonym as accounts are looked up (spelling variants share one count), and the address
+        (IPv6 by /64, which one household or phone typically holds)."""
+        return [f"p:{validate.pseudonym_key(pseudonym)}", f"a:{_address_block(address)[:64]}"]
 
     async def attempt(self, db: AsyncSession, keys: list[str], now: dt.datetime) -> int:
         """Count one attempt on each key; return seconds to wait (0: go ahead and check the password)."""
@@ -104,10 +112,18 @@ class LoginThrottleGuard:
             if locked_until is not None and locked_until > now:
                 wait = max(wait, int((locked_until - now).total_seconds()) + 1)
             elif failures > limit:
-                await db.execute(
-                    update(LoginThrottle).where(LoginThrottle.key == key).values(locked_until=now + self.lockout)
-                )
-                wait = max(wait, int(self.lockout.total_seconds()))
+                lock = self.ADDRESS_LOCK if index else self.lockout
+                if index:  # the address starts a fresh allowance after its short lock
+                    await db.execute(
+                        update(LoginThrottle)
+                        .where(LoginThrottle.key == key)
+                        .values(locked_until=now + lock, failures=0, window_started=now)
+                    )
+                else:
+                    await db.execute(
+                        update(LoginThrottle).where(LoginThrottle.key == key).values(locked_until=now + lock)
+                    )
+                wait = max(wait, int(lock.total_seconds()))
         return wait
 
     async def _count(self, db: AsyncSession, key: str, now: dt.datetime) -> tuple[int, dt.datetime | None]:
@@ -150,6 +166,16 @@ class LoginThrottleGuard:
                 or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
             )
         )
+
+
+def _address_block(address: str) -> str:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def client_address(remote: str | None, forwarded_for: str | None, trusted_proxy_hops: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -18,6 +20,7 @@ from server.http_errors import ApiError, read_json
 from server.state import STATE, AppState
 
 routes = web.RouteTableDef()
+log = logging.getLogger("alongside.http")
 T = TypeVar("T")
 
 
@@ -108,14 +111,31 @@ async def signup(request: web.Request) -> web.Response:
     return response
 
 
+@functools.cache
+def warn_untrusted_proxy_once() -> None:
+    log.warning(
+        "X-Forwarded-For arrives but trusted_proxy_hops is 0: every client looks like the proxy's address to "
+        "sign-in throttling. Set ALONGSIDE_TRUSTED_PROXY_HOPS to the number of proxies in front."
+    )
+
+
 @routes.post("/api/auth/login")
 async def login(request: web.Request) -> web.Response:
     state = state_of(request)
     body = await read_json(request)
     pseudonym, password = body.get("pseudonym"), body.get("password")
-    if not isinstance(pseudonym, str) or not isinstance(password, str) or len(password) > 256 or len(pseudonym) > 64:
+    if (
+        not isinstance(pseudonym, str)
+        or not isinstance(password, str)
+        or len(password) > 256
+        or len(pseudonym) > 64
+        or validate.has_control_characters(pseudonym)
+    ):
         raise InvalidInput("Send your pseudonym and password.")
-    address = client_address(request.remote, request.headers.get("X-Forwarded-For"), state.settings.trusted_proxy_hops)
+    forwarded_for = request.headers.get("X-Forwarded-For")
+    if forwarded_for and not state.settings.trusted_proxy_hops:
+        warn_untrusted_proxy_once()
+    address = client_address(request.remote, forwarded_for, state.settings.trusted_proxy_hops)
     keys = state.throttle.keys(pseudonym, address)
     now = state.rooms.clock()
     async with state.sessions() as db, db.begin():
@@ -149,9 +169,10 @@ async def logout(request: web.Request) -> web.Response:
             rooms_open = await store.connections(db, web_session=digest)
         # Its connections leave every room at once, on every process; the tabs are told to sign in again,
         # and the connections themselves are closed at their next event or the next sweep.
+        # Told first, so an open room page shows "signed out" rather than the reason for a room removal.
+        await state.sio.emit("auth:signed_out", {}, room=web_session_room(digest), namespace=CHAT_NAMESPACE)
         async with state.sessions() as db:
             await presence.evict(db, state.rooms, rooms_open)
-        await state.sio.emit("auth:signed_out", {}, room=web_session_room(digest), namespace=CHAT_NAMESPACE)
     response = web.Response(status=204)
     response.del_cookie(COOKIE_NAME, path="/")
     return response

@@ -10,9 +10,9 @@ from typing import Any
 
 import socketio
 
-from rooms import chat, validate
+from rooms import chat, presence, validate
 from rooms.errors import DomainError
-from rooms.events import RoomEvent, room_name
+from rooms.events import ROOM_PREFIX, RoomEvent, room_name
 from rooms.hooks import Actor
 from server.auth import token_from_cookie_header, web_session_room
 from server.broker import CHAT_NAMESPACE
@@ -67,6 +67,9 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._closing: set[asyncio.Task[None]] = set()
         self._web_sessions: dict[str, str] = {}  # sid -> browser-session digest, this process's connections
         self._budgets: dict[str, EventBudget] = {}
+        # Room membership changes of one connection (join, leave, disconnect) run one at a time, so the
+        # subscription and its presence row can never disagree.
+        self._membership_locks: dict[str, asyncio.Lock] = {}
 
     async def _actor(self, sid: str, fresh: bool = False) -> Actor:
         """Who this connection is. The browser session behind it is re-checked on every room:join (`fresh`)
@@ -96,6 +99,25 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         for sid, digest in list(self._web_sessions.items()):
             if digest not in valid:
                 await self.disconnect(sid)
+
+    async def sweep_room_rights(self) -> None:
+        """Take this process's connections out of rooms their person may no longer hear. Works from the
+        actual subscriptions, not presence rows, so a subscription whose row went missing (a lost Redis
+        relay, a race) is caught too."""
+        state = self._state()
+        subscribed: list[tuple[str, int]] = []
+        for room, members in list(self.server.manager.rooms.get(CHAT_NAMESPACE, {}).items()):
+            if isinstance(room, str) and room.startswith(ROOM_PREFIX):
+                group_id = int(room.removeprefix(ROOM_PREFIX))
+                subscribed.extend((sid, group_id) for sid in list(members) if sid in self._web_sessions)
+        if not subscribed:
+            return
+        users = {sid: (await self.get_session(sid))["actor"].user_id for sid, _ in subscribed}
+        async with state.readers() as db:
+            allowed = await chat.room_rights(db, {(users[sid], group_id) for sid, group_id in subscribed})
+        lapsed = [(sid, group_id) for sid, group_id in subscribed if not allowed[(users[sid], group_id)]]
+        async with state.sessions() as db:
+            await presence.evict(db, state.rooms, lapsed)
 
     def local_sids(self) -> set[str]:
         return set(self._web_sessions)
@@ -130,8 +152,13 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
 
+    def _in_room(self, sid: str, group_id: int) -> bool:
+        """Constant time (self.rooms(sid) would scan every room of the namespace on every message)."""
+        subscribers = self.server.manager.rooms.get(CHAT_NAMESPACE, {}).get(room_name(group_id), {})
+        return sid in subscribers
+
     def _require_in_room(self, sid: str, group_id: int) -> None:
-        if room_name(group_id) not in self.rooms(sid, namespace=CHAT_NAMESPACE):
+        if not self._in_room(sid, group_id):
             raise DomainError("Enter the room first (room:join).", code="not_in_room")
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
@@ -146,16 +173,22 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.save_session(sid, {"actor": actor, "digest": digest, "checked": time.monotonic()})
         await self.enter_room(sid, web_session_room(digest))
         self._web_sessions[sid] = digest
+        self._membership_locks[sid] = asyncio.Lock()
         self._budgets[sid] = EventBudget(state.settings.socket_events_per_second, state.settings.socket_event_burst)
         state.metrics.inc("alongside_socket_connections", 1)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
-        self._web_sessions.pop(sid, None)
-        self._budgets.pop(sid, None)
         state = self._state()
-        state.metrics.inc("alongside_socket_connections", -1)
-        async with state.sessions() as db:
-            await chat.do_leave_room(db, state.rooms, sid)
+        async with self._membership_lock(sid):
+            self._web_sessions.pop(sid, None)
+            self._budgets.pop(sid, None)
+            state.metrics.inc("alongside_socket_connections", -1)
+            async with state.sessions() as db:
+                await chat.do_leave_room(db, state.rooms, sid)
+        self._membership_locks.pop(sid, None)
+
+    def _membership_lock(self, sid: str) -> asyncio.Lock:
+        return self._membership_locks.get(sid) or asyncio.Lock()
 
     async def on_room_join(self, sid: str, payload: Any = None) -> Ack:
         async def work(actor: Actor) -> Ack:
@@ -167,30 +200,30 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             room = room_name(group_id)
             async with state.readers() as db:
                 await chat.require_entry(db, actor, group_id)  # refuse before subscribing: no eavesdropping
-            was_in = room in self.rooms(sid, namespace=CHAT_NAMESPACE)
-            # Subscribe before taking the snapshot, so a message stored in between is broadcast to us
-            # (the client de-duplicates by id) instead of falling into a gap.
-            await self.enter_room(sid, room)
-            try:
-                async with state.sessions() as db:
-                    result = await chat.do_enter_room(
-                        db,
-                        state.rooms,
-                        actor,
-                        sid=sid,
-                        web_session=self._web_sessions.get(sid, ""),
-                        group_id=group_id,
-                        since_id=since_id,
-                    )
-            except BaseException:
-                if not was_in:
-                    await self.leave_room(sid, room)
-                raise
-            if sid not in self._web_sessions:
-                # The connection closed while we were joining; its disconnect has already cleaned up, so
-                # the presence row just written would be a ghost.
-                async with state.sessions() as db:
-                    await chat.do_leave_room(db, state.rooms, sid)
+            async with self._membership_lock(sid):
+                was_in = self._in_room(sid, group_id)
+                # Subscribe before taking the snapshot, so a message stored in between is broadcast to us
+                # (the client de-duplicates by id) instead of falling into a gap.
+                await self.enter_room(sid, room)
+                try:
+                    async with state.sessions() as db:
+                        result = await chat.do_enter_room(
+                            db,
+                            state.rooms,
+                            actor,
+                            sid=sid,
+                            web_session=self._web_sessions.get(sid, ""),
+                            group_id=group_id,
+                            since_id=since_id,
+                        )
+                except BaseException:
+                    if not was_in:
+                        await self.leave_room(sid, room)
+                    raise
+                if sid not in self._web_sessions:
+                    # The connection closed while we were joining: its disconnect has cleaned up already.
+                    async with state.sessions() as db:
+                        await chat.do_leave_room(db, state.rooms, sid)
             limits = {"max_message_chars": state.settings.max_message_chars}
             return {"ok": True, **result, "limits": limits}
 
@@ -199,10 +232,11 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_room_leave(self, sid: str, payload: Any = None) -> Ack:
         async def work(actor: Actor) -> Ack:
             group_id = _group_id(_object(payload))
-            await self.leave_room(sid, room_name(group_id))
             state = self._state()
-            async with state.sessions() as db:
-                await chat.do_leave_room(db, state.rooms, sid, group_id)
+            async with self._membership_lock(sid):
+                await self.leave_room(sid, room_name(group_id))
+                async with state.sessions() as db:
+                    await chat.do_leave_room(db, state.rooms, sid, group_id)
             return {"ok": True}
 
         return await self._handle("room:leave", sid, work)

@@ -588,3 +588,43 @@ async def test_other_unusual_cookies_do_not_break_the_connection(live_room: dict
     header = f'theme=dark mode; prefs={{"a": 1}}; {river.cookie_header()}; other="x y"'
     assert (await namespace_reply(header)).startswith("40/chat,{")
     assert (await namespace_reply('theme=dark mode; prefs={"a": 1}')).startswith("44/chat,")
+
+
+async def test_join_and_leave_racing_on_one_connection_stay_consistent(live_room: dict[str, Any], server: Any) -> None:
+    """Probabilistic: without the per-connection lock this found the inconsistency in about half the runs."""
+    from rooms import store
+
+    river_io = await live_room["river"].socket()
+    for attempt in range(60):
+        join = asyncio.create_task(call(river_io, "room:join", {"group_id": 1}))
+        await asyncio.sleep((attempt % 12) * 0.0005)  # leave arriving 0-5.5 ms into the join
+        leave = asyncio.create_task(call(river_io, "room:leave", {"group_id": 1}))
+        await asyncio.gather(join, leave)
+        namespace = server.state.sio.namespace_handlers[NS]
+        subscribed = namespace._in_room(river_io.get_sid(NS), 1)
+        async with server.state.sessions() as db, db.begin():
+            rows = await store.connections(db, group_id=1)
+        assert subscribed == (len(rows) == 1), "a subscription always has its presence row, and vice versa"
+
+
+async def test_sweep_finds_a_subscription_whose_presence_row_was_lost(live_room: dict[str, Any], server: Any) -> None:
+    """As when a Redis relay of an eviction is lost: the row is gone but the connection still hears the room."""
+    from sqlalchemy import delete
+
+    from rooms.models import Membership, Presence
+    from server.app import NAMESPACE, housekeeping
+
+    river_io, sam_io = await live_room["river"].socket(), await live_room["sam"].socket()
+    inbox = Inbox(river_io)
+    river_io.on("room:removed", inbox._recorder("room:removed"), namespace=NS)
+    await call(river_io, "room:join", {"group_id": 1})
+    await call(sam_io, "room:join", {"group_id": 1})
+    async with server.state.sessions() as db, db.begin():
+        await db.execute(delete(Presence).where(Presence.sid == river_io.get_sid(NS)))
+        await db.execute(delete(Membership).where(Membership.group_id == 1))
+    await housekeeping(server.state, server.app[NAMESPACE])
+    await inbox.wait_for("room:removed")
+    await send(sam_io, "after the sweep")
+    await asyncio.sleep(0.2)
+    assert inbox.of("message:new") == []
+    assert (await send(sam_io, "facilitators are never swept"))["ok"]

@@ -403,3 +403,39 @@ async def test_double_clicks_do_not_fail(api_factory: Any) -> None:
     staff = {"pseudonym": "Quick Clicker", "role": "facilitator", "training_completed_on": "2026-05-01"}
     adds = await asyncio.gather(*(admin.call("POST", "/api/hubs/1/staff", staff) for _ in range(4)))
     assert [status for status, _ in adds] == [201] * 4
+
+
+async def test_spelling_variants_share_one_sign_in_limit(api_factory: Any, server: Any) -> None:
+    api: Api = await api_factory()
+    limit = server.state.settings.login_max_failures
+    variants = ["River", "river", "r.i.v.e.r", "R iver", "R\u0456ver", "RIVER_", "ri-ver"]
+    statuses = []
+    for n in range(limit + 5):
+        status, _ = await api.call(
+            "POST", "/api/auth/login", {"pseudonym": variants[n % len(variants)], "password": f"guess {n} xyz"}
+        )
+        statuses.append(status)
+    assert statuses[:limit] == [401] * limit and set(statuses[limit:]) == {429}
+    status, _ = await api.call("POST", "/api/auth/login", {"pseudonym": "r.i.v.e.r", "password": "demo-member-pass"})
+    assert status == 429, "the account stays locked whatever the spelling"
+
+
+async def test_control_characters_in_a_sign_in_are_refused(api_factory: Any) -> None:
+    api: Api = await api_factory()
+    status, data = await api.call("POST", "/api/auth/login", {"pseudonym": "Riv\u0000er", "password": "whatever123"})
+    assert status == 400 and data["error"]["code"] == "invalid_payload"
+
+
+async def test_an_address_spraying_many_pseudonyms_is_paused_briefly(api_factory: Any, server: Any) -> None:
+    from server.auth import LoginThrottleGuard
+
+    api: Api = await api_factory()
+    allowance = server.state.settings.login_max_failures * LoginThrottleGuard.ADDRESS_FACTOR
+    for n in range(allowance):
+        status, _ = await api.call("POST", "/api/auth/login", {"pseudonym": f"Nobody {n}", "password": "guess 123 xyz"})
+        assert status == 401
+    async with api.http.post(
+        api.base + "/api/auth/login", json={"pseudonym": "Willow", "password": "demo-member-pass"}
+    ) as response:
+        assert response.status == 429
+        assert 0 < int(response.headers["Retry-After"]) <= 60, "an address is paused for a minute, not locked out"

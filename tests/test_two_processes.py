@@ -111,6 +111,18 @@ async def test_members_on_different_processes_see_each_other(two_servers: list[s
         assert status == 200
         await willow_inbox.wait_for("session:updated", lambda d: d["session"]["status"] == "ended")
 
+        # Leaving the group on process A takes Willow's connection on process B out of the room.
+        willow_io.on("room:removed", willow_inbox._recorder("room:removed"), namespace="/chat")
+        await open_session(sam)
+        status, _ = await willow.call("DELETE", "/api/groups/1/membership")
+        assert status == 204
+        await willow_inbox.wait_for("room:removed")
+        before = len(willow_inbox.of("message:new"))
+        await call(river_io, "message:send", {"group_id": 1, "client_id": client_id(), "body": "after Willow left"})
+        await river_inbox.wait_for("message:new", lambda d: d["message"]["body"] == "after Willow left")
+        await asyncio.sleep(0.3)
+        assert len(willow_inbox.of("message:new")) == before, "no longer heard on the other process"
+
         async with aiohttp.ClientSession() as http, http.get(url_b + "/readyz") as response:
             assert (await response.json())["checks"]["redis"] == "ok"
         await river_io.disconnect()
