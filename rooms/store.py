@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -347,8 +347,9 @@ async def connections_without_room_rights(
 
 
 async def remove_connections(db: AsyncSession, pairs: list[tuple[str, int]]) -> None:
-    for sid, group_id in pairs:
-        await db.execute(delete(Presence).where(Presence.sid == sid, Presence.group_id == group_id))
+    """One statement for all pairs (row by row, two of these could lock rows in opposite orders)."""
+    if pairs:
+        await db.execute(delete(Presence).where(tuple_(Presence.sid, Presence.group_id).in_(sorted(pairs))))
 
 
 async def refresh_presence(db: AsyncSession, server_id: str, now: dt.datetime) -> None:
