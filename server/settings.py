@@ -30,7 +30,7 @@ class Settings:
     database_url: str = "sqlite+aiosqlite:///var/alongside.db"
     database_schema: str = ""
     redis_url: str = ""
-    redis_pool_size: int = 64
+    redis_pool_size: int = 1024
     secret_key: str = DEV_SECRET_KEY
     allowed_origins: tuple[str, ...] = ()
     cookie_secure: bool = False
@@ -67,7 +67,7 @@ class Settings:
 
 _BOUNDS: dict[str, tuple[int, int]] = {
     "port": (1, 65535),
-    "redis_pool_size": (2, 10_000),
+    "redis_pool_size": (16, 100_000),
     "session_ttl_hours": (1, 24 * 365),
     "max_message_chars": (1, 100_000),
     "max_body_bytes": (1024, 10 * 1024 * 1024),

@@ -130,3 +130,14 @@ async def test_members_on_different_processes_see_each_other(two_servers: list[s
     finally:
         for api in (river, willow, sam):
             await api.close()
+
+
+def test_the_redis_manager_gets_the_configured_pool_size() -> None:
+    from server.broker import client_manager
+    from server.settings import load_settings
+
+    settings = load_settings(env={})
+    manager = client_manager("redis://127.0.0.1:6379/0", settings.redis_pool_size)
+    assert manager.redis_options["max_connections"] == settings.redis_pool_size > 100, (
+        "above redis-py 8's default of 100, which raises instead of waiting"
+    )
