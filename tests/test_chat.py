@@ -595,13 +595,17 @@ async def test_join_and_leave_racing_on_one_connection_stay_consistent(live_room
     """Probabilistic: without the per-connection lock this found the inconsistency in about half the runs."""
     from rooms import store
 
+    from server.realtime import EventBudget
+
     river_io = await live_room["river"].socket()
+    namespace = server.state.sio.namespace_handlers[NS]
+    namespace._budgets[river_io.get_sid(NS)] = EventBudget(10_000, 10_000)  # this test races on purpose
     for attempt in range(60):
         join = asyncio.create_task(call(river_io, "room:join", {"group_id": 1}))
         await asyncio.sleep((attempt % 12) * 0.0005)  # leave arriving 0-5.5 ms into the join
         leave = asyncio.create_task(call(river_io, "room:leave", {"group_id": 1}))
-        await asyncio.gather(join, leave)
-        namespace = server.state.sio.namespace_handlers[NS]
+        joined, left = await asyncio.gather(join, leave)
+        assert joined["ok"] and left["ok"]
         subscribed = namespace._in_room(river_io.get_sid(NS), 1)
         async with server.state.sessions() as db, db.begin():
             rows = await store.connections(db, group_id=1)
