@@ -594,7 +594,6 @@ async def test_other_unusual_cookies_do_not_break_the_connection(live_room: dict
 async def test_join_and_leave_racing_on_one_connection_stay_consistent(live_room: dict[str, Any], server: Any) -> None:
     """Probabilistic: without the per-connection lock this found the inconsistency in about half the runs."""
     from rooms import store
-
     from server.realtime import EventBudget
 
     river_io = await live_room["river"].socket()
