@@ -246,11 +246,6 @@ async def messages_with_names(
     return [(message, name) for message, name in (await db.execute(query)).all()]
 
 
-async def last_message_id(db: AsyncSession, group_id: int) -> int:
-    rows = await db.execute(select(func.coalesce(func.max(Message.id), 0)).where(Message.group_id == group_id))
-    return int(rows.scalar_one())
-
-
 async def present_in(db: AsyncSession, group_id: int, now: dt.datetime) -> list[tuple[int, str, str]]:
     """(user id, pseudonym, role) of everyone in the room on any live connection, one row a person."""
     rows = await db.execute(
