@@ -28,3 +28,17 @@ def test_domain_package_does_not_import_transport(package: str) -> None:
     assert files
     offenders = {str(f.relative_to(ROOT)): sorted(imported_roots(f) & FORBIDDEN[package]) for f in files}
     assert {f: bad for f, bad in offenders.items() if bad} == {}
+
+
+FORBIDDEN_IN_BROWSER = ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function")
+
+
+def test_frontend_never_turns_text_into_html() -> None:
+    """Message text (and every other string) reaches the page as text nodes only."""
+    sources = sorted((ROOT / "frontend" / "src").rglob("*.ts")) + [ROOT / "frontend" / "index.html"]
+    assert len(sources) > 5
+    found = {
+        str(path.relative_to(ROOT)): [api for api in FORBIDDEN_IN_BROWSER if api in path.read_text(encoding="utf-8")]
+        for path in sources
+    }
+    assert {path: apis for path, apis in found.items() if apis} == {}
