@@ -35,7 +35,7 @@ FORBIDDEN_IN_BROWSER = ("innerHTML", "outerHTML", "insertAdjacentHTML", "documen
 
 def test_frontend_never_turns_text_into_html() -> None:
     """Message text (and every other string) reaches the page as text nodes only."""
-    sources = sorted((ROOT / "frontend" / "src").rglob("*.ts")) + [ROOT / "frontend" / "index.html"]
+    sources = [*sorted((ROOT / "frontend" / "src").rglob("*.ts")), ROOT / "frontend" / "index.html"]
     assert len(sources) > 5
     found = {
         str(path.relative_to(ROOT)): [api for api in FORBIDDEN_IN_BROWSER if api in path.read_text(encoding="utf-8")]
