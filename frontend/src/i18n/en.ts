@@ -86,9 +86,8 @@ export const en = {
   'group.agreementOutdated':
     'The agreement was updated while you were reading it. Please read the new version and accept it again.',
   'group.enterRoom': 'Enter room',
-  'group.staffNote': 'As a facilitator of this hub you can enter the room without joining.',
   'group.hubAdminNote': 'To enter the room, join the group like any other member.',
-  'group.roleFacilitator': 'You are a facilitator in this hub.',
+  'group.facilitatorEnters': 'You facilitate sessions in this hub, so you can enter the room without joining.',
   'group.roleHubAdmin': 'You are an administrator of this hub.',
 
   // Room
@@ -154,7 +153,8 @@ export const en = {
 
   // Admin
   'admin.title': 'Hub administration',
-  'admin.intro': 'Create a new peer-support group in a hub you administer.',
+  'admin.intro':
+    'Create a new peer-support group in a hub you administer. Every facilitator of the hub whose training is on record can open and run its sessions.',
   'admin.noAccess': 'This page is for hub administrators.',
   'admin.noHubs': 'You are not an administrator of any hub yet.',
   'admin.hub': 'Hub',

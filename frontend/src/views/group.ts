@@ -59,16 +59,14 @@ export function groupView({ main, params, signal, setTitle }: ViewContext): void
     const facilitator = isHubFacilitator(group);
     const hubAdmin = group.my_role === 'hub_admin';
     if (facilitator) {
-      parts.push(
-        h(
-          'p',
-          null,
-          hubAdmin ? [t('group.roleHubAdmin'), ' '] : null,
-          t('group.roleFacilitator'),
-          current ? null : [' ', t('group.staffNote')],
-        ),
-      );
-    } else if (hubAdmin) {
+      // Facilitators enter any room of their hub; joining as a member would only confuse the choice.
+      parts.push(h('p', null, hubAdmin ? [t('group.roleHubAdmin'), ' '] : null, t('group.facilitatorEnters')));
+      parts.push(joinStatus.el);
+      parts.push(h('p', { class: 'actions' }, enterRoomLink(group)));
+      replaceChildren(membershipSection, parts);
+      return;
+    }
+    if (hubAdmin) {
       parts.push(h('p', null, t('group.roleHubAdmin'), current ? null : [' ', t('group.hubAdminNote')]));
     }
     if (current) {

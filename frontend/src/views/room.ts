@@ -160,7 +160,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     'data-testid': 'composer',
     autocomplete: 'off',
   });
-  const hint = h('p', { id: 'composer-hint', class: 'hint' }, t('room.composerHint'));
+  const hint = h('p', { id: 'composer-hint', class: 'hint composer__hint' }, t('room.composerHint'));
   const counter = h('p', { id: 'composer-count', class: 'counter' });
   const disabledReason = h('p', { id: 'composer-disabled', class: 'composer__reason' });
   const sendButton = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'send' }, t('room.send'));
@@ -423,8 +423,17 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     // typing, only sending waits for the connection.
     textarea.disabled = !everJoined || !live;
     sendButton.disabled = !live || !connected;
+    // An alert from an earlier send attempt ("offline", "not in session") goes once it no longer holds,
+    // and while it says the same as the note below, the note steps aside so it is not said twice.
+    const alerted = sendAlert.el.textContent ?? '';
+    if (
+      (alerted === t('room.composerDisabledOffline') && connected) ||
+      (alerted === t('error.session_not_live') && live)
+    ) {
+      sendAlert.clear();
+    }
     disabledReason.textContent = reason;
-    disabledReason.hidden = reason === '';
+    disabledReason.hidden = reason === '' || reason === (sendAlert.el.textContent ?? '');
   }
 
   function setConnection(state: 'connecting' | 'connected' | 'reconnecting' | 'reconnected'): void {
@@ -453,6 +462,9 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     withCredentials: true,
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
+    // Give up on a connection attempt after 8 s (default 20 s), so a dropped network is retried promptly.
+    timeout: 8000,
+    reconnectionDelayMax: 4000,
     // A fresh manager per visit: a cached one would hand back the old socket with its old listeners.
     forceNew: true,
   });
@@ -727,6 +739,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     }
     if (!joined || !socket.connected) {
       sendAlert.show(t('room.composerDisabledOffline'));
+      updateComposer();
       return;
     }
     if (body.trim() === '') {
