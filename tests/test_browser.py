@@ -50,8 +50,11 @@ async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
     await runner.cleanup()
 
 
-async def signed_in_page(browser: Any, base: str, pseudonym: str, width: int = 1200) -> Any:
+async def signed_in_page(browser: Any, base: str, pseudonym: str, width: int = 1200, prepare: Any = None) -> Any:
+    """A new browser context signed in as `pseudonym`; `prepare(context)` runs before its page exists."""
     context = await browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/London")
+    if prepare is not None:
+        await prepare(context)
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -193,3 +196,68 @@ async def test_a_changed_agreement_sends_members_to_read_it(browser: Any, web_se
     await river.get_by_test_id("composer").wait_for()
     assert river.errors == []
     await river.context.close()
+
+
+async def test_a_dropped_connection_resumes_with_every_message_once(browser: Any, web_server: RunningServer) -> None:
+    """Willow's network drops (her websocket is cut and reconnects are refused) while Sam keeps talking."""
+    from playwright.async_api import expect
+
+    offline = {"now": False}
+    open_sockets: list[Any] = []
+
+    async def websocket(route: Any) -> None:
+        if offline["now"]:
+            await route.close()
+            return
+        route.connect_to_server()
+        open_sockets.append(route)
+
+    async def polling(route: Any) -> None:
+        await (route.abort() if offline["now"] else route.continue_())
+
+    async def cut_off_switch(context: Any) -> None:
+        await context.route_web_socket(re.compile(r".*/socket\.io/.*"), websocket)
+        await context.route(re.compile(r".*/socket\.io/.*"), polling)
+
+    sam = await signed_in_page(browser, web_server.url, "Sam")
+    willow = await signed_in_page(browser, web_server.url, "Willow", prepare=cut_off_switch)
+    await enter_room(sam)
+    await enter_room(willow)
+    await sam.get_by_test_id("start-session").click()
+    await expect(willow.get_by_test_id("composer")).to_be_enabled()
+
+    async def say(text: str) -> None:
+        await sam.get_by_test_id("composer").fill(text)
+        await sam.get_by_test_id("composer").press("Enter")
+        await sam.get_by_test_id("message").filter(has_text=text).wait_for()
+
+    await say("before the drop")
+    await willow.get_by_test_id("message").filter(has_text="before the drop").wait_for()
+
+    offline["now"] = True
+    await willow.context.set_offline(True)
+    assert open_sockets, "the room's websocket went through the route"
+    for route in open_sockets:
+        await route.close()
+    await expect(willow.locator(".connection")).to_have_attribute("data-state", "reconnecting")
+    await willow.get_by_test_id("composer").fill("typed while offline")
+    await willow.get_by_test_id("composer").press("Enter")
+    offline_alert = willow.get_by_role("alert").filter(has_text="offline")
+    await expect(offline_alert).to_have_count(1)
+    for n in range(5):
+        await say(f"while Willow was away {n}")
+
+    offline["now"] = False
+    await willow.context.set_offline(False)
+    await expect(willow.locator(".connection")).to_have_attribute(
+        "data-state", re.compile("^(re)?connected$"), timeout=30_000
+    )
+    await expect(willow.get_by_test_id("message")).to_have_count(6, timeout=15_000)
+    ids_willow = [await m.get_attribute("data-id") for m in await willow.get_by_test_id("message").all()]
+    ids_sam = [await m.get_attribute("data-id") for m in await sam.get_by_test_id("message").all()]
+    assert ids_willow == ids_sam and len(set(ids_willow)) == 6, "every message once, in order"
+    await expect(offline_alert).to_have_count(0)  # the offline alert does not outlive the outage
+    assert await willow.get_by_test_id("composer").input_value() == "typed while offline", "the draft is kept"
+    assert willow.errors == [] and sam.errors == []
+    await willow.context.close()
+    await sam.context.close()
