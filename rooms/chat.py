@@ -17,7 +17,7 @@ from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, MessageDraft
 from rooms.models import Message
-from rooms.presence import present_payload, publish_presence
+from rooms.presence import publish_presence
 from rooms.sessions import session_payload
 from rooms.views import message_view
 
@@ -150,9 +150,8 @@ async def do_enter_room(
             "last_id": access.group.last_message_id,
             "role": role,
         }
-    await publish_presence(db, ctx, [group_id])
-    async with db.begin():
-        result["present"] = (await present_payload(db, ctx, group_id))["present"]
+    told = await publish_presence(db, ctx, [group_id])
+    result["present"] = told[group_id]["present"]
     return result
 
 

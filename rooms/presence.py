@@ -19,11 +19,14 @@ async def present_payload(db: AsyncSession, ctx: RoomsContext, group_id: int) ->
     }
 
 
-async def publish_presence(db: AsyncSession, ctx: RoomsContext, group_ids: list[int]) -> None:
+async def publish_presence(db: AsyncSession, ctx: RoomsContext, group_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Tell each room who is in it now; returns what was told, by group."""
+    told = {}
     for group_id in group_ids:
         async with db.begin():
-            payload = await present_payload(db, ctx, group_id)
-        await ctx.publisher.publish(RoomEvent(group_id, "presence:update", payload))
+            told[group_id] = await present_payload(db, ctx, group_id)
+        await ctx.publisher.publish(RoomEvent(group_id, "presence:update", told[group_id]))
+    return told
 
 
 async def evict(db: AsyncSession, ctx: RoomsContext, pairs: list[tuple[str, int]]) -> None:

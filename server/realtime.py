@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import socketio
@@ -58,6 +59,19 @@ class EventBudget:
         return True
 
 
+@dataclass
+class LocalConnection:
+    """What this process keeps about a connection it holds (and only while it holds it)."""
+
+    actor: Actor
+    web_session: str  # digest of the browser session that opened it
+    budget: EventBudget
+    checked: float = field(default_factory=time.monotonic)  # when the browser session was last confirmed
+    # Room membership changes of one connection (join, leave, disconnect) run one at a time, so its
+    # subscription and its presence row can never disagree.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
 class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     revalidate_after = 60.0
 
@@ -65,39 +79,36 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         super().__init__(CHAT_NAMESPACE)
         self._state = state_getter
         self._closing: set[asyncio.Task[None]] = set()
-        self._web_sessions: dict[str, str] = {}  # sid -> browser-session digest, this process's connections
-        self._budgets: dict[str, EventBudget] = {}
-        # Room membership changes of one connection (join, leave, disconnect) run one at a time, so the
-        # subscription and its presence row can never disagree.
-        self._membership_locks: dict[str, asyncio.Lock] = {}
+        self._connections: dict[str, LocalConnection] = {}
 
     async def _actor(self, sid: str, fresh: bool = False) -> Actor:
         """Who this connection is. The browser session behind it is re-checked on every room:join (`fresh`)
         and at least every `revalidate_after` seconds otherwise, so a signed-out or expired session stops
         working; signing out also evicts its connections from their rooms at once."""
-        session = await self.get_session(sid)
-        actor: Actor = session["actor"]
-        if not fresh and time.monotonic() - session["checked"] < self.revalidate_after:
-            return actor
+        connection = self._connections.get(sid)
+        if connection is None:  # an event that arrived as the connection closed
+            raise DomainError("This connection has closed; please reconnect.", code="not_authenticated")
+        if not fresh and time.monotonic() - connection.checked < self.revalidate_after:
+            return connection.actor
         state = self._state()
         async with state.readers() as db, db.begin():
-            current = await state.tokens.actor_for_digest(db, session["digest"], state.rooms.clock())
+            current = await state.tokens.actor_for_digest(db, connection.web_session, state.rooms.clock())
         if current is None:
             self._disconnect_soon(sid)
             raise DomainError("Your sign-in has ended; please sign in again.", code="not_authenticated")
-        session["checked"] = time.monotonic()
-        return actor
+        connection.checked = time.monotonic()
+        return connection.actor
 
     async def sweep_signed_out(self) -> None:
         """Close this process's connections whose browser session ended (even ones that only listen)."""
         state = self._state()
-        digests = set(self._web_sessions.values())
+        digests = {connection.web_session for connection in self._connections.values()}
         if not digests:
             return
         async with state.readers() as db, db.begin():
             valid = await state.tokens.valid_digests(db, digests, state.rooms.clock())
-        for sid, digest in list(self._web_sessions.items()):
-            if digest not in valid:
+        for sid, connection in list(self._connections.items()):
+            if connection.web_session not in valid:
                 await self.disconnect(sid)
 
     async def sweep_room_rights(self) -> None:
@@ -109,10 +120,10 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         for room, members in list(self.server.manager.rooms.get(CHAT_NAMESPACE, {}).items()):
             if isinstance(room, str) and room.startswith(ROOM_PREFIX):
                 group_id = int(room.removeprefix(ROOM_PREFIX))
-                subscribed.extend((sid, group_id) for sid in list(members) if sid in self._web_sessions)
+                subscribed.extend((sid, group_id) for sid in list(members) if sid in self._connections)
         if not subscribed:
             return
-        users = {sid: (await self.get_session(sid))["actor"].user_id for sid, _ in subscribed}
+        users = {sid: self._connections[sid].actor.user_id for sid, _ in subscribed}
         async with state.readers() as db:
             allowed = await chat.room_rights(db, {(users[sid], group_id) for sid, group_id in subscribed})
         lapsed = [(sid, group_id) for sid, group_id in subscribed if not allowed[(users[sid], group_id)]]
@@ -120,7 +131,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             await presence.evict(db, state.rooms, lapsed)
 
     def local_sids(self) -> set[str]:
-        return set(self._web_sessions)
+        return set(self._connections)
 
     async def _handle(self, event: str, sid: str, work: Callable[[Actor], Awaitable[Ack]], fresh: bool = False) -> Ack:
         """Run one event: every outcome is an ack, and a refusal changes nothing."""
@@ -170,25 +181,23 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             state.metrics.inc("alongside_refusals_total", code="not_authenticated")
             raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
         digest = state.tokens.digest(token or "")
-        await self.save_session(sid, {"actor": actor, "digest": digest, "checked": time.monotonic()})
         await self.enter_room(sid, web_session_room(digest))
-        self._web_sessions[sid] = digest
-        self._membership_locks[sid] = asyncio.Lock()
-        self._budgets[sid] = EventBudget(state.settings.socket_events_per_second, state.settings.socket_event_burst)
+        budget = EventBudget(state.settings.socket_events_per_second, state.settings.socket_event_burst)
+        self._connections[sid] = LocalConnection(actor=actor, web_session=digest, budget=budget)
         state.metrics.inc("alongside_socket_connections", 1)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         state = self._state()
-        async with self._membership_lock(sid):
-            self._web_sessions.pop(sid, None)
-            self._budgets.pop(sid, None)
+        async with self._lock_of(sid):
+            self._connections.pop(sid, None)
             state.metrics.inc("alongside_socket_connections", -1)
             async with state.sessions() as db:
                 await chat.do_leave_room(db, state.rooms, sid)
-        self._membership_locks.pop(sid, None)
 
-    def _membership_lock(self, sid: str) -> asyncio.Lock:
-        return self._membership_locks.get(sid) or asyncio.Lock()
+    def _lock_of(self, sid: str) -> asyncio.Lock:
+        """The connection's lock; a fresh one if it has already gone (its cleanup then follows below)."""
+        connection = self._connections.get(sid)
+        return connection.lock if connection is not None else asyncio.Lock()
 
     async def on_room_join(self, sid: str, payload: Any = None) -> Ack:
         async def work(actor: Actor) -> Ack:
@@ -200,7 +209,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             room = room_name(group_id)
             async with state.readers() as db:
                 await chat.require_entry(db, actor, group_id)  # refuse before subscribing: no eavesdropping
-            async with self._membership_lock(sid):
+            async with self._lock_of(sid):
                 was_in = self._in_room(sid, group_id)
                 # Subscribe before taking the snapshot, so a message stored in between is broadcast to us
                 # (the client de-duplicates by id) instead of falling into a gap.
@@ -212,7 +221,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                             state.rooms,
                             actor,
                             sid=sid,
-                            web_session=self._web_sessions.get(sid, ""),
+                            web_session=self._connections[sid].web_session if sid in self._connections else "",
                             group_id=group_id,
                             since_id=since_id,
                         )
@@ -220,7 +229,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                     if not was_in:
                         await self.leave_room(sid, room)
                     raise
-                if sid not in self._web_sessions:
+                if sid not in self._connections:
                     # The connection closed while we were joining: its disconnect has cleaned up already.
                     async with state.sessions() as db:
                         await chat.do_leave_room(db, state.rooms, sid)
@@ -233,7 +242,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         async def work(actor: Actor) -> Ack:
             group_id = _group_id(_object(payload))
             state = self._state()
-            async with self._membership_lock(sid):
+            async with self._lock_of(sid):
                 await self.leave_room(sid, room_name(group_id))
                 async with state.sessions() as db:
                     await chat.do_leave_room(db, state.rooms, sid, group_id)
@@ -317,8 +326,8 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if handler_name is None:
             return refusal("unknown_event", "There is no such event; see docs/protocol.md.")
         sid, payload = args[0], (args[1] if len(args) > 1 else None)
-        budget = self._budgets.get(sid)
-        if budget is not None and not budget.take():
+        connection = self._connections.get(sid)
+        if connection is not None and not connection.budget.take():
             # One connection cannot crowd out everyone else's database time.
             self._state().metrics.inc("alongside_refusals_total", code="rate_limited")
             return refusal("rate_limited", "Too many requests on this connection; please slow down.")
