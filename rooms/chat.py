@@ -155,16 +155,21 @@ async def do_enter_room(
     return result
 
 
-async def do_leave_room(db: AsyncSession, ctx: RoomsContext, sid: str, group_id: int | None = None) -> list[int]:
-    """Forget a connection's presence in one room, or in all (on disconnect); tell the rooms it left."""
+async def do_leave_room(
+    db: AsyncSession, ctx: RoomsContext, sid: str, group_id: int | None = None, *, tell: bool = True
+) -> list[int]:
+    """Forget a connection's presence in one room, or in all (on disconnect); tell the rooms it left, unless
+    the caller gathers many leaves into one update per room (`tell=False`; it then tells them itself)."""
     async with db.begin():
         left = await store.remove_presence(db, sid, group_id)
-    await publish_presence(db, ctx, left)
+    if tell:
+        await publish_presence(db, ctx, left)
     return left
 
 
 async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest) -> dict[str, Any]:
     """Store a message and, after commit, broadcast it. A repeated client_id returns the stored message."""
+    validate.refuse_control_characters(request.body, "Your message")
     body = validate.clean_line_breaks(request.body)
     if not body.strip():
         raise DomainError("Type a message before sending.", code="message_empty")

@@ -48,13 +48,10 @@ async def create_user(
 async def do_create_hub(db: AsyncSession, ctx: RoomsContext, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
     if not actor.is_platform_admin:
         raise Forbidden("Only platform admins can create hubs.")
+    slug = validate.slug(body.get("slug"))
+    values = await clean_fields(ctx, body, HUB_FIELDS, partial=False)
     async with db.begin():
-        hub = Hub(
-            slug=validate.slug(body.get("slug")),
-            name=validate.text(body.get("name"), "name", max_len=120),
-            locality=validate.text(body.get("locality", ""), "locality", min_len=0, max_len=120),
-            created_at=ctx.clock(),
-        )
+        hub = Hub(slug=slug, name=values["name"], locality=values.get("locality", ""), created_at=ctx.clock())
         db.add(hub)
         try:
             await db.flush()
@@ -107,9 +104,19 @@ async def list_hub_staff(db: AsyncSession, actor: Actor, hub_id: int) -> list[di
         return [staff_view(staff, user) for staff, user in await store.list_staff(db, hub_id)]
 
 
-def _group_fields(ctx: RoomsContext, body: dict[str, Any], *, partial: bool) -> dict[str, str]:
-    limits = {"name": (1, 120), "description": (0, 4000), "agreement": (1, 20000)}
-    values: dict[str, str] = {}
+# Staff-written fields: (shortest, longest) after cleaning. Raw text may be longer (markup that cleaning
+# removes), but never more than RAW_FACTOR times, so no one sends megabytes to be cleaned down to a line.
+GROUP_FIELDS = {"name": (1, 120), "description": (0, 4000), "agreement": (1, 20000)}
+HUB_FIELDS = {"name": (1, 120), "locality": (0, 120)}
+RAW_FACTOR = 4
+
+
+async def clean_fields(
+    ctx: RoomsContext, body: dict[str, Any], limits: dict[str, tuple[int, int]], *, partial: bool
+) -> dict[str, str]:
+    """Shape-check, then clean, the staff-written text fields present in `body`. Call it only after checking
+    who is asking: cleaning costs CPU time in proportion to the text."""
+    raw_values: dict[str, str] = {}
     for field, (low, high) in limits.items():
         if field not in body:
             if not partial and low > 0:
@@ -118,8 +125,14 @@ def _group_fields(ctx: RoomsContext, body: dict[str, Any], *, partial: bool) -> 
         raw = body[field]
         if not isinstance(raw, str):
             raise InvalidInput(f"{field} must be text.")
-        values[field] = validate.text(ctx.clean_text(raw), field, min_len=low, max_len=high)
-    return values
+        if len(raw) > high * RAW_FACTOR:
+            raise InvalidInput(f"{field} must be at most {high} characters.")
+        validate.refuse_control_characters(raw, field)
+        raw_values[field] = raw
+    return {
+        field: validate.text(await ctx.clean_text(raw), field, min_len=limits[field][0], max_len=limits[field][1])
+        for field, raw in raw_values.items()
+    }
 
 
 async def group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, group: Group) -> dict[str, Any]:
@@ -145,7 +158,9 @@ def render_group(access: GroupAccess, headline: GroupSession | None) -> dict[str
 async def do_create_group(
     db: AsyncSession, ctx: RoomsContext, actor: Actor, hub_id: int, body: dict[str, Any]
 ) -> dict[str, Any]:
-    values = _group_fields(ctx, body, partial=False)
+    async with db.begin():
+        await require_hub_admin(db, actor, hub_id)  # who is asking, before any costly cleaning
+    values = await clean_fields(ctx, body, GROUP_FIELDS, partial=False)
     async with db.begin():
         await require_hub_admin(db, actor, hub_id)
         group = Group(hub_id=hub_id, agreement_version=1, last_message_id=0, created_at=ctx.clock(), **values)
@@ -158,12 +173,11 @@ async def do_create_group(
 async def do_update_group(
     db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, body: dict[str, Any]
 ) -> dict[str, Any]:
-    values = _group_fields(ctx, body, partial=True)
     async with db.begin():
-        access = await group_access(db, actor, group_id)
-        if not access.is_hub_admin:
-            raise Forbidden("Only this hub's admins can change a group.")
-        group = access.group
+        await _require_group_admin(db, actor, group_id)  # who is asking, before any costly cleaning
+    values = await clean_fields(ctx, body, GROUP_FIELDS, partial=True)
+    async with db.begin():
+        group = await _require_group_admin(db, actor, group_id)
         if "agreement" in values and values["agreement"] != group.agreement:
             group.agreement_version += 1
         for field, value in values.items():
@@ -173,7 +187,16 @@ async def do_update_group(
         # Members who accepted an earlier agreement must read the new one before hearing the room again.
         lapsed = await store.connections_without_room_rights(db, group_id=group_id)
     await presence.evict(db, ctx, lapsed)
+    await ctx.publisher.recheck_room(group_id)
+    await ctx.publisher.recheck_room(group_id)
     return view
+
+
+async def _require_group_admin(db: AsyncSession, actor: Actor, group_id: int) -> Group:
+    access = await group_access(db, actor, group_id)
+    if not access.is_hub_admin:
+        raise Forbidden("Only this hub's admins can change a group.")
+    return access.group
 
 
 async def get_group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> dict[str, Any]:

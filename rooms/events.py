@@ -29,3 +29,8 @@ class Publisher(Protocol):
     async def evict(self, sid: str, group_id: int) -> None:
         """Stop this connection (on whichever process holds it) hearing the group's room."""
         ...
+
+    async def recheck_room(self, group_id: int) -> None:
+        """Rights in this room changed: every process re-checks the connections actually subscribed to it
+        (not only those the database lists), and takes out any that may no longer hear it."""
+        ...

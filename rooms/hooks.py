@@ -32,11 +32,12 @@ class MessageDraft:
 MessageCheck = Callable[[MessageDraft], Awaitable[None]]
 """Raises a rooms.errors.DomainError to refuse the message; returns None to let it through."""
 
-TextCleaner = Callable[[str], str]
-"""Turns text from an admin (descriptions, agreements) into safe plain text."""
+TextCleaner = Callable[[str], Awaitable[str]]
+"""Turns text from staff (descriptions, agreements, hub details) into safe plain text. Asynchronous, so the
+wiring can run it off the event loop with bounded concurrency."""
 
 
-def keep_text(text: str) -> str:
+async def keep_text(text: str) -> str:
     return text
 
 

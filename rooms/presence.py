@@ -31,10 +31,17 @@ async def publish_presence(db: AsyncSession, ctx: RoomsContext, group_ids: list[
 
 async def evict(db: AsyncSession, ctx: RoomsContext, pairs: list[tuple[str, int]]) -> None:
     """Take these (connection, group) pairs out of their rooms on every process, and tell the rooms."""
+    await forget(db, ctx, pairs, evicting=True)
+
+
+async def forget(db: AsyncSession, ctx: RoomsContext, pairs: list[tuple[str, int]], evicting: bool = False) -> None:
+    """Drop these (connection, group) presence rows and tell the rooms who is left. Without `evicting` the
+    connections are being closed by other means, so they are neither unsubscribed nor told."""
     if not pairs:
         return
     async with db.begin():
         await store.remove_connections(db, pairs)
-    for sid, group_id in pairs:
-        await ctx.publisher.evict(sid, group_id)
+    if evicting:
+        for sid, group_id in pairs:
+            await ctx.publisher.evict(sid, group_id)
     await publish_presence(db, ctx, sorted({group_id for _, group_id in pairs}))

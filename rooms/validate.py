@@ -35,13 +35,24 @@ def has_control_characters(text: str) -> bool:
 
 
 def clean_line_breaks(text: str) -> str:
-    """Drop control characters (PostgreSQL refuses NUL) and normalise line endings."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Normalise line endings (a pasted Windows text and a typed one compare equal)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def refuse_control_characters(text: str, field: str) -> None:
+    """Text is refused, never silently changed: NUL, escape and other control characters (tab and line
+    breaks are fine) have no place in what people write, and PostgreSQL cannot store NUL at all."""
+    if _CONTROL.search(text):
+        raise InvalidInput(
+            f"{field} holds a control character (such as NUL); please remove it and try again.",
+            code="control_characters",
+        )
 
 
 def text(value: Any, field: str, *, min_len: int = 1, max_len: int) -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"{field} must be text.")
+    refuse_control_characters(value, field)
     cleaned = clean_line_breaks(value).strip()
     if len(cleaned) < min_len:
         raise InvalidInput(f"{field} must not be empty." if min_len == 1 else f"{field} is too short.")
@@ -57,7 +68,7 @@ def integer(value: Any, field: str, *, minimum: int = 0, maximum: int = 2**53) -
 
 
 def slug(value: Any) -> str:
-    if not isinstance(value, str) or not SLUG.match(value):
+    if not isinstance(value, str) or not SLUG.fullmatch(value):
         raise InvalidInput("slug must be 1-64 lower-case letters, digits and dashes.")
     return value
 

@@ -8,7 +8,6 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-import socketio
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,17 +15,25 @@ from moderation.policy import register_text_policy
 from moderation.sanitise import plain_text
 from rooms import chat, store
 from rooms.context import RoomsContext
-from server import http_api, ops
-from server.auth import LoginThrottleGuard, SessionTokens
-from server.broker import SocketIOPublisher, client_manager
+from server import http_api, http_auth, ops
+from server.auth import SessionTokens, client_address
+from server.broker import CHAT_NAMESPACE, SocketIOPublisher, client_manager
+from server.control_bus import ControlBus
+from server.cookie_names import read_prefixed_cookies
 from server.db import create_engine, create_sessionmaker, migrate
+from server.handshake_gate import HandshakeGate
 from server.http_errors import error_response, json_errors
 from server.metrics import standard_metrics
+from server.offload import CpuOffload
 from server.passwords import Passwords
 from server.realtime import ChatNamespace
 from server.settings import Settings
+from server.sign_in_throttle import AddressRateLimit, DeviceCookies, LoginThrottleGuard
 from server.state import STATE, AppState
 from server.static import add_frontend_routes, security_headers
+from server.transport import create_socket_server
+from server.two_factor import Challenges
+from server.two_factor_gate import two_factor_gate
 
 log = logging.getLogger("alongside")
 HEARTBEAT_SECONDS = 30
@@ -71,44 +78,94 @@ def create_app(settings: Settings) -> web.Application:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[security_headers, count_requests, json_errors, origin_guard(settings.origins)],
+        middlewares=[
+            *([read_prefixed_cookies] if settings.cookie_secure else []),
+            security_headers(hsts=not settings.is_development),
+            count_requests,
+            json_errors,
+            origin_guard(settings.origins),
+            two_factor_gate,
+        ],
     )
-    sio = socketio.AsyncServer(
-        async_mode="aiohttp",
+    metrics = standard_metrics()
+    sio = create_socket_server(
         client_manager=client_manager(settings.redis_url, settings.redis_pool_size),
-        cors_allowed_origins=list(settings.origins),
-        cors_credentials=True,
-        max_http_buffer_size=settings.max_body_bytes,
-        logger=False,
-        engineio_logger=False,
+        origins=list(settings.origins),
+        max_bytes=settings.max_body_bytes,
+        namespace=CHAT_NAMESPACE,
+        gate=HandshakeGate(settings.socket_handshakes_per_minute),
+        metrics=metrics,
+        unauthenticated_timeout=settings.socket_unauthenticated_seconds,
+        address_of=lambda request: client_address(
+            request.remote, request.headers.get("X-Forwarded-For"), settings.trusted_proxy_hops
+        ),
     )
     engine = create_engine(settings.database_url, settings.database_schema)
-    rooms_ctx = RoomsContext(publisher=SocketIOPublisher(sio), server_id=settings.server_id, clean_text=plain_text)
+    offload = CpuOffload(limit=2)
+
+    async def clean_text(text: str) -> str:
+        return await offload.run(plain_text, text)
+
+    control = ControlBus(settings.redis_url)
+    publisher = SocketIOPublisher(sio, control)
+    rooms_ctx = RoomsContext(publisher=publisher, server_id=settings.server_id, clean_text=clean_text)
     register_text_policy(
         rooms_ctx.message_checks, max_chars=settings.max_message_chars, messages_per_10s=settings.messages_per_10s
     )
     state = AppState(
         settings=settings,
+        control=control,
         engine=engine,
         sessions=create_sessionmaker(engine),
         readers=create_sessionmaker(engine, read_only=True),
         sio=sio,
         rooms=rooms_ctx,
-        tokens=SessionTokens(settings.secret_key, dt.timedelta(hours=settings.session_ttl_hours)),
+        tokens=SessionTokens(
+            settings.secret_key,
+            dt.timedelta(hours=settings.session_ttl_hours),
+            dt.timedelta(minutes=settings.session_idle_minutes),
+            writer=create_sessionmaker(engine),
+        ),
         passwords=Passwords(settings.password_time_cost, settings.password_memory_kib),
-        throttle=LoginThrottleGuard(settings.login_max_failures, dt.timedelta(seconds=settings.login_lockout_seconds)),
-        metrics=standard_metrics(),
+        throttle=LoginThrottleGuard(
+            settings.login_max_failures,
+            dt.timedelta(seconds=settings.login_lockout_seconds),
+            dt.timedelta(seconds=settings.login_backoff_max_seconds),
+        ),
+        devices=DeviceCookies(settings.secret_key),
+        challenges=Challenges(settings.secret_key),
+        signup_limit=AddressRateLimit("su", settings.signup_per_address_per_hour, dt.timedelta(hours=1)),
+        password_check_limit=AddressRateLimit("pc", settings.password_check_per_minute, dt.timedelta(minutes=1)),
+        metrics=metrics,
     )
     app[STATE] = state
     namespace = ChatNamespace(lambda: state)
+    control.on_message(namespace.on_control_message)
     app[NAMESPACE] = namespace
     sio.register_namespace(namespace)
     sio.attach(app)
     app.add_routes(http_api.routes)
+    app.add_routes(http_auth.routes)
     app.add_routes(ops.routes)
     add_frontend_routes(app, settings.frontend_dir)
     app.cleanup_ctx.append(_lifecycle)
+    app.on_shutdown.append(_close_connections)
     return app
+
+
+SHUTDOWN_CLEANUP_SECONDS = 5  # a stuck database must not hold a deploy up
+
+
+async def _close_connections(app: web.Application) -> None:
+    """On SIGTERM: close every Socket.IO connection (websockets and waiting long-polls) so the process exits
+    promptly; aiohttp would otherwise wait for them. Clients reconnect, to another process if there is one."""
+    sio = app[STATE].sio
+    try:
+        async with asyncio.timeout(3):
+            await sio.shutdown()
+            await sio.close_all()
+    except Exception:
+        log.warning("not every connection closed within 3 s of shutdown; closing anyway")
 
 
 async def housekeeping(state: AppState, namespace: ChatNamespace) -> None:
@@ -165,6 +222,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         async with state.sessions() as db:
             await chat.do_forget_all_presence(db)
     heartbeat = asyncio.create_task(_heartbeat(state, app[NAMESPACE]))
+    control_listener = asyncio.create_task(state.control.listen())
     log.info(
         "Alongside %s ready (database %s, broker %s)",
         state.settings.server_id,
@@ -172,10 +230,15 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         "redis" if state.settings.redis_url else "in-process",
     )
     yield
-    heartbeat.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await heartbeat
-    with contextlib.suppress(Exception):
-        async with state.sessions() as db:
+    for task in (heartbeat, control_listener):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await state.control.close()
+    try:
+        async with asyncio.timeout(SHUTDOWN_CLEANUP_SECONDS), state.sessions() as db:
             await chat.do_server_shutdown(db, state.rooms)
+    except Exception:  # the rows age out by heartbeat; exiting matters more
+        log.warning("presence rows not cleared at shutdown; other processes will age them out")
     await state.engine.dispose()
+    state.passwords.close()

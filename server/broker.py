@@ -7,6 +7,7 @@ from typing import Any
 import socketio
 
 from rooms.events import RoomEvent, room_name
+from server.control_bus import ControlBus
 
 CHAT_NAMESPACE = "/chat"
 
@@ -28,8 +29,12 @@ def client_manager(redis_url: str, pool_size: int) -> Any:
 
 
 class SocketIOPublisher:
-    def __init__(self, sio: socketio.AsyncServer) -> None:
+    def __init__(self, sio: socketio.AsyncServer, control: ControlBus) -> None:
         self._sio = sio
+        self._control = control
+
+    async def recheck_room(self, group_id: int) -> None:
+        await self._control.publish({"kind": "recheck_room", "group_id": group_id})
 
     async def evict(self, sid: str, group_id: int) -> None:
         """Leave the room on whichever process holds the connection (the Redis manager relays it), and

@@ -20,6 +20,9 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
+SHUTDOWN_SECONDS = 3
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
@@ -33,7 +36,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"alongside: bad setting: {exc}", file=sys.stderr)
         return 2
     print(f"Alongside is starting at http://{settings.host}:{settings.port}/", flush=True)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None, access_log=None)
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        access_log=None,
+        shutdown_timeout=SHUTDOWN_SECONDS,  # aiohttp's default (60 s) holds a deploy up for a minute
+    )
     return 0
 
 
@@ -76,8 +86,15 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     password = os.environ.get("ALONGSIDE_ADMIN_PASSWORD") or (
         sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password (10+ characters): ")
     )
-    if len(password) < 10:
-        print("alongside: the password must be at least 10 characters", file=sys.stderr)
+    from server.password_strength import assess
+
+    strength = assess(password, args.pseudonym)
+    if len(password) < 10 or not strength.acceptable:
+        # The same check as sign-up: a platform admin's password guards every hub.
+        print(
+            f"alongside: {strength.message() if len(password) >= 10 else 'A password is 10+ characters.'}",
+            file=sys.stderr,
+        )
         return 2
     try:
         asyncio.run(_create_admin(settings, args.pseudonym, password))

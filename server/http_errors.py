@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
+from pydantic import BaseModel, ValidationError
 
 from rooms import validate
 from rooms.errors import DomainError
@@ -15,6 +16,7 @@ from server.state import STATE
 
 log = logging.getLogger("alongside.http")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Body = TypeVar("Body", bound=BaseModel)
 
 _STATUS_CODES = {
     400: "invalid_payload",
@@ -54,7 +56,9 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
             raise
         code = _STATUS_CODES.get(exc.status, "http_error")
         message = "The request body is too large." if exc.status == 413 else exc.reason
-        return error_response(exc.status, code, message)
+        # A 405 names the methods the path does take (RFC 9110); keep that when rebuilding the answer.
+        allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+        return error_response(exc.status, code, message, allow)
     except Exception:
         # Never log request bodies: they may hold what a member wrote.
         log.exception("unhandled error on %s %s", request.method, request.path)
@@ -82,3 +86,56 @@ async def read_json(request: web.Request) -> dict[str, Any]:
     if not validate.encodable(body):
         raise ApiError(400, "invalid_payload", "The body holds text that is not valid Unicode.")
     return body
+
+
+async def read_body(request: web.Request, model: type[Body]) -> Body:
+    """The request body checked against its declared model, or a 4xx ApiError naming the first bad field.
+
+    read_json first (415 for non-JSON, 400 for bad JSON, deep JSON or lone surrogates), then the model in
+    strict JSON mode, so the types are JSON's own, exactly as /api/openapi.json describes them.
+    """
+    await read_json(request)
+    raw = await request.read()
+    try:
+        return model.model_validate_json(raw or b"{}")
+    except ValidationError as exc:
+        raise ApiError(400, "invalid_payload", validation_message(exc)) from None
+
+
+def validation_message(exc: ValidationError) -> str:
+    """A sentence naming the field and what is wrong, never echoing the value sent."""
+    problems = exc.errors(include_url=False, include_input=False, include_context=True)
+    first = problems[0]
+    field = ".".join(str(part) for part in first["loc"]) or "The body"
+    sentence = _problem(field, first["type"], first.get("ctx") or {}, first["msg"])
+    more = len(problems) - 1
+    return sentence if not more else f"{sentence} ({more} more problem{'s' if more > 1 else ''} in the body)"
+
+
+def _problem(field: str, kind: str, ctx: dict[str, Any], msg: str) -> str:
+    if kind == "missing":
+        return f"{field} is required."
+    if kind == "extra_forbidden":
+        return f"{field} is not a field this request takes."
+    if kind == "model_type" or kind == "model_attributes_type":
+        return "The body must be a JSON object."
+    if kind == "string_type":
+        return f"{field} must be text."
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{field} must be a whole number."
+    if kind == "string_too_short":
+        return f"{field} must be at least {ctx.get('min_length')} characters."
+    if kind == "string_too_long":
+        return f"{field} must be at most {ctx.get('max_length')} characters."
+    if kind == "greater_than_equal":
+        return f"{field} must be at least {ctx.get('ge')}."
+    if kind == "less_than_equal":
+        return f"{field} must be at most {ctx.get('le')}."
+    if kind == "literal_error":
+        return f"{field} must be {ctx.get('expected')}."
+    if kind.startswith("date"):
+        return f"{field} must be a date like 2026-01-31."
+    if kind == "value_error":
+        why = str(ctx.get("error", "is not valid"))
+        return f"{field} {why}." if why[:1].islower() else f"{field}: {why}"
+    return f"{field} is not valid: {msg}."

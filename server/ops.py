@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 
 import redis.asyncio as aioredis
 from aiohttp import web
 from sqlalchemy import text
 
+from server.http_errors import ApiError
 from server.openapi import openapi_document
 from server.state import STATE
 
@@ -47,6 +49,14 @@ async def readyz(request: web.Request) -> web.Response:
 
 @routes.get("/metrics")
 async def metrics(request: web.Request) -> web.Response:
+    """Open in development; in production only with the bearer token (off while none is set). The numbers
+    (refusals by reason, connection counts) help an attacker tune an attack, so they are not public."""
+    settings = request.app[STATE].settings
+    if not settings.is_development:
+        presented = request.headers.get("Authorization", "")
+        expected = f"Bearer {settings.metrics_token}"
+        if not settings.metrics_token or not hmac.compare_digest(presented.encode(), expected.encode()):
+            raise ApiError(401, "not_authenticated", "Metrics need the metrics token (docs/operations.md).")
     return web.Response(text=request.app[STATE].metrics.render(), content_type="text/plain", charset="utf-8")
 
 

@@ -10,17 +10,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import socketio
+from limits import RateLimitItemPerSecond, storage, strategies
 
 from rooms import chat, presence, validate
-from rooms.errors import DomainError
+from rooms.errors import DomainError, RateLimited
 from rooms.events import ROOM_PREFIX, RoomEvent, room_name
 from rooms.hooks import Actor
+from server import two_factor
 from server.auth import token_from_cookie_header, web_session_room
 from server.broker import CHAT_NAMESPACE
 from server.state import AppState
+from server.transport import REFUSED_EVENT
 
 log = logging.getLogger("alongside.realtime")
 Ack = dict[str, Any]
+PRESENCE_COALESCE_SECONDS = 0.2
 
 
 def refusal(code: str, message: str) -> Ack:
@@ -59,6 +63,16 @@ class EventBudget:
         return True
 
 
+class PerPersonLimit:
+    """At most N uses per person per 10 seconds, however many connections they hold (a moving window)."""
+
+    def __init__(self) -> None:
+        self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+
+    def take(self, user_id: int, per_10s: int) -> bool:
+        return bool(self._limiter.hit(RateLimitItemPerSecond(per_10s, 10), "typing", str(user_id)))
+
+
 @dataclass
 class LocalConnection:
     """What this process keeps about a connection it holds (and only while it holds it)."""
@@ -80,6 +94,12 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._state = state_getter
         self._closing: set[asyncio.Task[None]] = set()
         self._connections: dict[str, LocalConnection] = {}
+        self._per_person: dict[int, int] = {}  # open connections per user id on this process
+        # Connections between the transport's record and ours: being authenticated, or being cleaned up.
+        self._in_transition: set[str] = set()
+        self._presence_dirty: set[int] = set()
+        self._presence_flush: asyncio.Task[None] | None = None
+        self._typing = PerPersonLimit()
 
     async def _actor(self, sid: str, fresh: bool = False) -> Actor:
         """Who this connection is. The browser session behind it is re-checked on every room:join (`fresh`)
@@ -99,9 +119,28 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         connection.checked = time.monotonic()
         return connection.actor
 
+    def _transport_rooms(self) -> dict[Any, Any]:
+        """This process's actual subscriptions, as python-socketio holds them: room -> sids. The None room
+        holds every connection of the namespace."""
+        rooms: dict[Any, Any] = self.server.manager.rooms.get(CHAT_NAMESPACE, {})
+        return rooms
+
+    async def _close_unaccounted(self, sids: set[str]) -> None:
+        """Close connections the transport holds but this namespace has no record of. None should exist; if a
+        bookkeeping slip ever leaves one, it must not go on listening."""
+        manager = self.server.manager
+        for sid in sids - set(self._connections) - self._in_transition:
+            if not manager.is_connected(sid, CHAT_NAMESPACE):
+                continue  # still connecting, or being refused or disconnected: the transport is finishing it
+            self._state().metrics.inc("alongside_refusals_total", code="unaccounted_connection")
+            log.warning("closing a connection with no record (a bookkeeping slip)")
+            await self.disconnect(sid)
+
     async def sweep_signed_out(self) -> None:
-        """Close this process's connections whose browser session ended (even ones that only listen)."""
+        """Close this process's connections whose browser session ended (even ones that only listen), and
+        any the transport holds without a record."""
         state = self._state()
+        await self._close_unaccounted(set(self._transport_rooms().get(None, {})))
         digests = {connection.web_session for connection in self._connections.values()}
         if not digests:
             return
@@ -111,16 +150,19 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             if connection.web_session not in valid:
                 await self.disconnect(sid)
 
-    async def sweep_room_rights(self) -> None:
+    async def sweep_room_rights(self, only_group: int | None = None) -> None:
         """Take this process's connections out of rooms their person may no longer hear. Works from the
-        actual subscriptions, not presence rows, so a subscription whose row went missing (a lost Redis
-        relay, a race) is caught too."""
+        transport's actual subscriptions, not presence rows or records, so a subscription whose row went
+        missing (a lost Redis relay, a race) is caught too, and one with no record is closed."""
         state = self._state()
         subscribed: list[tuple[str, int]] = []
-        for room, members in list(self.server.manager.rooms.get(CHAT_NAMESPACE, {}).items()):
+        for room, members in list(self._transport_rooms().items()):
             if isinstance(room, str) and room.startswith(ROOM_PREFIX):
                 group_id = int(room.removeprefix(ROOM_PREFIX))
-                subscribed.extend((sid, group_id) for sid in list(members) if sid in self._connections)
+                if only_group is None or group_id == only_group:
+                    subscribed.extend((sid, group_id) for sid in list(members))
+        await self._close_unaccounted({sid for sid, _ in subscribed})
+        subscribed = [(sid, group_id) for sid, group_id in subscribed if sid in self._connections]
         if not subscribed:
             return
         users = {sid: self._connections[sid].actor.user_id for sid, _ in subscribed}
@@ -129,6 +171,25 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         lapsed = [(sid, group_id) for sid, group_id in subscribed if not allowed[(users[sid], group_id)]]
         async with state.sessions() as db:
             await presence.evict(db, state.rooms, lapsed)
+
+    async def on_control_message(self, message: dict[str, Any]) -> None:
+        """From the control bus (server/control_bus.py): act on the connections this process holds."""
+        kind = message.get("kind")
+        if kind == "recheck_room" and isinstance(message.get("group_id"), int):
+            await self.sweep_room_rights(only_group=message["group_id"])
+        elif kind == "signed_out" and isinstance(message.get("web_sessions"), list):
+            ended = set(message["web_sessions"])
+            rooms = self._transport_rooms()
+            sids = {sid for sid, c in self._connections.items() if c.web_session in ended}
+            sids |= {sid for digest in ended for sid in rooms.get(web_session_room(str(digest)), {})}
+            for sid in sids:
+                await self._tell_signed_out_and_close(sid)
+
+    async def _tell_signed_out_and_close(self, sid: str) -> None:
+        """Tell the tab before closing, from the process that holds it: an emit relayed through Redis would
+        travel on another channel than this control message and could arrive after the close, or not at all."""
+        await self.server.manager.emit("auth:signed_out", {}, namespace=CHAT_NAMESPACE, room=sid, ignore_queue=True)
+        await self.disconnect(sid)
 
     def local_sids(self) -> set[str]:
         return set(self._connections)
@@ -173,6 +234,13 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             raise DomainError("Enter the room first (room:join).", code="not_in_room")
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        self._in_transition.add(sid)
+        try:
+            await self._connect(sid, environ)
+        finally:
+            self._in_transition.discard(sid)
+
+    async def _connect(self, sid: str, environ: dict[str, Any]) -> None:
         state = self._state()
         token = token_from_cookie_header(environ.get("HTTP_COOKIE"))
         async with state.readers() as db, db.begin():
@@ -180,19 +248,62 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if actor is None:
             state.metrics.inc("alongside_refusals_total", code="not_authenticated")
             raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
+        if self._per_person.get(actor.user_id, 0) >= state.settings.socket_connections_per_person:
+            state.metrics.inc("alongside_refusals_total", code="too_many_connections")
+            raise socketio.exceptions.ConnectionRefusedError("too_many_connections")
+        self._per_person[actor.user_id] = self._per_person.get(actor.user_id, 0) + 1  # no await since the check
         digest = state.tokens.digest(token or "")
-        await self.enter_room(sid, web_session_room(digest))
         budget = EventBudget(state.settings.socket_events_per_second, state.settings.socket_event_burst)
         self._connections[sid] = LocalConnection(actor=actor, web_session=digest, budget=budget)
+        await self.enter_room(sid, web_session_room(digest))
         state.metrics.inc("alongside_socket_connections", 1)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        self._in_transition.add(sid)
+        try:
+            await self._disconnect(sid)
+        finally:
+            self._in_transition.discard(sid)
+
+    async def _disconnect(self, sid: str) -> None:
         state = self._state()
         async with self._lock_of(sid):
-            self._connections.pop(sid, None)
-            state.metrics.inc("alongside_socket_connections", -1)
+            connection = self._connections.pop(sid, None)
+            if connection is not None:
+                self._release(connection.actor.user_id)
+                state.metrics.inc("alongside_socket_connections", -1)
             async with state.sessions() as db:
-                await chat.do_leave_room(db, state.rooms, sid)
+                left = await chat.do_leave_room(db, state.rooms, sid, tell=False)
+        self._presence_changed(left)
+
+    def _presence_changed(self, group_ids: list[int]) -> None:
+        """Tell rooms who is here after disconnects, at most once per PRESENCE_COALESCE_SECONDS per room.
+
+        Why: each update reads the room's whole presence and goes to everyone in it, so telling every one of
+        N people who leave at once (a session ending, a network blip, a flood) costs N x N; gathered, it
+        costs N writes and one update per room."""
+        if not group_ids:
+            return
+        self._presence_dirty.update(group_ids)
+        if self._presence_flush is None or self._presence_flush.done():
+            self._presence_flush = asyncio.create_task(self._flush_presence())
+
+    async def _flush_presence(self) -> None:
+        await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
+        groups, self._presence_dirty = sorted(self._presence_dirty), set()
+        state = self._state()
+        try:
+            async with state.sessions() as db:
+                await presence.publish_presence(db, state.rooms, groups)
+        except Exception:
+            log.exception("presence update after disconnects failed; the next change or heartbeat tells it")
+
+    def _release(self, user_id: int) -> None:
+        left = self._per_person.get(user_id, 0) - 1
+        if left > 0:
+            self._per_person[user_id] = left
+        else:
+            self._per_person.pop(user_id, None)
 
     def _lock_of(self, sid: str) -> asyncio.Lock:
         """The connection's lock; a fresh one if it has already gone (its cleanup then follows below)."""
@@ -208,12 +319,25 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             state = self._state()
             room = room_name(group_id)
             async with state.readers() as db:
-                await chat.require_entry(db, actor, group_id)  # refuse before subscribing: no eavesdropping
+                role = await chat.require_entry(db, actor, group_id)  # refuse before subscribing: no eavesdropping
+                if role == "facilitator":
+                    async with db.begin():
+                        if await two_factor.enrolment_required(db, actor.user_id):
+                            raise DomainError(
+                                "Your hub asks its staff to use two-factor sign-in. Turn it on under Account "
+                                "to enter rooms as a facilitator.",
+                                code="two_factor_enrolment_required",
+                            )
             async with self._lock_of(sid):
                 was_in = self._in_room(sid, group_id)
                 # Subscribe before taking the snapshot, so a message stored in between is broadcast to us
                 # (the client de-duplicates by id) instead of falling into a gap.
-                await self.enter_room(sid, room)
+                try:
+                    await self.enter_room(sid, room)
+                except (KeyError, ValueError):  # the client left /chat while this join was on its way
+                    raise DomainError(
+                        "This connection has closed; please reconnect.", code="not_authenticated"
+                    ) from None
                 try:
                     async with state.sessions() as db:
                         result = await chat.do_enter_room(
@@ -298,6 +422,8 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             if not isinstance(typing, bool):
                 raise DomainError("typing must be true or false.")
             self._require_in_room(sid, group_id)
+            if not self._typing.take(actor.user_id, self._state().settings.typing_events_per_10s):
+                raise RateLimited("Typing notices are coming too fast; they pause for a few seconds.")
             event = RoomEvent(
                 group_id,
                 "typing",
@@ -319,18 +445,22 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     }
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
-        """Route protocol names ('room:join') to handlers; any other event gets a refusal ack."""
+        """Route protocol names ('room:join') to handlers. Only the server itself triggers connect and
+        disconnect (GuardedSocketServer renames a client event with such a name to REFUSED_EVENT). Every
+        client event counts against the connection's budget, known or not."""
         if event in ("connect", "disconnect"):
             return await super().trigger_event(event, *args)
-        handler_name = self.EVENTS.get(event)
-        if handler_name is None:
-            return refusal("unknown_event", "There is no such event; see docs/protocol.md.")
         sid, payload = args[0], (args[1] if len(args) > 1 else None)
         connection = self._connections.get(sid)
         if connection is not None and not connection.budget.take():
             # One connection cannot crowd out everyone else's database time.
             self._state().metrics.inc("alongside_refusals_total", code="rate_limited")
             return refusal("rate_limited", "Too many requests on this connection; please slow down.")
+        handler_name = self.EVENTS.get(event)
+        if handler_name is None:
+            code = "reserved_event" if event == REFUSED_EVENT and payload == "reserved" else "unknown_event"
+            self._state().metrics.inc("alongside_refusals_total", code=code)
+            return refusal(code, "There is no such event; see docs/protocol.md.")
         if not validate.encodable(payload):
             return refusal("invalid_payload", "The payload holds text that is not valid Unicode.")
         return await getattr(self, handler_name)(sid, payload)

@@ -40,13 +40,22 @@ class Settings:
     messages_per_10s: int = 10
     socket_events_per_second: int = 10
     socket_event_burst: int = 40
+    socket_connections_per_person: int = 10
+    socket_handshakes_per_minute: int = 60
+    socket_unauthenticated_seconds: int = 10
+    typing_events_per_10s: int = 20
     trusted_proxy_hops: int = 0
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
+    login_backoff_max_seconds: int = 120
+    signup_per_address_per_hour: int = 20
+    password_check_per_minute: int = 30
+    session_idle_minutes: int = 240
     password_time_cost: int = 3
     password_memory_kib: int = 65536
     apply_migrations_on_start: bool = True
     log_level: str = "INFO"
+    metrics_token: str = ""
     frontend_dir: str = str(PROJECT_ROOT / "frontend" / "dist")
     server_id: str = field(default_factory=lambda: f"{os.uname().nodename}-{os.getpid()}")
 
@@ -74,9 +83,17 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "messages_per_10s": (1, 10_000),
     "socket_events_per_second": (1, 100_000),
     "socket_event_burst": (1, 100_000),
+    "socket_connections_per_person": (1, 1000),
+    "socket_handshakes_per_minute": (1, 100_000),
+    "socket_unauthenticated_seconds": (1, 600),
+    "typing_events_per_10s": (1, 10_000),
     "login_max_failures": (1, 1000),
     "trusted_proxy_hops": (0, 10),
     "login_lockout_seconds": (1, 7 * 86400),
+    "login_backoff_max_seconds": (1, 86400),
+    "signup_per_address_per_hour": (1, 100_000),
+    "password_check_per_minute": (1, 100_000),
+    "session_idle_minutes": (5, 24 * 365 * 60),
     "password_time_cost": (1, 20),
     "password_memory_kib": (8, 4 * 1024 * 1024),
 }
@@ -160,6 +177,11 @@ def _validated(settings: Settings) -> Settings:
             raise SettingsError("cookie_secure: must be true in production mode (serve Alongside over HTTPS)")
         if not settings.allowed_origins:
             raise SettingsError("allowed_origins: must list the site's https:// origin in production mode")
+        for origin in settings.allowed_origins:
+            if not origin.startswith("https://"):
+                raise SettingsError(f"allowed_origins: expected https:// origins in production mode, got {origin!r}")
+        if settings.metrics_token and len(settings.metrics_token) < 24:
+            raise SettingsError("metrics_token: expected at least 24 characters")
     return settings
 
 

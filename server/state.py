@@ -10,15 +10,19 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from rooms.context import RoomsContext
-from server.auth import LoginThrottleGuard, SessionTokens
+from server.auth import SessionTokens
+from server.control_bus import ControlBus
 from server.metrics import Metrics
 from server.passwords import Passwords
 from server.settings import Settings
+from server.sign_in_throttle import AddressRateLimit, DeviceCookies, LoginThrottleGuard
+from server.two_factor import Challenges
 
 
 @dataclass
 class AppState:
     settings: Settings
+    control: ControlBus  # messages between this deployment's server processes
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     readers: async_sessionmaker[AsyncSession]  # for use cases that only read (no write lock on SQLite)
@@ -27,6 +31,10 @@ class AppState:
     tokens: SessionTokens
     passwords: Passwords
     throttle: LoginThrottleGuard
+    devices: DeviceCookies
+    challenges: Challenges
+    signup_limit: AddressRateLimit
+    password_check_limit: AddressRateLimit
     metrics: Metrics
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 

@@ -17,16 +17,27 @@ NOT_BUILT = (
 )
 
 
-@web.middleware
-async def security_headers(
-    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-) -> web.StreamResponse:
-    response = await handler(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    return response
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def security_headers(hsts: bool) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """Headers on every response; with `hsts` (production, always behind HTTPS) browsers are also told to
+    use HTTPS only for a year, so a network attacker cannot downgrade a member's next visit."""
+
+    @web.middleware
+    async def add_headers(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        response = await handler(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        return response
+
+    return add_headers
 
 
 def add_frontend_routes(app: web.Application, frontend_dir: str) -> None:

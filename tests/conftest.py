@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -99,7 +100,13 @@ async def start_server(settings: Settings) -> tuple[RunningServer, web.AppRunner
 @pytest.fixture
 async def server(database: Database) -> AsyncIterator[RunningServer]:
     """A real Alongside on a loopback port with the demo hub seeded."""
-    settings = database.settings(port=free_port())
+    async with seeded_server(database.settings(port=free_port())) as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def seeded_server(settings: Settings) -> AsyncIterator[RunningServer]:
+    """A real Alongside with these settings, demo hub seeded, stopped afterwards."""
     running, runner = await start_server(settings)
     await seed_demo(running.state.engine, running.state.passwords)
     try:
@@ -181,3 +188,32 @@ async def make_seeded_engine(database: Database) -> Any:
     engine = create_engine(database.url, database.schema)
     await seed_demo(engine, Passwords(1, 8))
     return engine, create_sessionmaker(engine)
+
+
+@pytest.fixture
+async def live_room(api_factory: Any) -> dict[str, Any]:
+    """Sam (facilitator) has opened a session of group 1; River and Willow are signed in."""
+    sam, river, willow = await api_factory("Sam"), await api_factory("River"), await api_factory("Willow")
+    session = await open_session(sam)
+    return {"sam": sam, "river": river, "willow": willow, "session": session}
+
+
+async def platform_admin(server: RunningServer, api_factory: Any) -> Api:
+    """A signed-in platform admin, made in the database as `alongside create-admin` makes one."""
+    from rooms import community
+
+    pseudonym, password = f"root-{secrets.token_hex(3)}", secrets.token_urlsafe(16)
+    state = server.state
+    password_hash = await state.passwords.hash(password)
+    async with state.sessions() as db, db.begin():
+        await community.create_user(
+            db,
+            pseudonym=pseudonym,
+            email=None,
+            password_hash=password_hash,
+            now=state.rooms.clock(),
+            is_platform_admin=True,
+        )
+    api: Api = await api_factory()
+    await api.login(pseudonym, password)
+    return api

@@ -5,6 +5,7 @@ Locally a missing service skips its tests with the reason; under CI=true it fail
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -86,3 +88,44 @@ def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
         unavailable(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
     return CHROMIUM
+
+
+class ServerProcess:
+    """A server in a subprocess whose output goes to a file: an undrained pipe fills up after some 64 KB of
+    log and then blocks the server mid-write, so it stops answering and cannot exit."""
+
+    def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
+        self._log = tempfile.NamedTemporaryFile(prefix="alongside-server-", suffix=".log", delete=False)  # noqa: SIM115
+        self.proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def output(self, tail: int = 4000) -> str:
+        return Path(self._log.name).read_text(errors="replace")[-tail:]
+
+    def stop(self, timeout: float = 15) -> None:
+        """SIGTERM, and fail with the server's own last words if it does not exit in time."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"the server did not exit within {timeout} s of SIGTERM:\n{self.output()}") from None
+        finally:
+            self._log.close()
+        Path(self._log.name).unlink(missing_ok=True)
+
+
+async def wait_ready(url: str, server: ServerProcess) -> None:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(200):
+            if server.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {server.proc.returncode}: {server.output(2000)}")
+            try:
+                async with http.get(url + "/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} did not become ready: {server.output(2000)}")

@@ -12,8 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.services import free_port
-from tests.test_two_processes import wait_ready
+from tests.services import ServerProcess, free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,6 +73,8 @@ async def test_create_admin_can_sign_in_and_create_a_hub(tmp_path: Path) -> None
     assert duplicate.returncode == 1 and "taken" in duplicate.stderr
     short = alongside(tmp_path, "create-admin", "--pseudonym", "Other", "--password-stdin", stdin="short\n")
     assert short.returncode == 2
+    weak = alongside(tmp_path, "create-admin", "--pseudonym", "Other", "--password-stdin", stdin="password12\n")
+    assert weak.returncode == 2 and "harder to guess" in weak.stderr
 
     async with served(tmp_path) as url, aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         login = {"pseudonym": "Root Admin", "password": "a very long admin password"}
@@ -107,20 +108,16 @@ class served:
         self.port = free_port()
 
     async def __aenter__(self) -> str:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
-            cwd=ROOT,
-            env=cli_env(self.tmp_path),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
+        self.server = ServerProcess(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)], cli_env(self.tmp_path), ROOT
         )
+        self.proc = self.server.proc
         url = f"http://127.0.0.1:{self.port}"
-        await wait_ready(url, self.proc)
+        await wait_ready(url, self.server)
         return url
 
     async def __aexit__(self, *exc: Any) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=15)
+        self.server.stop()
 
 
 @pytest.mark.parametrize("port", ["0", "99999", "http"])
@@ -130,3 +127,42 @@ def test_bad_port_flag_is_one_clear_line(tmp_path: Path, port: str) -> None:
     bounds = " from 1 to 65535" if port.isdigit() else ""
     expected = f"alongside: bad setting: --port: expected an integer{bounds}, got {port!r}"
     assert result.stderr.strip().splitlines() == [expected]
+
+
+async def test_serve_exits_promptly_on_sigterm_with_connections_open(tmp_path: Path) -> None:
+    """A deploy or restart must not hang on open websockets and long-polls (it took over 7 s before)."""
+    import asyncio
+    import signal
+    import time
+
+    from tests.conftest import Api
+
+    assert alongside(tmp_path, "demo").returncode == 0
+    server = served(tmp_path)
+    url = await server.__aenter__()
+    api = Api(url)
+    try:
+        await api.login("River")
+        for _ in range(8):
+            await api.socket()
+        polls = [asyncio.ensure_future(long_poll(url)) for _ in range(5)]
+        await asyncio.sleep(0.2)  # let the polls reach the server and wait there
+        started = time.monotonic()
+        server.proc.send_signal(signal.SIGTERM)
+        code = await asyncio.to_thread(server.proc.wait, 15)
+        assert time.monotonic() - started < 5, "stopped within 5 s"
+        assert code == 0
+        for poll in polls:
+            poll.cancel()
+    finally:
+        await api.close()
+        server.server.stop()
+
+
+async def long_poll(url: str) -> None:
+    """Open an Engine.IO long-polling session and wait on its next poll."""
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{url}/socket.io/?EIO=4&transport=polling") as response:
+            sid = (await response.text()).split('"sid":"')[1].split('"')[0]
+        async with http.get(f"{url}/socket.io/?EIO=4&transport=polling&sid={sid}") as response:
+            await response.read()

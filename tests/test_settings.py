@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,3 +94,49 @@ def test_production_needs_secure_cookies() -> None:
     env = {"ALONGSIDE_MODE": "production", "ALONGSIDE_SECRET_KEY": "k" * 40, "ALONGSIDE_COOKIE_SECURE": "false"}
     with pytest.raises(SettingsError, match="cookie_secure: must be true in production"):
         load_settings(env=env)
+
+
+PRODUCTION = {
+    "ALONGSIDE_MODE": "production",
+    "ALONGSIDE_SECRET_KEY": "k" * 40,
+    "ALONGSIDE_COOKIE_SECURE": "true",
+    "ALONGSIDE_ALLOWED_ORIGINS": "https://peers.example.org",
+}
+
+
+def test_production_refuses_plain_http_origins() -> None:
+    env = {**PRODUCTION, "ALONGSIDE_ALLOWED_ORIGINS": "https://peers.example.org,http://peers.example.org"}
+    with pytest.raises(SettingsError, match="allowed_origins: expected https:// origins in production mode"):
+        load_settings(env=env)
+
+
+async def test_production_sends_hsts_and_keeps_metrics_behind_a_token(tmp_path: Path) -> None:
+    import aiohttp
+
+    from tests.conftest import start_server
+    from tests.services import free_port
+
+    token = "m" * 32
+    for metrics_token in ("", token):
+        settings = load_settings(env={**PRODUCTION, "ALONGSIDE_METRICS_TOKEN": metrics_token}).replace(
+            database_url=f"sqlite+aiosqlite:///{tmp_path}/p.db", port=free_port()
+        )
+        running, runner = await start_server(settings)
+        try:
+            async with aiohttp.ClientSession() as http:
+                async with http.get(running.url + "/healthz") as response:
+                    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+                async with http.get(running.url + "/metrics") as response:
+                    assert response.status == 401, "no token, no metrics"
+                async with http.get(running.url + "/metrics", headers={"Authorization": "Bearer wrong"}) as response:
+                    assert response.status == 401
+                async with http.get(running.url + "/metrics", headers={"Authorization": f"Bearer {token}"}) as response:
+                    assert response.status == (200 if metrics_token else 401)
+        finally:
+            await runner.cleanup()
+
+
+async def test_development_serves_metrics_without_hsts(api_factory: Any) -> None:
+    api = await api_factory()
+    async with api.http.get(api.base + "/metrics") as response:
+        assert response.status == 200 and "Strict-Transport-Security" not in response.headers

@@ -26,6 +26,7 @@ class RecordingPublisher:
     def __init__(self) -> None:
         self.events: list[RoomEvent] = []
         self.evicted: list[tuple[str, int]] = []
+        self.rechecked: list[int] = []
         self.sessions: Any = None
         self.uncommitted: list[int] = []
 
@@ -40,6 +41,9 @@ class RecordingPublisher:
 
     async def evict(self, sid: str, group_id: int) -> None:
         self.evicted.append((sid, group_id))
+
+    async def recheck_room(self, group_id: int) -> None:
+        self.rechecked.append(group_id)
 
 
 @pytest.fixture
@@ -111,11 +115,15 @@ async def test_refused_message_is_not_stored_or_published(world: Any) -> None:
     assert world["publisher"].events == []
 
 
-async def test_text_is_stored_exactly_and_control_characters_dropped(world: Any) -> None:
+async def test_text_is_stored_exactly_and_control_characters_refused(world: Any) -> None:
     ctx, actors = world["ctx"], world["actors"]
     async with world["sessions"]() as db:
         await sessions.do_open_session(db, ctx, actors["Sam"], 1, {})
-    body = "<img src=x onerror=alert(1)> ünïcödé 🌱\r\nline two\x00\x07"
+    with pytest.raises(DomainError) as refused:
+        async with world["sessions"]() as db:
+            await chat.do_send_message(db, ctx, actors["River"], chat.SendRequest(1, "c0", "line two\x00\x07"))
+    assert refused.value.code == "control_characters"
+    body = "<img src=x onerror=alert(1)> ünïcödé 🌱\r\nline two"
     async with world["sessions"]() as db:
         stored = await chat.do_send_message(db, ctx, actors["River"], chat.SendRequest(1, "c1", body))
     assert stored["body"] == "<img src=x onerror=alert(1)> ünïcödé 🌱\nline two"

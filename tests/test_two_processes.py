@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +15,12 @@ from server.db import create_engine
 from server.demo import seed_demo
 from server.passwords import Passwords
 from tests.conftest import Api, Database, client_id, open_session
-from tests.services import free_port, redis_server
-from tests.test_chat import Inbox, call
+from tests.helpers_chat import Inbox, call, wait_until
+from tests.services import ServerProcess, free_port, redis_server, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.redis
+SERVE = [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1"]
 
 
 @pytest.fixture
@@ -30,27 +29,13 @@ def redis_url() -> Iterator[str]:
         yield url
 
 
-async def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(200):
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}: {proc.stdout.read().decode()[-2000:]}")  # type: ignore[union-attr]
-            try:
-                async with http.get(url + "/readyz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{url} did not become ready")
-
-
 @pytest.fixture
 async def two_servers(database: Database, redis_url: str) -> Any:
     engine = create_engine(database.url, database.schema)
     await seed_demo(engine, Passwords(1, 8))
     await engine.dispose()
-    procs, urls = [], []
+    servers: list[ServerProcess] = []
+    urls: list[str] = []
     for name in ("a", "b"):
         port = free_port()
         env = {
@@ -63,24 +48,17 @@ async def two_servers(database: Database, redis_url: str) -> Any:
             "ALONGSIDE_SERVER_ID": f"process-{name}",
             "ALONGSIDE_CONFIG": str(ROOT / "config" / "alongside.toml"),
         }
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        procs.append(proc)
+        servers.append(ServerProcess([*SERVE, "--port", str(port)], env, ROOT))
         urls.append(f"http://127.0.0.1:{port}")
     try:
-        for url, proc in zip(urls, procs, strict=True):
-            await wait_ready(url, proc)
+        for url, server in zip(urls, servers, strict=True):
+            await wait_ready(url, server)
         yield urls
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=15)
+        for server in servers:
+            server.proc.terminate()
+        for server in servers:
+            server.stop()
 
 
 async def test_members_on_different_processes_see_each_other(two_servers: list[str]) -> None:
@@ -118,15 +96,30 @@ async def test_members_on_different_processes_see_each_other(two_servers: list[s
         assert status == 204
         await willow_inbox.wait_for("room:removed")
         before = len(willow_inbox.of("message:new"))
+        # An observer on process B: once it hears River's message, process B has handed it to every connection
+        # it holds in the room; Willow's acknowledged refusal afterwards comes down her connection behind it.
+        river.base = url_b
+        observer_io = await river.socket()
+        river.base = url_a
+        observer = Inbox(observer_io)
+        await call(observer_io, "room:join", {"group_id": 1})
         await call(river_io, "message:send", {"group_id": 1, "client_id": client_id(), "body": "after Willow left"})
-        await river_inbox.wait_for("message:new", lambda d: d["message"]["body"] == "after Willow left")
-        await asyncio.sleep(0.3)
+        await observer.wait_for("message:new", lambda d: d["message"]["body"] == "after Willow left")
+        refused = await call(willow_io, "room:join", {"group_id": 1})
+        assert refused["ok"] is False
         assert len(willow_inbox.of("message:new")) == before, "no longer heard on the other process"
+
+        # Signing out on process A tells Willow's tab on process B, then closes it.
+        willow_io.on("auth:signed_out", willow_inbox._recorder("auth:signed_out"), namespace="/chat")
+        willow.base = url_a
+        assert (await willow.call("POST", "/api/auth/logout"))[0] == 204
+        await willow_inbox.wait_for("auth:signed_out")
+        await wait_until(lambda: not willow_io.connected)
+        await observer_io.disconnect()
 
         async with aiohttp.ClientSession() as http, http.get(url_b + "/readyz") as response:
             assert (await response.json())["checks"]["redis"] == "ok"
         await river_io.disconnect()
-        await willow_io.disconnect()
     finally:
         for api in (river, willow, sam):
             await api.close()
@@ -141,3 +134,20 @@ def test_the_redis_manager_gets_the_configured_pool_size() -> None:
     assert manager.redis_options["max_connections"] == settings.redis_pool_size > 100, (
         "above redis-py 8's default of 100, which raises instead of waiting"
     )
+
+
+async def test_signing_out_on_one_process_closes_connections_on_the_other(two_servers: list[str]) -> None:
+    """The control bus: process A tells every process to close the connections of an ended sign-in, so a
+    tab that only listens on process B stops at once (not at its next event or the next sweep)."""
+    url_a, url_b = two_servers
+    willow = Api(url_a)
+    try:
+        await willow.login("Willow")
+        willow.base = url_b  # the same browser's cookie, its websocket landing on the other process
+        listener = await willow.socket()
+        willow.base = url_a
+        assert listener.connected
+        assert (await willow.call("POST", "/api/auth/logout"))[0] == 204
+        await wait_until(lambda: not listener.connected, what="process B to close the signed-out connection")
+    finally:
+        await willow.close()

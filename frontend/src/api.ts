@@ -1,7 +1,18 @@
 /** REST client for docs/api.md: JSON bodies, cookie session (`alongside_session`). */
 
 import { t, translateError } from './i18n';
-import type { Group, Hub, Session, User } from './types';
+import type {
+  DeviceSession,
+  Group,
+  Hub,
+  HubSettings,
+  PasswordCheck,
+  Session,
+  SignInResult,
+  TwoFactorEnrolment,
+  TwoFactorStatus,
+  User,
+} from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -17,10 +28,20 @@ export class ApiError extends Error {
   /** The sentence to show a person, from the catalogue. */
   describe(): string {
     if (this.code === 'too_many_attempts' && this.retryAfterSeconds !== null) {
-      return t('error.too_many_attempts_wait', { seconds: this.retryAfterSeconds });
+      return t('error.too_many_attempts_wait', { wait: waitInWords(this.retryAfterSeconds) });
     }
     return translateError(this.code, this.serverMessage);
   }
+}
+
+/** "about 2 minutes": people read a wait in words, not a count of seconds (same steps as the server's). */
+export function waitInWords(seconds: number): string {
+  if (seconds <= 10) return t('wait.fewSeconds');
+  if (seconds < 50) return t('wait.underAMinute');
+  if (seconds < 90) return t('wait.aboutAMinute');
+  if (seconds < 50 * 60) return t('wait.minutes', { count: Math.round(seconds / 60) });
+  if (seconds < 90 * 60) return t('wait.aboutAnHour');
+  return t('wait.hours', { count: Math.round(seconds / 3600) });
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -97,13 +118,51 @@ export const api = {
       throw err;
     }
   },
-  signIn: async (pseudonym: string, password: string): Promise<User> =>
-    (await request<{ user: User }>('POST', '/api/auth/login', { pseudonym, password }, { quiet401: true })).user,
+  signIn: async (pseudonym: string, password: string): Promise<SignInResult> =>
+    await request<SignInResult>('POST', '/api/auth/login', { pseudonym, password }, { quiet401: true }),
+  signInCode: async (challenge: string, code: string): Promise<SignInResult> =>
+    await request<SignInResult>('POST', '/api/auth/login/two-factor', { challenge, code }, { quiet401: true }),
+  changePassword: async (currentPassword: string, newPassword: string): Promise<void> => {
+    await request<void>('POST', '/api/auth/password', { current_password: currentPassword, new_password: newPassword });
+  },
+  devices: async (signal?: AbortSignal): Promise<DeviceSession[]> =>
+    (await request<{ sessions: DeviceSession[] }>('GET', '/api/auth/sessions', undefined, signal ? { signal } : {}))
+      .sessions,
+  signOutDevice: async (id: number): Promise<void> => {
+    await request<void>('DELETE', `/api/auth/sessions/${id}`);
+  },
+  signOutEverywhere: async (): Promise<void> => {
+    await request<void>('DELETE', '/api/auth/sessions', undefined, { quiet401: true });
+  },
+  twoFactor: async (signal?: AbortSignal): Promise<TwoFactorStatus> =>
+    await request<TwoFactorStatus>('GET', '/api/auth/two-factor', undefined, signal ? { signal } : {}),
+  twoFactorEnrol: async (password: string): Promise<TwoFactorEnrolment> =>
+    await request<TwoFactorEnrolment>('POST', '/api/auth/two-factor/enrol', { password }),
+  twoFactorConfirm: async (code: string): Promise<TwoFactorStatus> =>
+    await request<TwoFactorStatus>('POST', '/api/auth/two-factor/confirm', { code }),
+  hubSettings: async (hubId: number, signal?: AbortSignal): Promise<HubSettings> =>
+    (await request<{ hub: HubSettings }>('GET', `/api/hubs/${hubId}/settings`, undefined, signal ? { signal } : {}))
+      .hub,
+  requireTwoFactor: async (hubId: number, required: boolean): Promise<HubSettings> =>
+    (await request<{ hub: HubSettings }>('PATCH', `/api/hubs/${hubId}`, { require_two_factor: required })).hub,
+  twoFactorDisable: async (code: string): Promise<TwoFactorStatus> =>
+    await request<TwoFactorStatus>('POST', '/api/auth/two-factor/disable', { code }),
   signUp: async (pseudonym: string, password: string, email: string | null): Promise<User> => {
     const body: Record<string, string> = { pseudonym, password };
     if (email) body.email = email;
     return (await request<{ user: User }>('POST', '/api/auth/signup', body, { quiet401: true })).user;
   },
+  checkPassword: async (
+    password: string,
+    context: { pseudonym: string; email: string },
+    signal?: AbortSignal,
+  ): Promise<PasswordCheck> =>
+    await request<PasswordCheck>(
+      'POST',
+      '/api/auth/password-check',
+      { password, pseudonym: context.pseudonym.slice(0, 64), email: context.email.slice(0, 254) },
+      signal ? { signal, quiet401: true } : { quiet401: true },
+    ),
   signOut: async (): Promise<void> => {
     await request<void>('POST', '/api/auth/logout', undefined, { quiet401: true });
   },

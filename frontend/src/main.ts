@@ -14,6 +14,7 @@ import {
   type Route,
 } from './router';
 import { canAdminister, getUser, onUserChange, setFlash, setReturnPath, setUser } from './state';
+import { accountView } from './views/account';
 import { adminView } from './views/admin';
 import { signInView, signUpView } from './views/auth';
 import { directoryView } from './views/directory';
@@ -30,6 +31,7 @@ const routes: readonly Route[] = [
   route('group', '/groups/:id', groupView),
   route('room', '/rooms/:id', roomView),
   route('admin', '/admin', adminView),
+  route('account', '/account', accountView),
 ];
 
 // ---- The page frame -------------------------------------------------------------------------------
@@ -71,6 +73,7 @@ function renderHeader(routeName: string | null): void {
   if (user) {
     links.push(navLink('/groups', t('nav.groups'), routeName === 'groups' || routeName === 'group' || routeName === 'room'));
     if (canAdminister(user)) links.push(navLink('/admin', t('nav.admin'), routeName === 'admin'));
+    links.push(navLink('/account', t('nav.account'), routeName === 'account'));
   } else {
     links.push(navLink('/signin', t('nav.signIn'), routeName === 'signin'));
     links.push(navLink('/signup', t('nav.signUp'), routeName === 'signup'));

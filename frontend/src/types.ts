@@ -14,6 +14,45 @@ export interface User {
   email: string | null;
   is_platform_admin: boolean;
   staff: StaffEntry[];
+  two_factor?: { enabled: boolean; enrolment_required: boolean };
+}
+
+/** POST /api/auth/login (and its two-factor step). */
+export type SignInResult =
+  | { status: 'signed_in' | 'two_factor_enrolment_required'; user: User }
+  | { status: 'two_factor_required'; challenge: string };
+
+/** GET /api/auth/sessions: one signed-in browser. */
+export interface DeviceSession {
+  id: number;
+  created_at: string;
+  last_seen_at: string;
+  device: string;
+  current: boolean;
+}
+
+export interface TwoFactorStatus {
+  enabled: boolean;
+  eligible: boolean;
+  enrolment_required: boolean;
+}
+
+/** GET /api/hubs/{id}/settings, PATCH /api/hubs/{id}. */
+export interface HubSettings extends Hub {
+  require_two_factor: boolean;
+}
+
+export interface TwoFactorEnrolment {
+  secret: string;
+  otpauth_uri: string;
+}
+
+/** POST /api/auth/password-check: how guessable a password would be (zxcvbn, 0 to 4). */
+export interface PasswordCheck {
+  score: number;
+  acceptable: boolean;
+  warning: string;
+  suggestions: string[];
 }
 
 export interface Hub {

@@ -1,21 +1,29 @@
 /** Sign in and sign up. */
 
-import { api, describeError } from '../api';
+import { api, ApiError, describeError } from '../api';
 import { append, h } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
 import { t } from '../i18n';
-import { hrefFor, navigate, type ViewContext } from '../router';
-import { setUser, takeFlash, takeReturnPath } from '../state';
-import type { User } from '../types';
+import { passwordHint } from '../passwordHint';
+import { hrefFor, navigate, type Cleanup, type ViewContext } from '../router';
+import { setFlash, setUser, takeFlash, takeReturnPath } from '../state';
+import type { SignInResult, User } from '../types';
 
 const PSEUDONYM_RE = /^[\p{L}\p{N} ._-]{3,32}$/u;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function afterSignIn(user: User): void {
   setUser(user);
+  if (user.two_factor?.enrolment_required) {
+    // The hub asks its staff for two-factor sign-in: staff tools wait until it is on.
+    takeReturnPath();
+    setFlash(t('auth.twoFactor.enrolmentRequired'));
+    navigate('/account');
+    return;
+  }
   const back = takeReturnPath();
   // Only routed, non-auth paths: never bounce back to the sign-in page.
-  if (back && /^\/(groups|rooms|admin)(\/|$)/.test(back)) navigate(back);
+  if (back && /^\/(groups|rooms|admin|account)(\/|$)/.test(back)) navigate(back);
   else navigate('/groups');
 }
 
@@ -81,8 +89,13 @@ export function signInView({ main, setTitle }: ViewContext): void {
     if (reportProblems(alert, problems)) return;
     const restore = busy(submit, t('auth.signIn.submitting'));
     try {
-      const user = await api.signIn(pseudonym.value.trim(), password.value);
-      afterSignIn(user);
+      const result = await api.signIn(pseudonym.value.trim(), password.value);
+      if (result.status === 'two_factor_required') {
+        restore();
+        showCodeStep(main, result.challenge);
+        return;
+      }
+      afterSignIn(result.user);
     } catch (err) {
       restore();
       alert.show(describeError(err));
@@ -106,7 +119,67 @@ export function signInView({ main, setTitle }: ViewContext): void {
   if (flash) notice.show(flash);
 }
 
-export function signUpView({ main, setTitle }: ViewContext): void {
+/** The second step of a sign-in with two-factor on: the code from the authenticator app. */
+function showCodeStep(main: HTMLElement, challenge: string): void {
+  const alert = new AlertRegion();
+  const code = h('input', {
+    type: 'text',
+    name: 'code',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    pattern: '[0-9 ]*',
+    maxlength: 16,
+    required: true,
+    'data-testid': 'two-factor-code',
+  });
+  const submit = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'two-factor-submit' }, t('auth.twoFactor.codeSubmit'));
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true },
+    field({ label: t('auth.twoFactor.code'), control: code, hint: t('auth.twoFactor.codeHint') }),
+    alert.el,
+    h('div', { class: 'actions' }, submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (isBusy(submit)) return;
+    alert.clear();
+    setInvalid(code, false);
+    const value = code.value.replace(/\s+/g, '');
+    if (!/^\d{6}$/.test(value)) {
+      setInvalid(code, true);
+      alert.show(t('validation.codeFormat'));
+      code.focus();
+      return;
+    }
+    const restore = busy(submit, t('auth.signIn.submitting'));
+    try {
+      const result: SignInResult = await api.signInCode(challenge, value);
+      if (result.status === 'two_factor_required') throw new Error('unexpected second challenge');
+      afterSignIn(result.user);
+    } catch (err) {
+      restore();
+      alert.show(describeError(err));
+      if (err instanceof ApiError && err.code === 'challenge_expired') navigate('/signin');
+      code.select();
+      code.focus();
+    }
+  });
+  main.replaceChildren();
+  append(
+    main,
+    h(
+      'div',
+      { class: 'narrow' },
+      h('h1', { tabindex: '-1' }, t('auth.twoFactor.codeTitle')),
+      h('p', { class: 'lead' }, t('auth.twoFactor.codeIntro')),
+      form,
+    ),
+  );
+  code.focus();
+}
+
+export function signUpView({ main, setTitle }: ViewContext): Cleanup {
   setTitle(t('auth.signUp.title'));
   const alert = new AlertRegion();
 
@@ -137,11 +210,17 @@ export function signUpView({ main, setTitle }: ViewContext): void {
     'data-testid': 'signup-email',
   });
   const submit = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'signup-submit' }, t('auth.signUp.submit'));
+  const strength = passwordHint(password, () => ({ pseudonym: pseudonym.value.trim(), email: email.value.trim() }), [
+    pseudonym,
+    email,
+  ]);
+  const passwordField = field({ label: t('auth.password'), control: password, hint: t('auth.password.hint') });
+  passwordField.append(strength.el);
   const form = h(
     'form',
     { class: 'form', novalidate: true },
     field({ label: t('auth.pseudonym'), control: pseudonym, hint: t('auth.pseudonym.hint') }),
-    field({ label: t('auth.password'), control: password, hint: t('auth.password.hint') }),
+    passwordField,
     field({ label: t('auth.email'), control: email, hint: t('auth.email.hint') }),
     alert.el,
     h('div', { class: 'actions' }, submit),
@@ -173,6 +252,9 @@ export function signUpView({ main, setTitle }: ViewContext): void {
       if (err instanceof Error && 'code' in err && err.code === 'pseudonym_taken') {
         setInvalid(pseudonym, true);
         pseudonym.focus();
+      } else if (err instanceof Error && 'code' in err && err.code === 'weak_password') {
+        setInvalid(password, true);
+        password.focus();
       }
     }
   });
@@ -188,4 +270,5 @@ export function signUpView({ main, setTitle }: ViewContext): void {
       h('p', { class: 'aside' }, t('auth.signUp.haveAccount'), ' ', h('a', { href: hrefFor('/signin') }, t('auth.signUp.toSignIn'))),
     ),
   );
+  return strength.stop;
 }

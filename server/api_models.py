@@ -1,0 +1,315 @@
+"""The REST API's typed shapes: request bodies (validated here, first wall), responses and errors.
+
+/api/openapi.json is generated from these models, so the published document and the checks cannot drift.
+The domain (rooms/) keeps its own checks as the second wall; each constraint here matches or narrows it.
+Patterns are written once (server/api_charsets.py) and both published and checked with Python `re`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from rooms import validate
+from rooms.errors import InvalidInput
+from server import api_charsets as cs
+
+STAFF_ROLES = ("facilitator", "hub_admin")
+StaffRole = Literal["facilitator", "hub_admin"]
+
+
+def _checked(pattern: str, why: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not cs.matches(pattern, value):
+            raise ValueError(why)
+        return value
+
+    return AfterValidator(check)
+
+
+LINE = cs.whole(cs.line_class())
+LINES = cs.whole(cs.lines_class())
+ANY_TEXT = cs.whole(cs.any_text_class())
+NO_CONTROLS = "must not hold control characters"
+NO_CONTROLS_BUT_LINE_BREAKS = "must not hold control characters other than line breaks and tabs"
+SLUG_PATTERN = "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+EMAIL_PATTERN = f"^(?:{cs.visible_class()}*@{cs.visible_class()}*)?$"
+SCHEDULED_PATTERN = (
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})$"
+)
+
+
+def _field(min_length: int, max_length: int, pattern: str, description: str) -> Any:
+    return Field(
+        min_length=min_length, max_length=max_length, description=description, json_schema_extra={"pattern": pattern}
+    )
+
+
+Password = Annotated[str, _field(10, 256, ANY_TEXT, "10 to 256 characters."), _checked(ANY_TEXT, "must be text")]
+Email = Annotated[
+    str,
+    _field(0, 254, EMAIL_PATTERN, "Optional; empty or null means none."),
+    _checked(EMAIL_PATTERN, "does not look like an email address (it is optional)"),
+]
+LoginPseudonym = Annotated[
+    str, _field(0, 64, LINE, "The pseudonym, in any spelling that reads the same."), _checked(LINE, NO_CONTROLS)
+]
+LoginPassword = Annotated[str, _field(0, 256, ANY_TEXT, "The password."), _checked(ANY_TEXT, "must be text")]
+HubName = Annotated[str, _field(1, 120, LINE, "The hub's name."), _checked(LINE, NO_CONTROLS)]
+Slug = Annotated[
+    str,
+    _field(1, 64, SLUG_PATTERN, "Lower-case letters, digits and dashes; used in addresses."),
+    _checked(SLUG_PATTERN, "must be 1-64 lower-case letters, digits and dashes"),
+]
+Locality = Annotated[str, _field(0, 120, LINE, "Where the hub is."), _checked(LINE, NO_CONTROLS)]
+GroupName = Annotated[str, _field(1, 120, LINE, "The group's name; markup is removed."), _checked(LINE, NO_CONTROLS)]
+GroupDescription = Annotated[
+    str, _field(0, 4000, LINES, "Markup is removed."), _checked(LINES, NO_CONTROLS_BUT_LINE_BREAKS)
+]
+GroupAgreement = Annotated[
+    str,
+    _field(1, 20000, LINES, "The agreement members accept; markup is removed."),
+    _checked(LINES, NO_CONTROLS_BUT_LINE_BREAKS),
+]
+
+
+def _domain_pseudonym(value: str) -> str:
+    """The domain's own rule (NFKC, one script, look-alikes); the raw value goes on, the domain normalises."""
+    try:
+        validate.pseudonym(value)
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from None
+    return value
+
+
+Pseudonym = Annotated[
+    str,
+    Field(
+        min_length=3,
+        max_length=32,
+        json_schema_extra={"pattern": cs.pseudonym_pattern()},
+        description=(
+            "3 to 32 letters of one alphabet, digits, spaces, dots, dashes or underscores. The pattern is the "
+            "normal form; the server also accepts other spellings (such as full-width letters or extra spaces) "
+            "and stores them NFKC-normalised with single spaces."
+        ),
+    ),
+    AfterValidator(_domain_pseudonym),
+]
+
+
+def _scheduled_for(value: str) -> str:
+    """Mirrors rooms.sessions: ISO 8601 with a zone, in a range that converts to UTC."""
+    if not cs.matches(SCHEDULED_PATTERN, value):
+        raise ValueError("must be an ISO 8601 time with a zone, like 2026-12-01T18:00:00Z")
+    try:
+        dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        raise ValueError("must be a real time that Alongside can store, like 2026-12-01T18:00:00Z") from None
+    return value
+
+
+class RequestBody(BaseModel):
+    """Bodies are exact: JSON types only (no "5" for 5), and no fields beyond the documented ones."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class SignupBody(RequestBody):
+    pseudonym: Pseudonym
+    password: Password
+    email: Email | None = None
+
+
+class LoginBody(RequestBody):
+    pseudonym: LoginPseudonym
+    password: LoginPassword
+
+
+class HubCreateBody(RequestBody):
+    name: HubName
+    slug: Slug
+    locality: Locality = ""
+
+
+class StaffAddBody(RequestBody):
+    pseudonym: Pseudonym
+    role: StaffRole
+    training_completed_on: dt.date | None = Field(
+        default=None, description="The day the person completed facilitator training (YYYY-MM-DD)."
+    )
+
+
+def _no_defaults(schema: dict[str, Any]) -> None:
+    """Optional fields that may be left out but not sent as null: their placeholder default is not API."""
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+
+
+class GroupCreateBody(RequestBody):
+    name: GroupName
+    description: GroupDescription = ""
+    agreement: GroupAgreement
+
+
+class GroupUpdateBody(RequestBody):
+    """Only the fields sent change; a changed agreement gets a new version."""
+
+    model_config = ConfigDict(json_schema_extra=_no_defaults)
+
+    name: GroupName = ""
+    description: GroupDescription = ""
+    agreement: GroupAgreement = ""
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON Schema counts 2.0 as an integer, so the API does too (and passes the domain a true int)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
+class AcceptAgreementBody(RequestBody):
+    agreement_version: WholeNumber = Field(ge=1, le=2**53, description="The version of the agreement the person read.")
+
+
+class OpenSessionBody(RequestBody):
+    scheduled_for: (
+        Annotated[
+            str,
+            Field(
+                json_schema_extra={"pattern": SCHEDULED_PATTERN, "format": "date-time"},
+                description="Left out or null: open a session now. Else a time in the future, with a zone.",
+            ),
+            AfterValidator(_scheduled_for),
+        ]
+        | None
+    ) = None
+
+
+# Responses. Field types say what the server sends; times are UTC ISO 8601 with a trailing Z.
+
+
+class Response(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StaffRoleView(Response):
+    hub_id: int
+    role: StaffRole
+
+
+class User(Response):
+    id: int
+    pseudonym: str
+    email: str | None
+    is_platform_admin: bool
+    staff: list[StaffRoleView]
+
+
+class UserResult(Response):
+    user: User
+
+
+class Hub(Response):
+    id: int
+    slug: str
+    name: str
+    locality: str
+
+
+class HubResult(Response):
+    hub: Hub
+
+
+class HubList(Response):
+    hubs: list[Hub]
+
+
+class Staff(Response):
+    hub_id: int
+    user_id: int
+    pseudonym: str
+    role: StaffRole
+    training_completed_on: dt.date | None
+
+
+class StaffResult(Response):
+    staff: Staff
+
+
+class StaffList(Response):
+    staff: list[Staff]
+
+
+class Author(Response):
+    id: int
+    display_name: str
+    role: Literal["member", "facilitator"]
+
+
+class Session(Response):
+    id: int
+    group_id: int
+    status: Literal["scheduled", "live", "ended"]
+    scheduled_for: dt.datetime | None
+    opened_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    opened_by: Author | None
+
+
+class SessionResult(Response):
+    session: Session
+
+
+class SessionList(Response):
+    sessions: list[Session]
+
+
+class MembershipView(Response):
+    agreement_version: int
+    joined_at: dt.datetime
+    current: bool
+
+
+class Group(Response):
+    id: int
+    hub: Hub
+    name: str
+    description: str
+    agreement: str
+    agreement_version: int
+    membership: MembershipView | None
+    my_role: Literal["member", "facilitator", "hub_admin"] | None
+    session: Session | None = Field(description="The live session, else the next scheduled one, else null.")
+
+
+class GroupResult(Response):
+    group: Group
+
+
+class GroupList(Response):
+    groups: list[Group]
+
+
+class Health(Response):
+    status: Literal["ok"]
+
+
+class Readiness(Response):
+    status: Literal["ready", "not_ready"]
+    checks: dict[str, str]
+
+
+class ErrorDetail(Response):
+    code: str = Field(description="A machine code; each response lists the codes it can carry.")
+    message: str = Field(description="A sentence a person can read.")
+
+
+class Error(Response):
+    error: ErrorDetail

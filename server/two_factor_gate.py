@@ -1,0 +1,51 @@
+"""Staff of a hub that requires two-factor sign-in cannot use staff powers until they turn it on.
+
+A middleware, so the rule holds for every staff route without each one remembering it; the check (one
+query) runs only on those routes and only for a signed-in person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from server import two_factor
+from server.auth import COOKIE_NAME
+from server.http_errors import error_response
+from server.state import STATE
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+STAFF_ROUTES = frozenset(
+    {
+        ("POST", "/api/hubs"),
+        ("PATCH", "/api/hubs/{hub_id}"),
+        ("GET", "/api/hubs/{hub_id}/settings"),
+        ("GET", "/api/hubs/{hub_id}/staff"),
+        ("POST", "/api/hubs/{hub_id}/staff"),
+        ("POST", "/api/hubs/{hub_id}/groups"),
+        ("PATCH", "/api/groups/{group_id}"),
+        ("POST", "/api/groups/{group_id}/sessions"),
+        ("POST", "/api/sessions/{session_id}/end"),
+    }
+)
+
+
+@web.middleware
+async def two_factor_gate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    resource = request.match_info.route.resource
+    if resource is None or (request.method, resource.canonical) not in STAFF_ROUTES:
+        return await handler(request)
+    state = request.app[STATE]
+    async with state.readers() as db, db.begin():
+        actor = await state.tokens.actor_for(db, request.cookies.get(COOKIE_NAME), state.rooms.clock())
+        blocked = actor is not None and await two_factor.enrolment_required(db, actor.user_id)
+    if blocked:
+        state.metrics.inc("alongside_refusals_total", code="two_factor_enrolment_required")
+        return error_response(
+            403,
+            "two_factor_enrolment_required",
+            "Your hub asks its staff to use two-factor sign-in. Turn it on under Account to use staff tools.",
+        )
+    return await handler(request)
