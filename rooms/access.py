@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,10 +15,14 @@ from rooms.models import Group, Hub, Membership
 
 @dataclass(frozen=True)
 class GroupAccess:
+    """What one person may do in one group. `is_facilitator` means may facilitate now: the facilitator role in
+    the group's hub and training there that counts today. Without current training, staff enter no room as
+    facilitator (`holds_facilitator_role` says why they were refused)."""
+
     group: Group
     membership: Membership | None
     is_facilitator: bool
-    facilitator_trained: bool
+    holds_facilitator_role: bool
     is_hub_admin: bool
 
     @property
@@ -58,15 +63,16 @@ async def require_hub(db: AsyncSession, hub_id: int) -> Hub:
     return hub
 
 
-async def group_access(db: AsyncSession, actor: Actor, group_id: int) -> GroupAccess:
+async def group_access(db: AsyncSession, actor: Actor, group_id: int, today: dt.date) -> GroupAccess:
     group = await require_group(db, group_id)
     roles = await store.staff_roles(db, actor.user_id, group.hub_id)
-    facilitator = roles.get("facilitator")
+    holds_role = "facilitator" in roles
+    trained = holds_role and await store.current_training(db, actor.user_id, group.hub_id, today) is not None
     return GroupAccess(
         group=group,
         membership=await store.get_membership(db, group_id, actor.user_id),
-        is_facilitator=facilitator is not None,
-        facilitator_trained=facilitator is not None and facilitator.training_completed_on is not None,
+        is_facilitator=trained,
+        holds_facilitator_role=holds_role,
         is_hub_admin=actor.is_platform_admin or "hub_admin" in roles,
     )
 
@@ -97,7 +103,10 @@ def require_role(is_facilitator: bool, accepted_version: int | None, current_ver
 
 
 def require_trained_facilitator(access: GroupAccess) -> None:
-    if not access.is_facilitator:
+    if not access.holds_facilitator_role:
         raise Forbidden("Only this hub's facilitators can open or end sessions.")
-    if not access.facilitator_trained:
-        raise Forbidden("Your facilitator training is not on record yet; ask your hub admin to add it.")
+    if not access.is_facilitator:
+        raise Forbidden(
+            "Your facilitator training is not current (not on record, or expired); ask your hub admin to record it.",
+            code="training_not_current",
+        )

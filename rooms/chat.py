@@ -83,18 +83,18 @@ def member_since(access: GroupAccess) -> dt.datetime | None:
     return access.membership.joined_at
 
 
-async def require_entry(db: AsyncSession, actor: Actor, group_id: int) -> str:
+async def require_entry(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> str:
     """The role this person has in the room; refuses anyone who may not be there."""
     async with db.begin():
-        return require_room_role(await group_access(db, actor, group_id))
+        return require_room_role(await group_access(db, actor, group_id, ctx.clock().date()))
 
 
-async def room_rights(db: AsyncSession, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], bool]:
+async def room_rights(db: AsyncSession, pairs: set[tuple[int, int]], today: dt.date) -> dict[tuple[int, int], bool]:
     """Whether each (user, group) may be in the group's room now (a read; one query a pair)."""
     rights = {}
     async with db.begin():
         for user_id, group_id in pairs:
-            access = await store.send_access(db, group_id, user_id)
+            access = await store.send_access(db, group_id, user_id, today)
             rights[(user_id, group_id)] = access is not None and (
                 room_role(access.is_facilitator, access.membership_version, access.group_version) is not None
             )
@@ -112,7 +112,7 @@ async def do_enter_room(
     since_id: int | None,
 ) -> dict[str, Any]:
     async with db.begin():
-        access = await group_access(db, actor, group_id)
+        access = await group_access(db, actor, group_id, ctx.clock().date())
         role = require_room_role(access)
         since = member_since(access)
         live = await store.live_session(db, group_id)
@@ -175,7 +175,7 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
         raise DomainError("Type a message before sending.", code="message_empty")
     try:
         async with db.begin():
-            access = await store.send_access(db, request.group_id, actor.user_id)
+            access = await store.send_access(db, request.group_id, actor.user_id, ctx.clock().date())
             if access is None:
                 raise NotFound("There is no such group.")
             role = require_role(access.is_facilitator, access.membership_version, access.group_version)
@@ -212,10 +212,10 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
 
 
 async def history_since(
-    db: AsyncSession, actor: Actor, group_id: int, since_id: int, limit: int
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, since_id: int, limit: int
 ) -> tuple[list[dict[str, Any]], bool]:
     async with db.begin():
-        access = await group_access(db, actor, group_id)
+        access = await group_access(db, actor, group_id, ctx.clock().date())
         require_room_role(access)
         return await _page(
             db, group_id, after_id=since_id, member_since=member_since(access), limit=min(limit, MAX_PAGE)
@@ -223,11 +223,11 @@ async def history_since(
 
 
 async def history_before(
-    db: AsyncSession, actor: Actor, group_id: int, before_id: int, limit: int
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, before_id: int, limit: int
 ) -> tuple[list[dict[str, Any]], bool]:
     """The page before `before_id`, within the same session as that message (a session stays its own)."""
     async with db.begin():
-        access = await group_access(db, actor, group_id)
+        access = await group_access(db, actor, group_id, ctx.clock().date())
         require_room_role(access)
         since = member_since(access)
         anchor = await store.messages_with_names(db, group_id, after_id=before_id - 1, member_since=since, limit=1)

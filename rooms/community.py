@@ -13,10 +13,11 @@ from rooms.access import GroupAccess, group_access, require_hub_admin
 from rooms.context import RoomsContext
 from rooms.errors import Conflict, Forbidden, InvalidInput, NotFound
 from rooms.hooks import Actor
-from rooms.models import Group, GroupSession, Hub, HubStaff, Membership, User
+from rooms.models import AgreementVersion, Group, GroupSession, Hub, HubStaff, Membership, TrainingRecord, User
 from rooms.views import hub_view, membership_view, session_view
 
-STAFF_ROLES = ("facilitator", "hub_admin")
+STAFF_ROLES = ("facilitator", "senior_peer", "safeguarding_lead", "hub_admin")
+LEGACY_TRAINING_DAYS = 2 * 365  # a completion date given without an expiry counts for two years
 
 
 async def create_user(
@@ -65,7 +66,7 @@ async def do_add_staff(
 ) -> dict[str, Any]:
     role = body.get("role")
     if role not in STAFF_ROLES:
-        raise InvalidInput("role must be facilitator or hub_admin.")
+        raise InvalidInput("role must be one of " + ", ".join(STAFF_ROLES) + ".")
     trained_raw = body.get("training_completed_on")
     trained: dt.date | None = None
     if trained_raw is not None:
@@ -80,28 +81,45 @@ async def do_add_staff(
             raise NotFound("Nobody has that pseudonym.")
         existing = await store.staff_roles(db, user.id, hub_id)
         staff = existing.get(role)
+        now = ctx.clock()
         if staff is None:
-            staff = HubStaff(hub_id=hub_id, user_id=user.id, role=role, added_at=ctx.clock())
+            staff = HubStaff(hub_id=hub_id, user_id=user.id, role=role, added_at=now)
             db.add(staff)
-        staff.training_completed_on = trained
+        if trained is not None:
+            db.add(
+                TrainingRecord(
+                    hub_id=hub_id,
+                    user_id=user.id,
+                    course="Peer facilitator training",
+                    completed_on=trained,
+                    expires_on=trained + dt.timedelta(days=LEGACY_TRAINING_DAYS),
+                    recorded_by=actor.user_id,
+                    recorded_at=now,
+                )
+            )
         await db.flush()
-        return staff_view(staff, user)
+        current = await store.current_training(db, user.id, hub_id, now.date())
+        return staff_view(staff, user, current)
 
 
-def staff_view(staff: HubStaff, user: User) -> dict[str, Any]:
+def staff_view(staff: HubStaff, user: User, current: TrainingRecord | None) -> dict[str, Any]:
     return {
         "hub_id": staff.hub_id,
         "user_id": user.id,
         "pseudonym": user.pseudonym,
         "role": staff.role,
-        "training_completed_on": staff.training_completed_on.isoformat() if staff.training_completed_on else None,
+        "training_completed_on": current.completed_on.isoformat() if current else None,
     }
 
 
-async def list_hub_staff(db: AsyncSession, actor: Actor, hub_id: int) -> list[dict[str, Any]]:
+async def list_hub_staff(db: AsyncSession, ctx: RoomsContext, actor: Actor, hub_id: int) -> list[dict[str, Any]]:
     async with db.begin():
         await require_hub_admin(db, actor, hub_id)
-        return [staff_view(staff, user) for staff, user in await store.list_staff(db, hub_id)]
+        today = ctx.clock().date()
+        return [
+            staff_view(staff, user, await store.current_training(db, user.id, hub_id, today))
+            for staff, user in await store.list_staff(db, hub_id)
+        ]
 
 
 # Staff-written fields: (shortest, longest) after cleaning. Raw text may be longer (markup that cleaning
@@ -136,7 +154,7 @@ async def clean_fields(
 
 
 async def group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, group: Group) -> dict[str, Any]:
-    access = await group_access(db, actor, group.id)
+    access = await group_access(db, actor, group.id, ctx.clock().date())
     return render_group(access, await store.headline_session(db, group.id, ctx.clock()))
 
 
@@ -163,8 +181,15 @@ async def do_create_group(
     values = await clean_fields(ctx, body, GROUP_FIELDS, partial=False)
     async with db.begin():
         await require_hub_admin(db, actor, hub_id)
-        group = Group(hub_id=hub_id, agreement_version=1, last_message_id=0, created_at=ctx.clock(), **values)
+        now = ctx.clock()
+        group = Group(hub_id=hub_id, agreement_version=1, last_message_id=0, created_at=now, **values)
         db.add(group)
+        await db.flush()
+        db.add(
+            AgreementVersion(
+                group_id=group.id, version=1, text=group.agreement, created_at=now, created_by=actor.user_id
+            )
+        )
         await db.flush()
         await db.refresh(group, ["hub"])
         return await group_view(db, ctx, actor, group)
@@ -174,26 +199,36 @@ async def do_update_group(
     db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, body: dict[str, Any]
 ) -> dict[str, Any]:
     async with db.begin():
-        await _require_group_admin(db, actor, group_id)  # who is asking, before any costly cleaning
+        await _require_group_admin(db, ctx, actor, group_id)  # who is asking, before any costly cleaning
     values = await clean_fields(ctx, body, GROUP_FIELDS, partial=True)
     async with db.begin():
-        group = await _require_group_admin(db, actor, group_id)
-        if "agreement" in values and values["agreement"] != group.agreement:
+        group = await _require_group_admin(db, ctx, actor, group_id)
+        new_agreement = "agreement" in values and values["agreement"] != group.agreement
+        if new_agreement:
             group.agreement_version += 1
         for field, value in values.items():
             setattr(group, field, value)
+        if new_agreement:
+            db.add(
+                AgreementVersion(
+                    group_id=group.id,
+                    version=group.agreement_version,
+                    text=group.agreement,
+                    created_at=ctx.clock(),
+                    created_by=actor.user_id,
+                )
+            )
         await db.flush()
         view = await group_view(db, ctx, actor, group)
         # Members who accepted an earlier agreement must read the new one before hearing the room again.
-        lapsed = await store.connections_without_room_rights(db, group_id=group_id)
+        lapsed = await store.connections_without_room_rights(db, ctx.clock().date(), group_id=group_id)
     await presence.evict(db, ctx, lapsed)
-    await ctx.publisher.recheck_room(group_id)
     await ctx.publisher.recheck_room(group_id)
     return view
 
 
-async def _require_group_admin(db: AsyncSession, actor: Actor, group_id: int) -> Group:
-    access = await group_access(db, actor, group_id)
+async def _require_group_admin(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> Group:
+    access = await group_access(db, actor, group_id, ctx.clock().date())
     if not access.is_hub_admin:
         raise Forbidden("Only this hub's admins can change a group.")
     return access.group
@@ -201,7 +236,7 @@ async def _require_group_admin(db: AsyncSession, actor: Actor, group_id: int) ->
 
 async def get_group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> dict[str, Any]:
     async with db.begin():
-        access = await group_access(db, actor, group_id)
+        access = await group_access(db, actor, group_id, ctx.clock().date())
         return await group_view(db, ctx, actor, access.group)
 
 
@@ -211,7 +246,7 @@ async def list_group_views(db: AsyncSession, ctx: RoomsContext, actor: Actor) ->
         groups = await store.list_groups(db)
         staff = await store.all_staff_roles(db, actor.user_id)
         facilitating = {s.hub_id for s in staff if s.role == "facilitator"}
-        trained = {s.hub_id for s in staff if s.role == "facilitator" and s.training_completed_on is not None}
+        trained = await store.hubs_with_current_training(db, actor.user_id, ctx.clock().date())
         administering = {s.hub_id for s in staff if s.role == "hub_admin"}
         memberships = await store.memberships_of(db, actor.user_id)
         headlines = await store.headline_sessions(db, ctx.clock())
@@ -220,8 +255,8 @@ async def list_group_views(db: AsyncSession, ctx: RoomsContext, actor: Actor) ->
                 GroupAccess(
                     group=group,
                     membership=memberships.get(group.id),
-                    is_facilitator=group.hub_id in facilitating,
-                    facilitator_trained=group.hub_id in trained,
+                    is_facilitator=group.hub_id in facilitating and group.hub_id in trained,
+                    holds_facilitator_role=group.hub_id in facilitating,
                     is_hub_admin=actor.is_platform_admin or group.hub_id in administering,
                 ),
                 headlines.get(group.id),
@@ -236,7 +271,7 @@ async def do_accept_agreement(
     """Join a group, or renew membership, by accepting the agreement version the person actually read."""
     version = validate.integer(body.get("agreement_version"), "agreement_version", minimum=1)
     async with db.begin():
-        access = await group_access(db, actor, group_id)
+        access = await group_access(db, actor, group_id, ctx.clock().date())
         group = access.group
         if version != group.agreement_version:
             raise Conflict(
@@ -261,10 +296,10 @@ async def do_accept_agreement(
 async def do_leave_group(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> None:
     """Leave a group; open connections in its room stop hearing it at once (facilitators stay)."""
     async with db.begin():
-        access = await group_access(db, actor, group_id)
+        access = await group_access(db, actor, group_id, ctx.clock().date())
         if access.membership is None:
             raise NotFound("You are not a member of this group.", code="not_member")
         await db.delete(access.membership)
         await db.flush()
-        lapsed = await store.connections_without_room_rights(db, group_id=group_id)
+        lapsed = await store.connections_without_room_rights(db, ctx.clock().date(), group_id=group_id)
     await presence.evict(db, ctx, lapsed)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
     false,
 )
@@ -73,17 +74,52 @@ class Hub(Base):
     locality: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    about: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # An IANA zone name: schedules are kept in local time here, so 19:00 stays 19:00 across clock changes.
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London", server_default="Europe/London")
+    country: Mapped[str] = mapped_column(String(2), default="GB", server_default="GB")  # ISO 3166-1 alpha-2
+    # How long a session waits, paused, for a facilitator to come back before it ends.
+    pause_grace_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+
+
+class CrisisLine(Base):
+    """Where to get help now: shown on every page, and to a member whose message shows distress."""
+
+    __tablename__ = "crisis_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(40), default="")  # to call, as dialled, e.g. "116 123"
+    sms: Mapped[str] = mapped_column(String(120), default="")  # how to text, e.g. "Text SHOUT to 85258"
+    web: Mapped[str] = mapped_column(String(300), default="")  # an https:// address
+    hours: Mapped[str] = mapped_column(String(120), default="")  # e.g. "24 hours, every day"
 
 
 class HubStaff(Base):
-    """A person's staff role in one hub; facilitators carry the date their training was completed."""
+    """A person's staff role in one hub: facilitator, senior_peer (supervises facilitators),
+    safeguarding_lead or hub_admin. One row per role held."""
 
     __tablename__ = "hub_staff"
     hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[str] = mapped_column(String(20), primary_key=True)  # facilitator | hub_admin
-    training_completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class TrainingRecord(Base):
+    """A course a person completed, on record with one hub. Facilitating needs one that has not expired."""
+
+    __tablename__ = "training_records"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course: Mapped[str] = mapped_column(String(120))
+    completed_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date] = mapped_column(Date)  # the last day it counts
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (Index("ix_training_records_hub_user", "hub_id", "user_id"),)
 
 
 class Group(Base):
@@ -97,7 +133,84 @@ class Group(Base):
     # Highest message id handed out in this room; bumped under a row lock so ids are unique and increasing.
     last_message_id: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Archived: read-only and out of the directory; its record stays.
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    visibility: Mapped[str] = mapped_column(String(10), default="listed", server_default="listed")  # | unlisted
+    joining: Mapped[str] = mapped_column(String(12), default="open", server_default="open")  # | request | invitation
+    capacity: Mapped[int | None] = mapped_column(Integer)  # most members at once; None: no limit
     hub: Mapped[Hub] = relationship(lazy="joined")
+
+
+class GroupTag(Base):
+    """A focus tag: the shared lived experience or community a group is for (e.g. "carers")."""
+
+    __tablename__ = "group_tags"
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class AgreementVersion(Base):
+    """Every version of a group's agreement, kept so the history can be read and a member's accepted
+    version shown."""
+
+    __tablename__ = "agreement_versions"
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class JoinRequest(Base):
+    """Asking to join a group whose joining is "by request"; a hub admin approves or declines."""
+
+    __tablename__ = "join_requests"
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10))  # pending | approved | declined
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Invitation(Base):
+    """An invitation link to a group. Only a digest of its token is stored; revocable, optional expiry."""
+
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Schedule(Base):
+    """When a group meets, in its hub's local time: weekly (on `weekday` from `starts_on`, until `ends_on`
+    if set) or once (on `starts_on`)."""
+
+    __tablename__ = "schedules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # weekly | once
+    weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday, for weekly
+    local_time: Mapped[dt.time] = mapped_column(Time)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ScheduleException(Base):
+    """One occurrence of a schedule cancelled, or moved to another time."""
+
+    __tablename__ = "schedule_exceptions"
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedules.id", ondelete="CASCADE"), primary_key=True)
+    occurrence_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # its original local date
+    action: Mapped[str] = mapped_column(String(8))  # cancel | move
+    moved_to: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Membership(Base):
@@ -110,7 +223,8 @@ class Membership(Base):
 
 
 class GroupSession(Base):
-    """A facilitated session of a group: scheduled → live → ended."""
+    """A facilitated session of a group: scheduled → live ⇄ paused → ended. It pauses when its last
+    facilitator's connections are gone, and ends if none returns within the hub's grace period."""
 
     __tablename__ = "group_sessions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -121,6 +235,9 @@ class GroupSession(Base):
     opened_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     ended_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Why it ended, when not by a facilitator's hand: "no_facilitator" (the grace period ran out).
+    end_reason: Mapped[str | None] = mapped_column(String(20))
     __table_args__ = (Index("ix_group_sessions_group_status", "group_id", "status"),)
 
 

@@ -47,7 +47,7 @@ async def do_open_session(
     """Open a session now (taking over the next scheduled one if there is one), or schedule one."""
     scheduled_for = _parse_when(body["scheduled_for"]) if body.get("scheduled_for") is not None else None
     async with db.begin():
-        access = await group_access(db, actor, group_id)
+        access = await group_access(db, actor, group_id, ctx.clock().date())
         require_trained_facilitator(access)
         now = ctx.clock()
         if scheduled_for is not None:
@@ -87,7 +87,7 @@ async def do_end_session(db: AsyncSession, ctx: RoomsContext, actor: Actor, sess
         session = await store.get_session(db, session_id)
         if session is None:
             raise NotFound("There is no such session.")
-        access = await group_access(db, actor, session.group_id)
+        access = await group_access(db, actor, session.group_id, ctx.clock().date())
         require_trained_facilitator(access)
         if session.status != "live":
             raise Conflict("This session is not live.", code="no_live_session")
@@ -101,9 +101,9 @@ async def do_end_session(db: AsyncSession, ctx: RoomsContext, actor: Actor, sess
     return payload
 
 
-async def list_session_views(db: AsyncSession, actor: Actor, group_id: int) -> list[dict[str, Any]]:
+async def list_session_views(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> list[dict[str, Any]]:
     async with db.begin():
-        access = await group_access(db, actor, group_id)
+        access = await group_access(db, actor, group_id, ctx.clock().date())
         if access.my_role is None:
             raise NotFound("You are not a member of this group.", code="not_member")
         return [await session_payload(db, s) for s in await store.list_sessions(db, group_id)]

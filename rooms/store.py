@@ -8,12 +8,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from rooms import validate
-from rooms.models import Group, GroupSession, Hub, HubStaff, Membership, Message, Presence, User
+from rooms.models import Group, GroupSession, Hub, HubStaff, Membership, Message, Presence, TrainingRecord, User
 
 PRESENCE_STALE_AFTER = dt.timedelta(seconds=90)
 
@@ -46,6 +61,31 @@ async def list_groups(db: AsyncSession) -> Sequence[Group]:
 async def staff_roles(db: AsyncSession, user_id: int, hub_id: int) -> dict[str, HubStaff]:
     rows = await db.execute(select(HubStaff).where(HubStaff.user_id == user_id, HubStaff.hub_id == hub_id))
     return {row.role: row for row in rows.scalars()}
+
+
+async def current_training(db: AsyncSession, user_id: int, hub_id: int, today: dt.date) -> TrainingRecord | None:
+    """The person's training on record with this hub that counts today (the latest to expire), if any."""
+    rows = await db.execute(
+        select(TrainingRecord)
+        .where(
+            TrainingRecord.user_id == user_id,
+            TrainingRecord.hub_id == hub_id,
+            TrainingRecord.completed_on <= today,
+            TrainingRecord.expires_on >= today,
+        )
+        .order_by(TrainingRecord.expires_on.desc())
+        .limit(1)
+    )
+    return rows.scalars().first()
+
+
+async def hubs_with_current_training(db: AsyncSession, user_id: int, today: dt.date) -> set[int]:
+    rows = await db.execute(
+        select(TrainingRecord.hub_id).where(
+            TrainingRecord.user_id == user_id, TrainingRecord.completed_on <= today, TrainingRecord.expires_on >= today
+        )
+    )
+    return set(rows.scalars())
 
 
 async def all_staff_roles(db: AsyncSession, user_id: int) -> Sequence[HubStaff]:
@@ -184,26 +224,44 @@ class SendAccess:
     live_session_id: int | None
 
 
+def may_facilitate(hub_id: Any, user_id: Any, today: Any) -> ColumnElement[bool]:
+    """SQL: holds the facilitator role in the hub and has training on record there that counts today."""
+    return and_(
+        exists().where(HubStaff.hub_id == hub_id, HubStaff.user_id == user_id, HubStaff.role == "facilitator"),
+        exists().where(
+            TrainingRecord.hub_id == hub_id,
+            TrainingRecord.user_id == user_id,
+            TrainingRecord.completed_on <= today,
+            TrainingRecord.expires_on >= today,
+        ),
+    )
+
+
 @functools.cache
 def _send_access_query() -> Any:  # a Select; its generic form differs between SQLAlchemy 2.0 and 2.1
-    """Built once: constructing a four-way join costs more than running it, and this is the hot path."""
-    membership, staff, live = aliased(Membership), aliased(HubStaff), aliased(GroupSession)
+    """Built once: constructing the joins costs more than running them, and this is the hot path."""
+    membership, live = aliased(Membership), aliased(GroupSession)
     user_id = bindparam("user_id", type_=Integer)
+    today = bindparam("today", type_=Date)
     return (
-        select(Group.agreement_version, membership.agreement_version, staff.role, live.id)
+        select(
+            Group.agreement_version,
+            membership.agreement_version,
+            may_facilitate(Group.hub_id, user_id, today),
+            live.id,
+        )
         .outerjoin(membership, and_(membership.group_id == Group.id, membership.user_id == user_id))
-        .outerjoin(staff, and_(staff.hub_id == Group.hub_id, staff.user_id == user_id, staff.role == "facilitator"))
         .outerjoin(live, and_(live.group_id == Group.id, live.status == "live"))
         .where(Group.id == bindparam("group_id"))
         .limit(1)
     )
 
 
-async def send_access(db: AsyncSession, group_id: int, user_id: int) -> SendAccess | None:
-    row = (await db.execute(_send_access_query(), {"group_id": group_id, "user_id": user_id})).first()
+async def send_access(db: AsyncSession, group_id: int, user_id: int, today: dt.date) -> SendAccess | None:
+    row = (await db.execute(_send_access_query(), {"group_id": group_id, "user_id": user_id, "today": today})).first()
     if row is None:
         return None
-    return SendAccess(row[0], row[1], row[2] is not None, row[3])
+    return SendAccess(row[0], row[1], bool(row[2]), row[3])
 
 
 async def insert_message(db: AsyncSession, values: dict[str, object]) -> None:
@@ -318,19 +376,16 @@ async def connections(
 
 
 async def connections_without_room_rights(
-    db: AsyncSession, *, group_id: int | None = None, server_id: str | None = None
+    db: AsyncSession, today: dt.date, *, group_id: int | None = None, server_id: str | None = None
 ) -> list[tuple[str, int]]:
-    """Member connections whose membership is gone or whose accepted agreement is no longer current."""
+    """Connections that may no longer hear their room: not a facilitator with current training, and with no
+    membership or an accepted agreement that is no longer current."""
     query = (
         select(Presence.sid, Presence.group_id)
         .join(Group, Group.id == Presence.group_id)
         .outerjoin(Membership, and_(Membership.group_id == Presence.group_id, Membership.user_id == Presence.user_id))
-        .outerjoin(
-            HubStaff,
-            and_(HubStaff.hub_id == Group.hub_id, HubStaff.user_id == Presence.user_id, HubStaff.role == "facilitator"),
-        )
         .where(
-            HubStaff.user_id.is_(None),
+            not_(may_facilitate(Group.hub_id, Presence.user_id, today)),
             or_(Membership.user_id.is_(None), Membership.agreement_version != Group.agreement_version),
         )
     )

@@ -15,7 +15,7 @@ from moderation.policy import register_text_policy
 from moderation.sanitise import plain_text
 from rooms import chat, store
 from rooms.context import RoomsContext
-from server import http_api, http_auth, ops
+from server import ops
 from server.auth import SessionTokens, client_address
 from server.broker import CHAT_NAMESPACE, SocketIOPublisher, client_manager
 from server.control_bus import ControlBus
@@ -23,6 +23,7 @@ from server.cookie_names import read_prefixed_cookies
 from server.db import create_engine, create_sessionmaker, migrate
 from server.handshake_gate import HandshakeGate
 from server.http_errors import error_response, json_errors
+from server.http_routes import declared_routes
 from server.metrics import standard_metrics
 from server.offload import CpuOffload
 from server.passwords import Passwords
@@ -144,8 +145,8 @@ def create_app(settings: Settings) -> web.Application:
     app[NAMESPACE] = namespace
     sio.register_namespace(namespace)
     sio.attach(app)
-    app.add_routes(http_api.routes)
-    app.add_routes(http_auth.routes)
+    for routes in declared_routes():
+        app.add_routes(routes)
     app.add_routes(ops.routes)
     add_frontend_routes(app, settings.frontend_dir)
     app.cleanup_ctx.append(_lifecycle)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from rooms import community, store
-from rooms.models import Group, Hub, HubStaff, Membership
+from rooms.models import AgreementVersion, Group, Hub, HubStaff, Membership, TrainingRecord
 from server.db import create_sessionmaker
 from server.passwords import Passwords
 
@@ -60,13 +60,15 @@ async def seed_demo(engine: AsyncEngine, passwords: Passwords) -> tuple[DemoLogi
         db.add(hub)
         await db.flush()
         db.add(HubStaff(hub_id=hub.id, user_id=users["hub-admin"].id, role="hub_admin", added_at=now))
+        db.add(HubStaff(hub_id=hub.id, user_id=users["Sam"].id, role="facilitator", added_at=now))
         db.add(
-            HubStaff(
+            TrainingRecord(
                 hub_id=hub.id,
                 user_id=users["Sam"].id,
-                role="facilitator",
-                added_at=now,
-                training_completed_on=dt.date(2026, 9, 14),
+                course="Peer facilitator training",
+                completed_on=now.date() - dt.timedelta(days=70),
+                expires_on=now.date() + dt.timedelta(days=2 * 365),
+                recorded_at=now,
             )
         )
         groups = []
@@ -83,6 +85,8 @@ async def seed_demo(engine: AsyncEngine, passwords: Passwords) -> tuple[DemoLogi
             db.add(group)
             groups.append(group)
         await db.flush()
+        for group in groups:
+            db.add(AgreementVersion(group_id=group.id, version=1, text=AGREEMENT, created_at=now))
         memberships = [("River", groups[0]), ("River", groups[1]), ("Willow", groups[0])]
         for pseudonym, group in memberships:
             db.add(

@@ -84,7 +84,7 @@ async def list_staff(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
     async with state.readers() as db:
-        staff = await community.list_hub_staff(db, actor, path_int(request, "hub_id"))
+        staff = await community.list_hub_staff(db, state.rooms, actor, path_int(request, "hub_id"))
     return web.json_response({"staff": staff})
 
 
@@ -220,7 +220,7 @@ async def list_sessions(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
     async with state.readers() as db:
-        found = await sessions.list_session_views(db, actor, path_int(request, "group_id"))
+        found = await sessions.list_session_views(db, state.rooms, actor, path_int(request, "group_id"))
     return web.json_response({"sessions": found})
 
 

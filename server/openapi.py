@@ -48,9 +48,9 @@ OPERATIONAL = (
 
 def declared_operations() -> list[Operation]:
     """Every documented route: the declared REST and account routes, and the operational endpoints."""
-    from server import http_api, http_auth
+    from server.http_routes import declared_routes
 
-    return [*http_api.routes.operations, *http_auth.routes.operations, *OPERATIONAL]
+    return [*(op for routes in declared_routes() for op in routes.operations), *OPERATIONAL]
 
 
 @functools.cache

@@ -167,7 +167,9 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             return
         users = {sid: self._connections[sid].actor.user_id for sid, _ in subscribed}
         async with state.readers() as db:
-            allowed = await chat.room_rights(db, {(users[sid], group_id) for sid, group_id in subscribed})
+            allowed = await chat.room_rights(
+                db, {(users[sid], group_id) for sid, group_id in subscribed}, state.rooms.clock().date()
+            )
         lapsed = [(sid, group_id) for sid, group_id in subscribed if not allowed[(users[sid], group_id)]]
         async with state.sessions() as db:
             await presence.evict(db, state.rooms, lapsed)
@@ -319,7 +321,9 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             state = self._state()
             room = room_name(group_id)
             async with state.readers() as db:
-                role = await chat.require_entry(db, actor, group_id)  # refuse before subscribing: no eavesdropping
+                role = await chat.require_entry(
+                    db, state.rooms, actor, group_id
+                )  # refuse before subscribing: no eavesdropping
                 if role == "facilitator":
                     async with db.begin():
                         if await two_factor.enrolment_required(db, actor.user_id):
@@ -395,7 +399,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             self._require_in_room(sid, group_id)
             state = self._state()
             async with state.readers() as db:
-                messages, more = await chat.history_since(db, actor, group_id, since_id, limit)
+                messages, more = await chat.history_since(db, state.rooms, actor, group_id, since_id, limit)
             return {"ok": True, "messages": messages, "has_more": more}
 
         return await self._handle("history:since", sid, work)
@@ -409,7 +413,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             self._require_in_room(sid, group_id)
             state = self._state()
             async with state.readers() as db:
-                messages, more = await chat.history_before(db, actor, group_id, before_id, limit)
+                messages, more = await chat.history_before(db, state.rooms, actor, group_id, before_id, limit)
             return {"ok": True, "messages": messages, "has_more": more}
 
         return await self._handle("history:before", sid, work)

@@ -128,7 +128,7 @@ async def test_text_is_stored_exactly_and_control_characters_refused(world: Any)
         stored = await chat.do_send_message(db, ctx, actors["River"], chat.SendRequest(1, "c1", body))
     assert stored["body"] == "<img src=x onerror=alert(1)> ünïcödé 🌱\nline two"
     async with world["sessions"]() as db:
-        page, more = await chat.history_since(db, actors["Willow"], 1, 0, 10)
+        page, more = await chat.history_since(db, ctx, actors["Willow"], 1, 0, 10)
     assert page[0]["body"] == stored["body"] and not more
 
 

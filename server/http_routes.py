@@ -1,0 +1,13 @@
+"""Every module of declared REST routes, in one list: the application serves them and /api/openapi.json
+documents them, so a route cannot be served without being documented, or documented without being served."""
+
+from __future__ import annotations
+
+from server import http_api, http_auth
+from server.api_spec import ApiRoutes
+
+ROUTE_MODULES = (http_api, http_auth)
+
+
+def declared_routes() -> list[ApiRoutes]:
+    return [module.routes for module in ROUTE_MODULES]
