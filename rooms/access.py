@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms import store
-from rooms.errors import DomainError, Forbidden, NotFound
+from rooms import group_store, store
+from rooms.errors import Conflict, DomainError, Forbidden, NotFound
 from rooms.hooks import Actor
 from rooms.models import Group, Hub, Membership
 
@@ -75,6 +75,25 @@ async def group_access(db: AsyncSession, actor: Actor, group_id: int, today: dt.
         holds_facilitator_role=holds_role,
         is_hub_admin=actor.is_platform_admin or "hub_admin" in roles,
     )
+
+
+def require_not_archived(group: Group) -> None:
+    """An archived group is read-only: no session opens in it and nobody joins it."""
+    if group.archived_at is not None:
+        raise Conflict("This group is archived: it is read-only.", code="group_archived")
+
+
+async def require_visible(db: AsyncSession, actor: Actor, access: GroupAccess) -> None:
+    """An unlisted group is seen by its members, its hub's staff and those who asked to join it; to anyone else
+    it does not exist (its invitation shows it: rooms/joining.py). Listed groups are seen by everyone."""
+    group = access.group
+    if group.visibility != "unlisted" or access.membership is not None or access.is_hub_admin:
+        return
+    if await store.staff_roles(db, actor.user_id, group.hub_id):
+        return
+    if await group_store.get_join_request(db, group.id, actor.user_id) is not None:
+        return
+    raise NotFound("There is no such group.")
 
 
 async def require_hub_admin(db: AsyncSession, actor: Actor, hub_id: int) -> Hub:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms import store, validate
+from rooms import facilitation, store, validate
 from rooms.access import GroupAccess, group_access, require_role, require_room_role, room_role
 from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
@@ -152,6 +152,10 @@ async def do_enter_room(
         }
     told = await publish_presence(db, ctx, [group_id])
     result["present"] = told[group_id]["present"]
+    if role == "facilitator" and headline is not None and headline.status == "paused":
+        resumed = await facilitation.settle_session(db, ctx, group_id)  # a facilitator is back
+        if resumed is not None:
+            result["session"] = resumed
     return result
 
 
@@ -161,9 +165,12 @@ async def do_leave_room(
     """Forget a connection's presence in one room, or in all (on disconnect); tell the rooms it left, unless
     the caller gathers many leaves into one update per room (`tell=False`; it then tells them itself)."""
     async with db.begin():
-        left = await store.remove_presence(db, sid, group_id)
+        removed = await store.remove_presence(db, sid, group_id)
+    left = sorted({gid for gid, _ in removed})
     if tell:
         await publish_presence(db, ctx, left)
+    for gid in sorted({gid for gid, role in removed if role == "facilitator"}):
+        await facilitation.settle_session(db, ctx, gid)  # pauses the session if that was its last facilitator
     return left
 
 
@@ -183,6 +190,11 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
                 raise DomainError(
                     "This group is not in session. Messages open when a facilitator starts the session.",
                     code="session_not_live",
+                )
+            if access.session_paused and role != "facilitator":
+                raise DomainError(
+                    "The session is paused until a facilitator is back in the room; you can post again then.",
+                    code="session_paused",
                 )
             now = ctx.clock()
             await ctx.message_checks.run(MessageDraft(request.group_id, access.live_session_id, actor, role, body, now))

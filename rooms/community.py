@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import presence, store, validate
-from rooms.access import GroupAccess, group_access, require_hub_admin
+from rooms.access import GroupAccess, group_access, require_hub_admin, require_visible
 from rooms.context import RoomsContext
 from rooms.errors import Conflict, Forbidden, InvalidInput, NotFound
+from rooms.group_facts import GroupFacts, facts_for, settings_view
 from rooms.hooks import Actor
-from rooms.models import AgreementVersion, Group, GroupSession, Hub, HubStaff, Membership, TrainingRecord, User
+from rooms.models import AgreementVersion, Group, GroupSession, Hub, HubStaff, TrainingRecord, User
 from rooms.views import hub_view, membership_view, session_view
 
 STAFF_ROLES = ("facilitator", "senior_peer", "safeguarding_lead", "hub_admin")
@@ -155,12 +156,14 @@ async def clean_fields(
 
 async def group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, group: Group) -> dict[str, Any]:
     access = await group_access(db, actor, group.id, ctx.clock().date())
-    return render_group(access, await store.headline_session(db, group.id, ctx.clock()))
+    facts = (await facts_for(db, [group.id], actor.user_id))[group.id]
+    return render_group(access, await store.headline_session(db, group.id, ctx.clock()), facts)
 
 
-def render_group(access: GroupAccess, headline: GroupSession | None) -> dict[str, Any]:
+def render_group(access: GroupAccess, headline: GroupSession | None, facts: GroupFacts | None = None) -> dict[str, Any]:
     group = access.group
     return {
+        **settings_view(group, facts or GroupFacts()),
         "id": group.id,
         "hub": hub_view(group.hub),
         "name": group.name,
@@ -195,48 +198,10 @@ async def do_create_group(
         return await group_view(db, ctx, actor, group)
 
 
-async def do_update_group(
-    db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, body: dict[str, Any]
-) -> dict[str, Any]:
-    async with db.begin():
-        await _require_group_admin(db, ctx, actor, group_id)  # who is asking, before any costly cleaning
-    values = await clean_fields(ctx, body, GROUP_FIELDS, partial=True)
-    async with db.begin():
-        group = await _require_group_admin(db, ctx, actor, group_id)
-        new_agreement = "agreement" in values and values["agreement"] != group.agreement
-        if new_agreement:
-            group.agreement_version += 1
-        for field, value in values.items():
-            setattr(group, field, value)
-        if new_agreement:
-            db.add(
-                AgreementVersion(
-                    group_id=group.id,
-                    version=group.agreement_version,
-                    text=group.agreement,
-                    created_at=ctx.clock(),
-                    created_by=actor.user_id,
-                )
-            )
-        await db.flush()
-        view = await group_view(db, ctx, actor, group)
-        # Members who accepted an earlier agreement must read the new one before hearing the room again.
-        lapsed = await store.connections_without_room_rights(db, ctx.clock().date(), group_id=group_id)
-    await presence.evict(db, ctx, lapsed)
-    await ctx.publisher.recheck_room(group_id)
-    return view
-
-
-async def _require_group_admin(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> Group:
-    access = await group_access(db, actor, group_id, ctx.clock().date())
-    if not access.is_hub_admin:
-        raise Forbidden("Only this hub's admins can change a group.")
-    return access.group
-
-
 async def get_group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> dict[str, Any]:
     async with db.begin():
         access = await group_access(db, actor, group_id, ctx.clock().date())
+        await require_visible(db, actor, access)
         return await group_view(db, ctx, actor, access.group)
 
 
@@ -250,6 +215,14 @@ async def list_group_views(db: AsyncSession, ctx: RoomsContext, actor: Actor) ->
         administering = {s.hub_id for s in staff if s.role == "hub_admin"}
         memberships = await store.memberships_of(db, actor.user_id)
         headlines = await store.headline_sessions(db, ctx.clock())
+        staff_hubs = {s.hub_id for s in staff}
+        # Unlisted groups are listed only to their members and their hub's staff (others follow an invitation).
+        groups = [
+            g
+            for g in groups
+            if g.visibility != "unlisted" or g.id in memberships or g.hub_id in staff_hubs or actor.is_platform_admin
+        ]
+        facts = await facts_for(db, [g.id for g in groups], actor.user_id)
         return [
             render_group(
                 GroupAccess(
@@ -260,37 +233,10 @@ async def list_group_views(db: AsyncSession, ctx: RoomsContext, actor: Actor) ->
                     is_hub_admin=actor.is_platform_admin or group.hub_id in administering,
                 ),
                 headlines.get(group.id),
+                facts[group.id],
             )
             for group in groups
         ]
-
-
-async def do_accept_agreement(
-    db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, body: dict[str, Any]
-) -> dict[str, Any]:
-    """Join a group, or renew membership, by accepting the agreement version the person actually read."""
-    version = validate.integer(body.get("agreement_version"), "agreement_version", minimum=1)
-    async with db.begin():
-        access = await group_access(db, actor, group_id, ctx.clock().date())
-        group = access.group
-        if version != group.agreement_version:
-            raise Conflict(
-                "The group agreement changed while you were reading it. Please read the new version.",
-                code="agreement_outdated",
-            )
-        now = ctx.clock()
-        membership = access.membership
-        if membership is None:
-            db.add(
-                Membership(
-                    group_id=group_id, user_id=actor.user_id, agreement_version=version, joined_at=now, accepted_at=now
-                )
-            )
-        else:
-            membership.agreement_version = version
-            membership.accepted_at = now
-        await db.flush()
-        return await group_view(db, ctx, actor, group)
 
 
 async def do_leave_group(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from rooms.clock import Clock, utc_now
@@ -17,3 +18,5 @@ class RoomsContext:
     message_checks: MessageChecks = field(default_factory=MessageChecks)
     clean_text: TextCleaner = keep_text
     history_page: int = 50
+    # A connection not refreshed by its process's heartbeat for this long is gone (its process died).
+    presence_timeout: dt.timedelta = dt.timedelta(seconds=90)

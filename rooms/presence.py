@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms import store
+from rooms import facilitation, store
 from rooms.context import RoomsContext
 from rooms.events import RoomEvent
 
 
 async def present_payload(db: AsyncSession, ctx: RoomsContext, group_id: int) -> dict[str, Any]:
-    rows = await store.present_in(db, group_id, ctx.clock())
+    rows = await store.present_in(db, group_id, ctx.clock(), ctx.presence_timeout)
     return {
         "group_id": group_id,
         "present": [{"user_id": uid, "display_name": name, "role": role} for uid, name, role in rows],
@@ -40,8 +40,11 @@ async def forget(db: AsyncSession, ctx: RoomsContext, pairs: list[tuple[str, int
     if not pairs:
         return
     async with db.begin():
-        await store.remove_connections(db, pairs)
+        facilitators_left = await store.remove_connections(db, pairs)
     if evicting:
         for sid, group_id in pairs:
             await ctx.publisher.evict(sid, group_id)
-    await publish_presence(db, ctx, sorted({group_id for _, group_id in pairs}))
+    groups = sorted({group_id for _, group_id in pairs})
+    await publish_presence(db, ctx, groups)
+    for group_id in sorted(facilitators_left):
+        await facilitation.settle_session(db, ctx, group_id)  # that may have been the last facilitator

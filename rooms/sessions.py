@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import store
-from rooms.access import group_access, require_trained_facilitator
+from rooms.access import group_access, require_not_archived, require_trained_facilitator
 from rooms.context import RoomsContext
 from rooms.errors import Conflict, InvalidInput, NotFound
 from rooms.events import RoomEvent
@@ -49,6 +49,7 @@ async def do_open_session(
     async with db.begin():
         access = await group_access(db, actor, group_id, ctx.clock().date())
         require_trained_facilitator(access)
+        require_not_archived(access.group)
         now = ctx.clock()
         if scheduled_for is not None:
             if scheduled_for <= now:
@@ -59,6 +60,8 @@ async def do_open_session(
             return await session_payload(db, session)
         # Lock the group row so two facilitators pressing "start" at once open one session, not two.
         await store.lock_group(db, group_id)
+        await db.refresh(access.group, ["archived_at"])  # archived while we waited for the lock?
+        require_not_archived(access.group)
         if await store.live_session(db, group_id) is not None:
             raise Conflict("A session is already live in this group.", code="session_already_live")
         # "Start now" opens the scheduled session it is close to (up to SCHEDULE_GRACE either way);

@@ -112,11 +112,53 @@ async def memberships_of(db: AsyncSession, user_id: int) -> dict[int, Membership
     return {m.group_id: m for m in rows.scalars()}
 
 
+# A session is running while live or paused (waiting for a facilitator); at most one per group.
+RUNNING = ("live", "paused")
+
+
 async def live_session(db: AsyncSession, group_id: int) -> GroupSession | None:
+    """The group's running session (live or paused), if any."""
     rows = await db.execute(
-        select(GroupSession).where(GroupSession.group_id == group_id, GroupSession.status == "live").limit(1)
+        select(GroupSession).where(GroupSession.group_id == group_id, GroupSession.status.in_(RUNNING)).limit(1)
     )
     return rows.scalar_one_or_none()
+
+
+async def running_sessions(db: AsyncSession) -> list[tuple[GroupSession, int]]:
+    """Every running session with its hub's pause grace in minutes (for the facilitation sweep)."""
+    rows = await db.execute(
+        select(GroupSession, Hub.pause_grace_minutes)
+        .join(Group, Group.id == GroupSession.group_id)
+        .join(Hub, Hub.id == Group.hub_id)
+        .where(GroupSession.status.in_(RUNNING))
+    )
+    return [(session, grace) for session, grace in rows.all()]
+
+
+async def pause_grace(db: AsyncSession, group_id: int) -> dt.timedelta:
+    rows = await db.execute(
+        select(Hub.pause_grace_minutes).join(Group, Group.hub_id == Hub.id).where(Group.id == group_id)
+    )
+    return dt.timedelta(minutes=rows.scalar_one())
+
+
+async def groups_with_facilitator_present(db: AsyncSession, seen_after: dt.datetime) -> set[int]:
+    """Groups whose room holds at least one facilitator connection seen since `seen_after`."""
+    rows = await db.execute(
+        select(Presence.group_id)
+        .where(Presence.role == "facilitator", Presence.last_seen > seen_after)
+        .group_by(Presence.group_id)
+    )
+    return set(rows.scalars())
+
+
+async def facilitator_present(db: AsyncSession, group_id: int, seen_after: dt.datetime) -> bool:
+    rows = await db.execute(
+        select(Presence.sid)
+        .where(Presence.group_id == group_id, Presence.role == "facilitator", Presence.last_seen > seen_after)
+        .limit(1)
+    )
+    return rows.first() is not None
 
 
 SCHEDULE_GRACE = dt.timedelta(hours=2)
@@ -155,9 +197,9 @@ async def headline_session(db: AsyncSession, group_id: int, now: dt.datetime) ->
 
 
 async def headline_sessions(db: AsyncSession, now: dt.datetime) -> dict[int, GroupSession]:
-    """headline_session for every group at once (three queries): live, else next scheduled, else last ended."""
+    """headline_session for every group at once (three queries): running, else next scheduled, else last ended."""
     found: dict[int, GroupSession] = {}
-    live = await db.execute(select(GroupSession).where(GroupSession.status == "live"))
+    live = await db.execute(select(GroupSession).where(GroupSession.status.in_(RUNNING)))
     for session in live.scalars():
         found.setdefault(session.group_id, session)
     scheduled = await db.execute(
@@ -221,7 +263,8 @@ class SendAccess:
     group_version: int
     membership_version: int | None
     is_facilitator: bool
-    live_session_id: int | None
+    live_session_id: int | None  # the running session, live or paused
+    session_paused: bool = False
 
 
 def may_facilitate(hub_id: Any, user_id: Any, today: Any) -> ColumnElement[bool]:
@@ -249,9 +292,10 @@ def _send_access_query() -> Any:  # a Select; its generic form differs between S
             membership.agreement_version,
             may_facilitate(Group.hub_id, user_id, today),
             live.id,
+            live.status,
         )
         .outerjoin(membership, and_(membership.group_id == Group.id, membership.user_id == user_id))
-        .outerjoin(live, and_(live.group_id == Group.id, live.status == "live"))
+        .outerjoin(live, and_(live.group_id == Group.id, live.status.in_(RUNNING)))
         .where(Group.id == bindparam("group_id"))
         .limit(1)
     )
@@ -261,7 +305,7 @@ async def send_access(db: AsyncSession, group_id: int, user_id: int, today: dt.d
     row = (await db.execute(_send_access_query(), {"group_id": group_id, "user_id": user_id, "today": today})).first()
     if row is None:
         return None
-    return SendAccess(row[0], row[1], bool(row[2]), row[3])
+    return SendAccess(row[0], row[1], bool(row[2]), row[3], row[4] == "paused")
 
 
 async def insert_message(db: AsyncSession, values: dict[str, object]) -> None:
@@ -304,12 +348,14 @@ async def messages_with_names(
     return [(message, name) for message, name in (await db.execute(query)).all()]
 
 
-async def present_in(db: AsyncSession, group_id: int, now: dt.datetime) -> list[tuple[int, str, str]]:
+async def present_in(
+    db: AsyncSession, group_id: int, now: dt.datetime, stale_after: dt.timedelta = PRESENCE_STALE_AFTER
+) -> list[tuple[int, str, str]]:
     """(user id, pseudonym, role) of everyone in the room on any live connection, one row a person."""
     rows = await db.execute(
         select(Presence.user_id, User.pseudonym, func.max(Presence.role))
         .join(User, User.id == Presence.user_id)
-        .where(Presence.group_id == group_id, Presence.last_seen > now - PRESENCE_STALE_AFTER)
+        .where(Presence.group_id == group_id, Presence.last_seen > now - stale_after)
         .group_by(Presence.user_id, User.pseudonym)
         .order_by(User.pseudonym)
     )
@@ -345,13 +391,13 @@ async def add_presence(
         existing.role = role
 
 
-async def remove_presence(db: AsyncSession, sid: str, group_id: int | None = None) -> list[int]:
-    """Forget a connection (in one room, or everywhere); return the groups it was in."""
+async def remove_presence(db: AsyncSession, sid: str, group_id: int | None = None) -> list[tuple[int, str]]:
+    """Forget a connection (in one room, or everywhere); return the (group, role) it was in."""
     query = delete(Presence).where(Presence.sid == sid)
     if group_id is not None:
         query = query.where(Presence.group_id == group_id)
-    result = await db.execute(query.returning(Presence.group_id))
-    return sorted(set(result.scalars().all()))
+    result = await db.execute(query.returning(Presence.group_id, Presence.role))
+    return sorted({(gid, role) for gid, role in result.all()})
 
 
 async def connections(
@@ -396,10 +442,17 @@ async def connections_without_room_rights(
     return [(sid, gid) for sid, gid in (await db.execute(query)).all()]
 
 
-async def remove_connections(db: AsyncSession, pairs: list[tuple[str, int]]) -> None:
-    """One statement for all pairs (row by row, two of these could lock rows in opposite orders)."""
-    if pairs:
-        await db.execute(delete(Presence).where(tuple_(Presence.sid, Presence.group_id).in_(sorted(pairs))))
+async def remove_connections(db: AsyncSession, pairs: list[tuple[str, int]]) -> set[int]:
+    """One statement for all pairs (row by row, two of these could lock rows in opposite orders). Returns the
+    groups where a facilitator's connection was removed."""
+    if not pairs:
+        return set()
+    result = await db.execute(
+        delete(Presence)
+        .where(tuple_(Presence.sid, Presence.group_id).in_(sorted(pairs)))
+        .returning(Presence.group_id, Presence.role)
+    )
+    return {group_id for group_id, role in result.all() if role == "facilitator"}
 
 
 async def refresh_presence(db: AsyncSession, server_id: str, now: dt.datetime) -> None:

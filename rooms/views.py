@@ -40,11 +40,15 @@ def session_view(session: GroupSession, opener: dict[str, Any] | None = None) ->
         "opened_at": iso(session.opened_at),
         "ended_at": iso(session.ended_at),
         "opened_by": opener,
+        "paused_at": iso(session.paused_at),
+        "end_reason": session.end_reason,
+        "ends_if_unfacilitated_at": None,
     }
 
 
 def hub_view(hub: Hub) -> dict[str, Any]:
-    return {"id": hub.id, "slug": hub.slug, "name": hub.name, "locality": hub.locality}
+    """What any signed-in person sees of a hub (its admins see more: rooms/hubs.hub_settings_view)."""
+    return {"id": hub.id, "slug": hub.slug, "name": hub.name, "locality": hub.locality, "time_zone": hub.time_zone}
 
 
 def membership_view(membership: Membership | None, group: Group) -> dict[str, Any] | None:

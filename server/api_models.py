@@ -277,6 +277,18 @@ class MembershipView(Response):
     current: bool
 
 
+class JoinRequestStatus(Response):
+    status: Literal["pending", "approved", "declined"]
+
+
+class NextSession(Response):
+    """When a group next meets: the earliest upcoming (starting after now), not cancelled occurrence of its
+    schedules or scheduled sessions (a session scheduled without a schedule is shown as 90 minutes long)."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
 class Group(Response):
     id: int
     hub: Hub
@@ -287,6 +299,13 @@ class Group(Response):
     membership: MembershipView | None
     my_role: Literal["member", "facilitator", "hub_admin"] | None
     session: Session | None = Field(description="The live session, else the next scheduled one, else null.")
+    visibility: Literal["listed", "unlisted"] = Field(description="Unlisted: only members and staff see it.")
+    joining: Literal["open", "request", "invitation"]
+    capacity: int | None = Field(description="Most members at once; null: no limit.")
+    member_count: int
+    tags: list[str] = Field(description="Focus tags, lower case, alphabetical.")
+    archived: bool = Field(description="Archived: read-only; no sessions, no joining.")
+    join_request: JoinRequestStatus | None = Field(description="The asker's own request to join, if any.")
 
 
 class GroupResult(Response):

@@ -96,6 +96,7 @@ class ApiRoutes(web.RouteTableDef):
         result: type[BaseModel] | None = None,
         refusals: Mapping[int, tuple[str, ...]] | None = None,
         description: str = "",
+        other_results: Mapping[int, tuple[str, type[BaseModel] | None]] | None = None,
     ) -> Callable[[Handler], Handler]:
         operation = Operation(
             method=method,
@@ -108,6 +109,7 @@ class ApiRoutes(web.RouteTableDef):
             result=result,
             refusals=standard_refusals(method, path, auth=auth, body=body is not None, extra=refusals or {}),
             description=description,
+            other_results=other_results or {},
         )
 
         def declare(handler: Handler) -> Handler:

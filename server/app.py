@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.policy import register_text_policy
 from moderation.sanitise import plain_text
-from rooms import chat, store
+from rooms import chat, facilitation, store
 from rooms.context import RoomsContext
 from server import ops
 from server.auth import SessionTokens, client_address
 from server.broker import CHAT_NAMESPACE, SocketIOPublisher, client_manager
 from server.control_bus import ControlBus
 from server.cookie_names import read_prefixed_cookies
+from server.crisis_defaults import CRISIS_DEFAULTS, load_crisis_defaults
 from server.db import create_engine, create_sessionmaker, migrate
 from server.handshake_gate import HandshakeGate
 from server.http_errors import error_response, json_errors
@@ -37,7 +38,7 @@ from server.two_factor import Challenges
 from server.two_factor_gate import two_factor_gate
 
 log = logging.getLogger("alongside")
-HEARTBEAT_SECONDS = 30
+SWEEP_SECONDS = 30
 NAMESPACE = web.AppKey("alongside_chat_namespace", ChatNamespace)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -109,7 +110,12 @@ def create_app(settings: Settings) -> web.Application:
 
     control = ControlBus(settings.redis_url)
     publisher = SocketIOPublisher(sio, control)
-    rooms_ctx = RoomsContext(publisher=publisher, server_id=settings.server_id, clean_text=clean_text)
+    rooms_ctx = RoomsContext(
+        publisher=publisher,
+        server_id=settings.server_id,
+        clean_text=clean_text,
+        presence_timeout=dt.timedelta(seconds=settings.presence_timeout_seconds),
+    )
     register_text_policy(
         rooms_ctx.message_checks, max_chars=settings.max_message_chars, messages_per_10s=settings.messages_per_10s
     )
@@ -140,6 +146,7 @@ def create_app(settings: Settings) -> web.Application:
         metrics=metrics,
     )
     app[STATE] = state
+    app[CRISIS_DEFAULTS] = load_crisis_defaults()  # a bad file stops the start, naming it
     namespace = ChatNamespace(lambda: state)
     control.on_message(namespace.on_control_message)
     app[NAMESPACE] = namespace
@@ -169,20 +176,40 @@ async def _close_connections(app: web.Application) -> None:
         log.warning("not every connection closed within 3 s of shutdown; closing anyway")
 
 
+async def heartbeat(state: AppState) -> None:
+    """Every presence_heartbeat_seconds: this process's connections are still here, and sessions whose last
+    facilitator is gone (a process that died) pause, or end when their grace period has run out."""
+    await _run_steps(
+        [
+            ("presence heartbeat", lambda: _with_session(state, lambda db: chat.do_heartbeat(db, state.rooms))),
+            (
+                "facilitated sessions",
+                lambda: _with_session(state, lambda db: facilitation.sweep_sessions(db, state.rooms)),
+            ),
+        ]
+    )
+
+
 async def housekeeping(state: AppState, namespace: ChatNamespace) -> None:
-    """One round of the periodic work; each step on its own, so one failing does not stop the others."""
-    steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
-        ("presence heartbeat", lambda: _with_session(state, lambda db: chat.do_heartbeat(db, state.rooms))),
-        ("ghost presence", lambda: _forget_ghosts(state, namespace)),
-        ("lapsed room rights", namespace.sweep_room_rights),
-        ("signed-out connections", namespace.sweep_signed_out),
-        ("expired sign-ins", lambda: _purge_expired(state)),
-    ]
+    """Every SWEEP_SECONDS: the sweeps that need no Redis, and the heartbeat's work too."""
+    await heartbeat(state)
+    await _run_steps(
+        [
+            ("ghost presence", lambda: _forget_ghosts(state, namespace)),
+            ("lapsed room rights", namespace.sweep_room_rights),
+            ("signed-out connections", namespace.sweep_signed_out),
+            ("expired sign-ins", lambda: _purge_expired(state)),
+        ]
+    )
+
+
+async def _run_steps(steps: list[tuple[str, Callable[[], Awaitable[None]]]]) -> None:
+    """Each step on its own, so one failing does not stop the others; it runs again next round."""
     for name, step in steps:
         try:
             await step()
         except Exception:
-            log.exception("housekeeping step %r failed; it runs again in %s s", name, HEARTBEAT_SECONDS)
+            log.exception("periodic step %r failed; it runs again next round", name)
 
 
 async def _with_session(state: AppState, work: Callable[[AsyncSession], Awaitable[None]]) -> None:
@@ -207,10 +234,18 @@ async def _purge_expired(state: AppState) -> None:
         await state.throttle.purge_idle(db, now)
 
 
-async def _heartbeat(state: AppState, namespace: ChatNamespace) -> None:
+async def _periodic(state: AppState, namespace: ChatNamespace) -> None:
+    """The heartbeat often, the sweeps every SWEEP_SECONDS (they cost a query per connection or room)."""
+    interval = state.settings.presence_heartbeat_seconds
+    loop = asyncio.get_running_loop()
+    next_sweep = loop.time() + SWEEP_SECONDS
     while True:
-        await asyncio.sleep(HEARTBEAT_SECONDS)
-        await housekeeping(state, namespace)
+        await asyncio.sleep(interval)
+        if loop.time() >= next_sweep:
+            next_sweep = loop.time() + SWEEP_SECONDS
+            await housekeeping(state, namespace)
+        else:
+            await heartbeat(state)
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -222,7 +257,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         # With Redis other processes hold live connections; their rows age out by heartbeat instead.
         async with state.sessions() as db:
             await chat.do_forget_all_presence(db)
-    heartbeat = asyncio.create_task(_heartbeat(state, app[NAMESPACE]))
+    periodic = asyncio.create_task(_periodic(state, app[NAMESPACE]))
     control_listener = asyncio.create_task(state.control.listen())
     log.info(
         "Alongside %s ready (database %s, broker %s)",
@@ -231,7 +266,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         "redis" if state.settings.redis_url else "in-process",
     )
     yield
-    for task in (heartbeat, control_listener):
+    for task in (periodic, control_listener):
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

@@ -103,15 +103,3 @@ class TwoFactorEnrolment(Response):
 
 class TwoFactorCodeBody(RequestBody):
     code: Code
-
-
-class HubSettingsBody(RequestBody):
-    require_two_factor: bool
-
-
-class HubWithSettings(m.Hub):
-    require_two_factor: bool
-
-
-class HubSettingsResult(Response):
-    hub: HubWithSettings

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from rooms import community, store
+from rooms import community, hub_store, store
 from rooms.models import AgreementVersion, Group, Hub, HubStaff, Membership, TrainingRecord
+from server.crisis_defaults import load_crisis_defaults
 from server.db import create_sessionmaker
 from server.passwords import Passwords
 
@@ -34,6 +35,10 @@ AGREEMENT = """We meet as equals. Everyone here has their own lived experience.
 4. It's fine to just listen, and fine to step away.
 5. If you're in danger now, call your local crisis line; a facilitator will also reach out."""
 
+ABOUT = """Riverside is a peer support hub: people with lived experience of mental-health difficulties, meeting
+online in small facilitated groups. Our facilitators are peers too, trained and supervised.
+We are not a crisis service. If you are in danger now, call 999, or one of the lines below."""
+
 GROUPS = (
     ("Thursday evening circle", "An open peer group for anyone living with anxiety or low mood. Come as you are."),
     ("Carers' corner", "Peer support for people caring for someone with a mental-health condition."),
@@ -56,9 +61,18 @@ async def seed_demo(engine: AsyncEngine, passwords: Passwords) -> tuple[DemoLogi
                 password_hash=await passwords.hash(login.password),
                 now=now,
             )
-        hub = Hub(slug="riverside", name="Riverside Peer Support Hub", locality="Riverside", created_at=now)
+        hub = Hub(
+            slug="riverside",
+            name="Riverside Peer Support Hub",
+            locality="Riverside",
+            about=ABOUT,
+            time_zone="Europe/London",
+            country="GB",
+            created_at=now,
+        )
         db.add(hub)
         await db.flush()
+        await hub_store.replace_crisis_lines(db, hub.id, load_crisis_defaults()["GB"].for_hub())
         db.add(HubStaff(hub_id=hub.id, user_id=users["hub-admin"].id, role="hub_admin", added_at=now))
         db.add(HubStaff(hub_id=hub.id, user_id=users["Sam"].id, role="facilitator", added_at=now))
         db.add(

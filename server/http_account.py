@@ -1,5 +1,5 @@
 """Looking after an account (docs/api.md): how guessable a new password is, changing it, the browsers signed
-in, two-factor sign-in, and a hub admin's rule that the hub's staff use it.
+in and two-factor sign-in (a hub's rule that its staff use it: server/http_hubs.py).
 
 Declared on server/http_auth.py's route table, whose helpers they share.
 """
@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from aiohttp import web
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import store, validate
 from rooms.hooks import Actor
-from rooms.models import Hub, User
+from rooms.models import User
 from server import auth_api_models as am
 from server import two_factor
 from server.api_spec import request_actor, request_body, state_of
@@ -296,69 +295,3 @@ async def two_factor_disable(request: web.Request) -> web.Response:
     if not accepted:
         raise _wrong_code()
     return web.json_response(await _two_factor_status(state, actor.user_id))
-
-
-async def _administered_hub(state: AppState, request: web.Request, actor: Actor, db: AsyncSession) -> Hub:
-    """The hub in the path, if the person asking is its admin (or a platform admin)."""
-    try:
-        hub_id = int(request.match_info["hub_id"])
-    except ValueError:
-        raise ApiError(404, "not_found", "There is no such hub.") from None
-    hub = await db.get(Hub, hub_id) if 1 <= hub_id <= validate.ROW_ID_MAX else None
-    if hub is None:
-        raise ApiError(404, "not_found", "There is no such hub.")
-    roles = {(s.hub_id, s.role) for s in await store.all_staff_roles(db, actor.user_id)}
-    if not actor.is_platform_admin and (hub_id, "hub_admin") not in roles:
-        raise ApiError(403, "forbidden", "Only this hub's admins can see and change its settings.")
-    return hub
-
-
-def _hub_settings(hub: Hub) -> dict[str, object]:
-    return {
-        "id": hub.id,
-        "slug": hub.slug,
-        "name": hub.name,
-        "locality": hub.locality,
-        "require_two_factor": hub.require_two_factor,
-    }
-
-
-@routes.api(
-    "GET",
-    "/api/hubs/{hub_id}/settings",
-    summary="A hub's settings (hub admin): for now, whether its staff must use two-factor sign-in",
-    tag="hubs",
-    result=am.HubSettingsResult,
-    refusals={403: ("forbidden", "two_factor_enrolment_required")},
-)
-async def hub_settings(request: web.Request) -> web.Response:
-    actor = await request_actor(request)
-    state = state_of(request)
-    async with state.readers() as db, db.begin():
-        hub = await _administered_hub(state, request, actor, db)
-        return web.json_response({"hub": _hub_settings(hub)})
-
-
-@routes.api(
-    "PATCH",
-    "/api/hubs/{hub_id}",
-    summary="Change a hub's settings (hub admin): for now, whether its staff must use two-factor sign-in",
-    tag="hubs",
-    body=am.HubSettingsBody,
-    result=am.HubSettingsResult,
-    refusals={403: ("forbidden", "two_factor_enrolment_required"), 409: ("two_factor_not_enabled",)},
-    description="Turning the rule on needs two-factor sign-in on for yourself first, so you keep your powers.",
-)
-async def update_hub(request: web.Request) -> web.Response:
-    actor = await request_actor(request)
-    state = state_of(request)
-    body = request_body(request, am.HubSettingsBody)
-    async with state.sessions() as db, db.begin():
-        hub = await _administered_hub(state, request, actor, db)
-        if body.require_two_factor and not await two_factor.is_enabled(db, actor.user_id):
-            raise ApiError(
-                409, "two_factor_not_enabled", "Turn on two-factor sign-in for yourself first, then require it."
-            )
-        hub.require_two_factor = body.require_two_factor
-        view = _hub_settings(hub)
-    return web.json_response({"hub": view})

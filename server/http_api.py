@@ -151,47 +151,6 @@ async def get_group(request: web.Request) -> web.Response:
 
 
 @routes.api(
-    "PATCH",
-    "/api/groups/{group_id}",
-    summary="Change a group (hub admin); a changed agreement gets a new version",
-    tag="groups",
-    body=m.GroupUpdateBody,
-    result=m.GroupResult,
-    refusals={403: ("forbidden",)},
-    description="Members in the room get `room:removed` until they accept a changed agreement.",
-)
-async def update_group(request: web.Request) -> web.Response:
-    actor = await request_actor(request)
-    state = state_of(request)
-    body = domain_values(request_body(request, m.GroupUpdateBody))
-    async with state.sessions() as db:
-        group = await community.do_update_group(db, state.rooms, actor, path_int(request, "group_id"), body)
-    return web.json_response({"group": group})
-
-
-@routes.api(
-    "PUT",
-    "/api/groups/{group_id}/membership",
-    summary="Join, accepting the agreement version read",
-    tag="groups",
-    body=m.AcceptAgreementBody,
-    result=m.GroupResult,
-    refusals={409: ("agreement_outdated",)},
-)
-async def accept_agreement(request: web.Request) -> web.Response:
-    actor = await request_actor(request)
-    state = state_of(request)
-    body = domain_values(request_body(request, m.AcceptAgreementBody))
-    group_id = path_int(request, "group_id")
-
-    async def accept() -> dict[str, Any]:
-        async with state.sessions() as db:
-            return await community.do_accept_agreement(db, state.rooms, actor, group_id, body)
-
-    return web.json_response({"group": await once_more_on_conflict(accept)})
-
-
-@routes.api(
     "DELETE",
     "/api/groups/{group_id}/membership",
     summary="Leave the group",
@@ -232,7 +191,7 @@ async def list_sessions(request: web.Request) -> web.Response:
     body=m.OpenSessionBody,
     status=201,
     result=m.SessionResult,
-    refusals={403: ("forbidden",), 409: ("session_already_live",)},
+    refusals={403: ("forbidden",), 409: ("session_already_live", "group_archived")},
     description="400 also for a time in the past. Opening now takes over a session scheduled within 2 hours.",
 )
 async def open_session(request: web.Request) -> web.Response:

@@ -185,7 +185,18 @@ def _refusal(status: int, codes: tuple[str, ...]) -> dict[str, Any]:
     return response
 
 
+TOKEN_PARAMETERS = {"token": "An invitation token, as given once when the invitation was made."}
+
+
 def _id_parameter(name: str) -> dict[str, Any]:
+    if name in TOKEN_PARAMETERS:
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": TOKEN_PARAMETERS[name],
+            "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
+        }
     return {
         "name": name,
         "in": "path",

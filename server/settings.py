@@ -51,6 +51,8 @@ class Settings:
     signup_per_address_per_hour: int = 20
     password_check_per_minute: int = 30
     session_idle_minutes: int = 240
+    presence_heartbeat_seconds: int = 10
+    presence_timeout_seconds: int = 30
     password_time_cost: int = 3
     password_memory_kib: int = 65536
     apply_migrations_on_start: bool = True
@@ -94,6 +96,8 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "signup_per_address_per_hour": (1, 100_000),
     "password_check_per_minute": (1, 100_000),
     "session_idle_minutes": (5, 24 * 365 * 60),
+    "presence_heartbeat_seconds": (1, 300),
+    "presence_timeout_seconds": (2, 3600),
     "password_time_cost": (1, 20),
     "password_memory_kib": (8, 4 * 1024 * 1024),
 }
@@ -158,6 +162,11 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError(
             "database_url: expected sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db, "
             f"got {settings.database_url!r}"
+        )
+    if settings.presence_timeout_seconds < 2 * settings.presence_heartbeat_seconds:
+        raise SettingsError(
+            "presence_timeout_seconds: expected at least twice presence_heartbeat_seconds "
+            f"({2 * settings.presence_heartbeat_seconds}), got {settings.presence_timeout_seconds}"
         )
     if settings.database_schema and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", settings.database_schema):
         raise SettingsError(f"database_schema: expected a lower-case SQL identifier, got {settings.database_schema!r}")

@@ -137,7 +137,7 @@ async def test_a_hub_can_require_it_of_its_staff(database: Database) -> None:
         status, data = await admin.call("PATCH", "/api/hubs/1", {"require_two_factor": True})
         assert status == 200 and data["hub"]["require_two_factor"] is True
         assert (await admin.call("GET", "/api/hubs/1/settings"))[1]["hub"]["require_two_factor"] is True
-        for bad in ({}, {"require_two_factor": "yes"}, {"require_two_factor": True, "name": "x"}):
+        for bad in ({}, {"require_two_factor": "yes"}, {"require_two_factor": True, "colour": "x"}):
             assert (await admin.call("PATCH", "/api/hubs/1", bad))[0] == 400
         assert (await admin.call("PATCH", "/api/hubs/99", {"require_two_factor": True}))[0] == 404
 

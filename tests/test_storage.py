@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, select
 
-from rooms import chat, community, sessions, store
+from rooms import chat, community, sessions, staff, store
 from rooms.context import RoomsContext
 from rooms.errors import DomainError
 from rooms.events import RoomEvent
@@ -136,9 +136,9 @@ async def test_two_facilitators_starting_at_once_open_one_session(world: Any) ->
     ctx, actors = world["ctx"], world["actors"]
     async with world["sessions"]() as db:
         admin = await store_admin(db)
-        await community.do_add_staff(
-            db, ctx, admin, 1, {"pseudonym": "Willow", "role": "facilitator", "training_completed_on": "2026-01-01"}
-        )
+        await staff.do_add_staff(db, ctx, admin, 1, {"pseudonym": "Willow", "role": "facilitator"})
+        training = {"pseudonym": "Willow", "course": "Peer facilitation", "completed_on": "2026-01-01"}
+        await staff.do_add_training(db, ctx, admin, 1, {**training, "expires_on": "2999-01-01"})
 
     async def start(name: str) -> str:
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +32,13 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture
-async def two_servers(database: Database, redis_url: str) -> Any:
+async def two_servers(two_processes: list[tuple[str, ServerProcess]]) -> list[str]:
+    return [url for url, _ in two_processes]
+
+
+@pytest.fixture
+async def two_processes(database: Database, redis_url: str) -> Any:
+    """Processes a and b on one database and Redis, with a fast presence heartbeat (1 s, gone after 3 s)."""
     engine = create_engine(database.url, database.schema)
     await seed_demo(engine, Passwords(1, 8))
     await engine.dispose()
@@ -46,6 +54,8 @@ async def two_servers(database: Database, redis_url: str) -> Any:
             "ALONGSIDE_PASSWORD_TIME_COST": "1",
             "ALONGSIDE_PASSWORD_MEMORY_KIB": "8",
             "ALONGSIDE_SERVER_ID": f"process-{name}",
+            "ALONGSIDE_PRESENCE_HEARTBEAT_SECONDS": "1",
+            "ALONGSIDE_PRESENCE_TIMEOUT_SECONDS": "3",
             "ALONGSIDE_CONFIG": str(ROOT / "config" / "alongside.toml"),
         }
         servers.append(ServerProcess([*SERVE, "--port", str(port)], env, ROOT))
@@ -53,7 +63,7 @@ async def two_servers(database: Database, redis_url: str) -> Any:
     try:
         for url, server in zip(urls, servers, strict=True):
             await wait_ready(url, server)
-        yield urls
+        yield list(zip(urls, servers, strict=True))
     finally:
         for server in servers:
             server.proc.terminate()
@@ -151,3 +161,39 @@ async def test_signing_out_on_one_process_closes_connections_on_the_other(two_se
         await wait_until(lambda: not listener.connected, what="process B to close the signed-out connection")
     finally:
         await willow.close()
+
+
+async def test_the_session_pauses_when_the_facilitators_process_is_killed(
+    two_processes: list[tuple[str, ServerProcess]],
+) -> None:
+    """Process A dies without a word (SIGKILL): its presence rows stop being refreshed, and process B pauses
+    the session within the presence timeout (3 s here) plus a heartbeat. Sam comes back on B: it resumes."""
+    (url_a, process_a), (url_b, _) = two_processes
+    sam, river = Api(url_a), Api(url_b)
+    try:
+        await sam.login("Sam")
+        await river.login("River")
+        await open_session(sam)
+        sam_io = await sam.socket()
+        assert (await call(sam_io, "room:join", {"group_id": 1}))["ok"]
+        river_io = await river.socket()
+        river_inbox = Inbox(river_io)
+        assert (await call(river_io, "room:join", {"group_id": 1}))["ok"]
+        await river_inbox.wait_for("presence:update", lambda d: {p["display_name"] for p in d["present"]} >= {"Sam"})
+
+        process_a.proc.send_signal(signal.SIGKILL)
+        paused = await river_inbox.wait_for("session:updated", lambda d: d["session"]["status"] == "paused", 10)
+        assert paused["session"]["ends_if_unfacilitated_at"] is not None
+        refused = await call(river_io, "message:send", {"group_id": 1, "client_id": client_id(), "body": "hello?"})
+        assert refused["error"]["code"] == "session_paused"
+
+        sam.base = url_b  # Sam's browser reconnects, to the surviving process
+        sam_again = await sam.socket()
+        assert (await call(sam_again, "room:join", {"group_id": 1}))["session"]["status"] == "live"
+        await river_inbox.wait_for("session:updated", lambda d: d["session"]["status"] == "live")
+        sent = await call(river_io, "message:send", {"group_id": 1, "client_id": client_id(), "body": "welcome back"})
+        assert sent["ok"]
+    finally:
+        for api in (sam, river):
+            with contextlib.suppress(Exception):
+                await api.close()

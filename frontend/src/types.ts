@@ -68,7 +68,7 @@ export interface Author {
   role: RoomRole;
 }
 
-export type SessionStatus = 'scheduled' | 'live' | 'ended';
+export type SessionStatus = 'scheduled' | 'live' | 'paused' | 'ended';
 
 export interface Session {
   id: number;
@@ -78,6 +78,10 @@ export interface Session {
   opened_at: string | null;
   ended_at: string | null;
   opened_by: Author | null;
+  /** Paused: the last facilitator left; it ends at ends_if_unfacilitated_at unless one returns. */
+  paused_at: string | null;
+  end_reason: string | null;
+  ends_if_unfacilitated_at: string | null;
 }
 
 export interface Membership {

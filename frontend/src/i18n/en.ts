@@ -182,6 +182,16 @@ export const en = {
   'room.statusLive': 'Live',
   'room.statusNotLive': 'Not in session',
   'room.statusEnded': 'Ended',
+  'room.statusPaused': 'Paused',
+  'room.sessionPaused':
+    'Paused: no facilitator is in the room right now, so messages are on hold. The session carries on when a facilitator is back.',
+  'room.sessionPausedUntil':
+    'Paused: no facilitator is in the room right now, so messages are on hold. If no facilitator is back by {time}, the session will end.',
+  'room.sessionPausedAnnounce': 'The session is paused until a facilitator is back.',
+  'room.sessionResumedAnnounce': 'A facilitator is back. The session carries on.',
+  'room.sessionEndedUnfacilitated':
+    'This session ended at {time} because no facilitator could return. If you need support now, the crisis lines are always available.',
+  'room.composerPaused': 'Messages are on hold until a facilitator is back in the room.',
   'room.facilitatorControls': 'Facilitator controls',
   'room.startSession': 'Start session',
   'room.endSession': 'End session',
@@ -270,6 +280,7 @@ export const en = {
   'error.not_in_room': 'You are not in this room on this connection. Please reload the page.',
   'error.session_not_live':
     'This group is not in session. Messages open when a facilitator starts the session.',
+  'error.session_paused': 'Messages are on hold until a facilitator is back in the room.',
   'error.rate_limited': 'You are sending messages very quickly. Please wait a moment.',
   'error.too_many_connections':
     'Alongside is open in too many tabs or devices. Close some of them, then reload this page.',

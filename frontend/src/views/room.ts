@@ -319,7 +319,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
 
   function renderBanner(): void {
     const status = session?.status;
-    let kind: 'live' | 'ended' | 'idle';
+    let kind: 'live' | 'paused' | 'ended' | 'idle';
     let label: string;
     const text: string[] = [];
     if (session && status === 'live') {
@@ -330,6 +330,18 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
           ? t('room.sessionLiveSince', { time: localText(session.opened_at), name: session.opened_by.display_name })
           : t('room.sessionLive'),
       );
+    } else if (session && status === 'paused') {
+      kind = 'paused';
+      label = t('room.statusPaused');
+      text.push(
+        session.ends_if_unfacilitated_at
+          ? t('room.sessionPausedUntil', { time: localText(session.ends_if_unfacilitated_at) })
+          : t('room.sessionPaused'),
+      );
+    } else if (session && status === 'ended' && session.end_reason === 'no_facilitator' && session.ended_at) {
+      kind = 'ended';
+      label = t('room.statusEnded');
+      text.push(t('room.sessionEndedUnfacilitated', { time: localText(session.ended_at) }));
     } else if (session && status === 'ended') {
       kind = 'ended';
       label = t('room.statusEnded');
@@ -355,7 +367,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     const isFacilitator = role === 'facilitator';
     controls.hidden = !isFacilitator;
     if (!isFacilitator) return;
-    const live = session?.status === 'live';
+    const live = session?.status === 'live' || session?.status === 'paused';
     const focusWasOn = document.activeElement;
     startButton.hidden = live;
     endButton.hidden = !live;
@@ -417,6 +429,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     const connected = socket.connected && joined;
     let reason = '';
     if (!everJoined) reason = t('room.connecting');
+    else if (session?.status === 'paused') reason = t('room.composerPaused');
     else if (!live) reason = t('room.composerDisabled');
     else if (!connected) reason = t('room.composerDisabledOffline');
     // Not in session: nothing can be sent, so the composer is off (the typed text stays). Offline: keep
@@ -428,7 +441,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     const alerted = sendAlert.el.textContent ?? '';
     if (
       (alerted === t('room.composerDisabledOffline') && connected) ||
-      (alerted === t('error.session_not_live') && live)
+      (alerted === t('error.session_not_live') && live) ||
+      (alerted === t('error.session_paused') && live)
     ) {
       sendAlert.clear();
     }
@@ -675,13 +689,15 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   function applySession(next: Session): void {
     // Ignore a stale update about an older session than the one shown.
     if (session && next.id < session.id) return;
-    const wasLive = session?.status === 'live';
+    const was = session?.status;
     session = next;
     renderBanner();
     renderControls();
     updateComposer();
-    if (!wasLive && next.status === 'live') announce(t('room.sessionStarted'));
-    if (wasLive && next.status !== 'live') announce(t('room.sessionStopped'));
+    if (was === 'paused' && next.status === 'live') announce(t('room.sessionResumedAnnounce'));
+    else if (was !== 'live' && next.status === 'live') announce(t('room.sessionStarted'));
+    else if (was === 'live' && next.status === 'paused') announce(t('room.sessionPausedAnnounce'));
+    else if (was !== 'ended' && next.status === 'ended') announce(t('room.sessionStopped'));
   }
 
   // ---- Interaction ------------------------------------------------------------------------------
@@ -734,7 +750,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     event.preventDefault();
     const body = textarea.value;
     if (session?.status !== 'live') {
-      sendAlert.show(t('error.session_not_live'));
+      sendAlert.show(t(session?.status === 'paused' ? 'error.session_paused' : 'error.session_not_live'));
       return;
     }
     if (!joined || !socket.connected) {
@@ -801,7 +817,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     if (isBusy(endButton)) return;
     controlsAlert.clear();
     const current = session;
-    if (!current || current.status !== 'live') return;
+    if (!current || (current.status !== 'live' && current.status !== 'paused')) return;
     const confirmed = await confirmDialog(
       {
         title: t('room.endConfirmTitle'),
