@@ -103,6 +103,14 @@ async def require_hub_admin(db: AsyncSession, actor: Actor, hub_id: int) -> Hub:
     return hub
 
 
+async def require_hub_role(db: AsyncSession, actor: Actor, hub_id: int, roles: frozenset[str], why: str) -> Hub:
+    """The hub, if the person asking holds one of `roles` there (a platform admin holds them all)."""
+    hub = await require_hub(db, hub_id)
+    if not actor.is_platform_admin and not roles & set(await store.staff_roles(db, actor.user_id, hub_id)):
+        raise Forbidden(why)
+    return hub
+
+
 def require_room_role(access: GroupAccess) -> str:
     """Refuse people who have not joined, or whose accepted agreement is out of date."""
     version = access.membership.agreement_version if access.membership else None

@@ -1,4 +1,4 @@
-"""Use cases for hubs, staff, groups and membership."""
+"""Use cases for people, groups and membership (hubs: rooms/hubs.py; staff and training: rooms/staff.py)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rooms import presence, store, validate
 from rooms.access import GroupAccess, group_access, require_hub_admin, require_visible
 from rooms.context import RoomsContext
-from rooms.errors import Conflict, Forbidden, InvalidInput, NotFound
+from rooms.errors import Conflict, InvalidInput, NotFound
 from rooms.group_facts import GroupFacts, facts_for, settings_view
 from rooms.hooks import Actor
-from rooms.models import AgreementVersion, Group, GroupSession, Hub, HubStaff, TrainingRecord, User
+from rooms.models import AgreementVersion, Group, GroupSession, User
 from rooms.views import hub_view, membership_view, session_view
-
-STAFF_ROLES = ("facilitator", "senior_peer", "safeguarding_lead", "hub_admin")
-LEGACY_TRAINING_DAYS = 2 * 365  # a completion date given without an expiry counts for two years
 
 
 async def create_user(
@@ -47,86 +44,9 @@ async def create_user(
     return user
 
 
-async def do_create_hub(db: AsyncSession, ctx: RoomsContext, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
-    if not actor.is_platform_admin:
-        raise Forbidden("Only platform admins can create hubs.")
-    slug = validate.slug(body.get("slug"))
-    values = await clean_fields(ctx, body, HUB_FIELDS, partial=False)
-    async with db.begin():
-        hub = Hub(slug=slug, name=values["name"], locality=values.get("locality", ""), created_at=ctx.clock())
-        db.add(hub)
-        try:
-            await db.flush()
-        except IntegrityError:
-            raise Conflict("A hub with that slug already exists.") from None
-        return hub_view(hub)
-
-
-async def do_add_staff(
-    db: AsyncSession, ctx: RoomsContext, actor: Actor, hub_id: int, body: dict[str, Any]
-) -> dict[str, Any]:
-    role = body.get("role")
-    if role not in STAFF_ROLES:
-        raise InvalidInput("role must be one of " + ", ".join(STAFF_ROLES) + ".")
-    trained_raw = body.get("training_completed_on")
-    trained: dt.date | None = None
-    if trained_raw is not None:
-        try:
-            trained = dt.date.fromisoformat(str(trained_raw))
-        except ValueError:
-            raise InvalidInput("training_completed_on must be a date like 2026-01-31.") from None
-    async with db.begin():
-        await require_hub_admin(db, actor, hub_id)
-        user = await store.get_user_by_pseudonym(db, validate.pseudonym(body.get("pseudonym")))
-        if user is None:
-            raise NotFound("Nobody has that pseudonym.")
-        existing = await store.staff_roles(db, user.id, hub_id)
-        staff = existing.get(role)
-        now = ctx.clock()
-        if staff is None:
-            staff = HubStaff(hub_id=hub_id, user_id=user.id, role=role, added_at=now)
-            db.add(staff)
-        if trained is not None:
-            db.add(
-                TrainingRecord(
-                    hub_id=hub_id,
-                    user_id=user.id,
-                    course="Peer facilitator training",
-                    completed_on=trained,
-                    expires_on=trained + dt.timedelta(days=LEGACY_TRAINING_DAYS),
-                    recorded_by=actor.user_id,
-                    recorded_at=now,
-                )
-            )
-        await db.flush()
-        current = await store.current_training(db, user.id, hub_id, now.date())
-        return staff_view(staff, user, current)
-
-
-def staff_view(staff: HubStaff, user: User, current: TrainingRecord | None) -> dict[str, Any]:
-    return {
-        "hub_id": staff.hub_id,
-        "user_id": user.id,
-        "pseudonym": user.pseudonym,
-        "role": staff.role,
-        "training_completed_on": current.completed_on.isoformat() if current else None,
-    }
-
-
-async def list_hub_staff(db: AsyncSession, ctx: RoomsContext, actor: Actor, hub_id: int) -> list[dict[str, Any]]:
-    async with db.begin():
-        await require_hub_admin(db, actor, hub_id)
-        today = ctx.clock().date()
-        return [
-            staff_view(staff, user, await store.current_training(db, user.id, hub_id, today))
-            for staff, user in await store.list_staff(db, hub_id)
-        ]
-
-
 # Staff-written fields: (shortest, longest) after cleaning. Raw text may be longer (markup that cleaning
 # removes), but never more than RAW_FACTOR times, so no one sends megabytes to be cleaned down to a line.
 GROUP_FIELDS = {"name": (1, 120), "description": (0, 4000), "agreement": (1, 20000)}
-HUB_FIELDS = {"name": (1, 120), "locality": (0, 120)}
 RAW_FACTOR = 4
 
 

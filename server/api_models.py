@@ -16,8 +16,8 @@ from rooms import validate
 from rooms.errors import InvalidInput
 from server import api_charsets as cs
 
-STAFF_ROLES = ("facilitator", "hub_admin")
-StaffRole = Literal["facilitator", "hub_admin"]
+STAFF_ROLES = ("facilitator", "senior_peer", "safeguarding_lead", "hub_admin")
+StaffRole = Literal["facilitator", "senior_peer", "safeguarding_lead", "hub_admin"]
 
 
 def _checked(pattern: str, why: str) -> AfterValidator:
@@ -128,20 +128,6 @@ class LoginBody(RequestBody):
     password: LoginPassword
 
 
-class HubCreateBody(RequestBody):
-    name: HubName
-    slug: Slug
-    locality: Locality = ""
-
-
-class StaffAddBody(RequestBody):
-    pseudonym: Pseudonym
-    role: StaffRole
-    training_completed_on: dt.date | None = Field(
-        default=None, description="The day the person completed facilitator training (YYYY-MM-DD)."
-    )
-
-
 def _no_defaults(schema: dict[str, Any]) -> None:
     """Optional fields that may be left out but not sent as null: their placeholder default is not API."""
     for field in schema.get("properties", {}).values():
@@ -217,34 +203,17 @@ class UserResult(Response):
 
 
 class Hub(Response):
+    """A hub as any signed-in person sees it (its admins see more: server/api_models_hubs.py)."""
+
     id: int
     slug: str
     name: str
     locality: str
-
-
-class HubResult(Response):
-    hub: Hub
+    time_zone: str = Field(description="An IANA zone name; the hub's schedules are in its local time.")
 
 
 class HubList(Response):
     hubs: list[Hub]
-
-
-class Staff(Response):
-    hub_id: int
-    user_id: int
-    pseudonym: str
-    role: StaffRole
-    training_completed_on: dt.date | None
-
-
-class StaffResult(Response):
-    staff: Staff
-
-
-class StaffList(Response):
-    staff: list[Staff]
 
 
 class Author(Response):

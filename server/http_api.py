@@ -1,4 +1,4 @@
-"""The JSON REST API: hubs, groups, memberships and sessions (see docs/api.md).
+"""The JSON REST API: groups, memberships and sessions (see docs/api.md; hubs and staff: server/http_hubs.py).
 
 Each route is declared with what it takes, answers and refuses (server/api_spec.py); /api/openapi.json is
 generated from those declarations and the models in server/api_models.py.
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 
-from rooms import community, sessions, store, validate
+from rooms import community, sessions, validate
 from server import api_models as m
 from server.api_spec import ApiRoutes, domain_values, request_actor, request_body, state_of
 from server.http_errors import ApiError
@@ -42,74 +42,6 @@ def path_int(request: web.Request, name: str) -> int:
     if not 1 <= value <= validate.ROW_ID_MAX:
         raise ApiError(404, "not_found", "There is no such thing here.")
     return value
-
-
-@routes.api("GET", "/api/hubs", summary="List hubs", tag="hubs", result=m.HubList)
-async def list_hubs(request: web.Request) -> web.Response:
-    await request_actor(request)
-    state = state_of(request)
-    async with state.readers() as db, db.begin():
-        hubs = [{"id": h.id, "slug": h.slug, "name": h.name, "locality": h.locality} for h in await store.list_hubs(db)]
-    return web.json_response({"hubs": hubs})
-
-
-@routes.api(
-    "POST",
-    "/api/hubs",
-    summary="Create a hub (platform admin)",
-    tag="hubs",
-    body=m.HubCreateBody,
-    status=201,
-    result=m.HubResult,
-    refusals={403: ("forbidden",), 409: ("conflict",)},
-)
-async def create_hub(request: web.Request) -> web.Response:
-    actor = await request_actor(request)
-    state = state_of(request)
-    body = domain_values(request_body(request, m.HubCreateBody))
-    async with state.sessions() as db:
-        hub = await community.do_create_hub(db, state.rooms, actor, body)
-    return web.json_response({"hub": hub}, status=201)
-
-
-@routes.api(
-    "GET",
-    "/api/hubs/{hub_id}/staff",
-    summary="List a hub's staff (hub admin)",
-    tag="hubs",
-    result=m.StaffList,
-    refusals={403: ("forbidden",)},
-)
-async def list_staff(request: web.Request) -> web.Response:
-    actor = await request_actor(request)
-    state = state_of(request)
-    async with state.readers() as db:
-        staff = await community.list_hub_staff(db, state.rooms, actor, path_int(request, "hub_id"))
-    return web.json_response({"staff": staff})
-
-
-@routes.api(
-    "POST",
-    "/api/hubs/{hub_id}/staff",
-    summary="Add or update a staff role (hub admin)",
-    tag="hubs",
-    body=m.StaffAddBody,
-    status=201,
-    result=m.StaffResult,
-    refusals={403: ("forbidden",), 404: ("not_found",)},
-    description="404 also when nobody has that pseudonym.",
-)
-async def add_staff(request: web.Request) -> web.Response:
-    actor = await request_actor(request)
-    state = state_of(request)
-    body = domain_values(request_body(request, m.StaffAddBody))
-    hub_id = path_int(request, "hub_id")
-
-    async def add() -> dict[str, Any]:
-        async with state.sessions() as db:
-            return await community.do_add_staff(db, state.rooms, actor, hub_id, body)
-
-    return web.json_response({"staff": await once_more_on_conflict(add)}, status=201)
 
 
 @routes.api("GET", "/api/groups", summary="Group directory", tag="groups", result=m.GroupList)
