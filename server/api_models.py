@@ -223,13 +223,19 @@ class Author(Response):
 
 
 class Session(Response):
+    """A facilitated session. `paused`: its last facilitator has gone; members cannot post until one is back,
+    and it ends at `ends_if_unfacilitated_at` otherwise (with end_reason "no_facilitator")."""
+
     id: int
     group_id: int
-    status: Literal["scheduled", "live", "ended"]
+    status: Literal["scheduled", "live", "paused", "ended"]
     scheduled_for: dt.datetime | None
     opened_at: dt.datetime | None
     ended_at: dt.datetime | None
     opened_by: Author | None
+    paused_at: dt.datetime | None
+    end_reason: str | None = Field(description='Why it ended other than by a facilitator: "no_facilitator".')
+    ends_if_unfacilitated_at: dt.datetime | None
 
 
 class SessionResult(Response):
