@@ -138,6 +138,8 @@ class Group(Base):
     visibility: Mapped[str] = mapped_column(String(10), default="listed", server_default="listed")  # | unlisted
     joining: Mapped[str] = mapped_column(String(12), default="open", server_default="open")  # | request | invitation
     capacity: Mapped[int | None] = mapped_column(Integer)  # most members at once; None: no limit
+    # "group", or "facilitators_space": the standing room where trained facilitators of every hub meet.
+    kind: Mapped[str] = mapped_column(String(20), default="group", server_default="group")
     hub: Mapped[Hub] = relationship(lazy="joined")
 
 
@@ -236,6 +238,9 @@ class GroupSession(Base):
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     ended_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # "One voice at a time": only the person given the turn, and facilitators, may post.
+    one_voice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    turn_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Why it ended, when not by a facilitator's hand: "no_facilitator" (the grace period ran out).
     end_reason: Mapped[str | None] = mapped_column(String(20))
     __table_args__ = (Index("ix_group_sessions_group_status", "group_id", "status"),)
@@ -269,4 +274,71 @@ class Presence(Base):
     web_session: Mapped[str] = mapped_column(String(64), index=True)
     server_id: Mapped[str] = mapped_column(String(128), index=True)
     last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Taking a break: shown as "stepping out" in who is here, back without rejoining.
+    away: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     __table_args__ = (Index("ix_presence_group_id", "group_id", "last_seen"),)
+
+
+class Attendance(Base):
+    """Who came to a session, never what they said: counts for the hub admin, and newcomers for facilitators."""
+
+    __tablename__ = "attendance"
+    session_id: Mapped[int] = mapped_column(ForeignKey("group_sessions.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(12))
+    first_joined_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    first_session: Mapped[bool] = mapped_column(Boolean)  # their first session in this group
+
+
+class RaisedHand(Base):
+    """A member waiting for a turn to speak; facilitators see the queue oldest first."""
+
+    __tablename__ = "raised_hands"
+    session_id: Mapped[int] = mapped_column(ForeignKey("group_sessions.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    raised_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class SideMessage(Base):
+    """Words beside the room, never sent to it: the facilitators' backchannel (with the hub's safeguarding
+    leads), and private words between one member and the session's facilitators. Kept with the session."""
+
+    __tablename__ = "side_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("group_sessions.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(12))  # backchannel | private
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))  # private: whose
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_role: Mapped[str] = mapped_column(String(20))
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (UniqueConstraint("session_id", "author_id", "client_id", name="uq_side_messages_author_client"),)
+
+
+class PrivateWord(Base):
+    """A member asked for a private word; a facilitator opens the 1:1 thread beside the room."""
+
+    __tablename__ = "private_words"
+    session_id: Mapped[int] = mapped_column(ForeignKey("group_sessions.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Debrief(Base):
+    """A facilitator's reflection after a session, for supervision: how it went, what to follow up, how they
+    are. Read by the hub's senior peers and admins, who mark it discussed."""
+
+    __tablename__ = "debriefs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("group_sessions.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    how_it_went: Mapped[str] = mapped_column(Text)
+    follow_up: Mapped[str] = mapped_column(Text, default="")
+    wellbeing: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    discussed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    discussed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    __table_args__ = (UniqueConstraint("session_id", "author_id", name="uq_debriefs_session_author"),)
