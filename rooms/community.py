@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms import presence, store, validate
+from rooms import directory, presence, store, timetable, validate
 from rooms.access import GroupAccess, group_access, require_hub_admin, require_visible
 from rooms.context import RoomsContext
 from rooms.errors import Conflict, InvalidInput, NotFound
@@ -77,10 +77,17 @@ async def clean_fields(
 async def group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, group: Group) -> dict[str, Any]:
     access = await group_access(db, actor, group.id, ctx.clock().date())
     facts = (await facts_for(db, [group.id], actor.user_id))[group.id]
-    return render_group(access, await store.headline_session(db, group.id, ctx.clock()), facts)
+    when = await timetable.load(db, [group], ctx.clock())
+    next_session = timetable.next_session_view(when.next_session(group.id))
+    return render_group(access, await store.headline_session(db, group.id, ctx.clock()), facts, next_session)
 
 
-def render_group(access: GroupAccess, headline: GroupSession | None, facts: GroupFacts | None = None) -> dict[str, Any]:
+def render_group(
+    access: GroupAccess,
+    headline: GroupSession | None,
+    facts: GroupFacts | None = None,
+    next_session: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     group = access.group
     return {
         **settings_view(group, facts or GroupFacts()),
@@ -93,6 +100,7 @@ def render_group(access: GroupAccess, headline: GroupSession | None, facts: Grou
         "membership": membership_view(access.membership, group),
         "my_role": access.my_role,
         "session": session_view(headline) if headline else None,
+        "next_session": next_session,  # rooms/timetable.py: when the group next meets
     }
 
 
@@ -125,8 +133,11 @@ async def get_group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, grou
         return await group_view(db, ctx, actor, access.group)
 
 
-async def list_group_views(db: AsyncSession, ctx: RoomsContext, actor: Actor) -> list[dict[str, Any]]:
-    """The directory in a fixed number of queries, however many groups there are."""
+async def list_group_views(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, wanted: directory.DirectoryFilter = directory.NO_FILTER
+) -> list[dict[str, Any]]:
+    """The directory in a fixed number of queries, however many groups there are: filtered as asked
+    (rooms/directory.py), the asker's own groups (member or staff) first."""
     async with db.begin():
         groups = await store.list_groups(db)
         staff = await store.all_staff_roles(db, actor.user_id)
@@ -143,6 +154,9 @@ async def list_group_views(db: AsyncSession, ctx: RoomsContext, actor: Actor) ->
             if g.visibility != "unlisted" or g.id in memberships or g.hub_id in staff_hubs or actor.is_platform_admin
         ]
         facts = await facts_for(db, [g.id for g in groups], actor.user_id)
+        when = await timetable.load(db, groups, ctx.clock())
+        groups = [g for g in groups if g.archived_at is None and directory.matches(wanted, g, facts[g.id].tags, when)]
+        groups.sort(key=lambda g: not (g.id in memberships or g.hub_id in staff_hubs))
         return [
             render_group(
                 GroupAccess(
@@ -154,6 +168,7 @@ async def list_group_views(db: AsyncSession, ctx: RoomsContext, actor: Actor) ->
                 ),
                 headlines.get(group.id),
                 facts[group.id],
+                timetable.next_session_view(when.next_session(group.id)),
             )
             for group in groups
         ]

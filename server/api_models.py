@@ -274,6 +274,7 @@ class Group(Response):
     membership: MembershipView | None
     my_role: Literal["member", "facilitator", "hub_admin"] | None
     session: Session | None = Field(description="The live session, else the next scheduled one, else null.")
+    next_session: NextSession | None = Field(description="When the group next meets; null: nothing upcoming.")
     visibility: Literal["listed", "unlisted"] = Field(description="Unlisted: only members and staff see it.")
     joining: Literal["open", "request", "invitation"]
     capacity: int | None = Field(description="Most members at once; null: no limit.")

@@ -30,6 +30,15 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @dataclass(frozen=True)
+class QueryParam:
+    """A documented query parameter; the handler reads and checks it (refusing with its own codes)."""
+
+    name: str
+    description: str
+    schema: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class Operation:
     """One documented route. `refusals` maps each error status to the codes it can carry."""
 
@@ -45,6 +54,7 @@ class Operation:
     refusals: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     description: str = ""
     other_results: Mapping[int, tuple[str, type[BaseModel] | None]] = field(default_factory=dict)
+    query: tuple[QueryParam, ...] = ()
 
     @property
     def path_params(self) -> list[str]:
@@ -97,6 +107,8 @@ class ApiRoutes(web.RouteTableDef):
         refusals: Mapping[int, tuple[str, ...]] | None = None,
         description: str = "",
         other_results: Mapping[int, tuple[str, type[BaseModel] | None]] | None = None,
+        content_type: str = "application/json",
+        query: tuple[QueryParam, ...] = (),
     ) -> Callable[[Handler], Handler]:
         operation = Operation(
             method=method,
@@ -110,6 +122,8 @@ class ApiRoutes(web.RouteTableDef):
             refusals=standard_refusals(method, path, auth=auth, body=body is not None, extra=refusals or {}),
             description=description,
             other_results=other_results or {},
+            content_type=content_type,
+            query=query,
         )
 
         def declare(handler: Handler) -> Handler:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from rooms import community, hub_store, store
-from rooms.models import AgreementVersion, Group, Hub, HubStaff, Membership, TrainingRecord
+from rooms.models import AgreementVersion, Group, GroupTag, Hub, HubStaff, Membership, Schedule, TrainingRecord
 from server.crisis_defaults import load_crisis_defaults
 from server.db import create_sessionmaker
 from server.passwords import Passwords
@@ -43,6 +43,9 @@ GROUPS = (
     ("Thursday evening circle", "An open peer group for anyone living with anxiety or low mood. Come as you are."),
     ("Carers' corner", "Peer support for people caring for someone with a mental-health condition."),
 )
+# When each group meets (weekday 0 = Monday, local time in the hub's zone, minutes) and its focus tags.
+MEETINGS = ((3, dt.time(19, 0), 90), (1, dt.time(12, 30), 60))
+TAGS = (("anxiety", "low mood"), ("carers",))
 
 
 async def seed_demo(engine: AsyncEngine, passwords: Passwords) -> tuple[DemoLogin, ...]:
@@ -99,8 +102,20 @@ async def seed_demo(engine: AsyncEngine, passwords: Passwords) -> tuple[DemoLogi
             db.add(group)
             groups.append(group)
         await db.flush()
-        for group in groups:
+        for group, (weekday, local_time, minutes), tags in zip(groups, MEETINGS, TAGS, strict=True):
             db.add(AgreementVersion(group_id=group.id, version=1, text=AGREEMENT, created_at=now))
+            db.add(
+                Schedule(
+                    group_id=group.id,
+                    kind="weekly",
+                    weekday=weekday,
+                    local_time=local_time,
+                    duration_minutes=minutes,
+                    starts_on=now.date(),
+                    created_at=now,
+                )
+            )
+            db.add_all(GroupTag(group_id=group.id, tag=tag) for tag in tags)
         memberships = [("River", groups[0]), ("River", groups[1]), ("Willow", groups[0])]
         for pseudonym, group in memberships:
             db.add(

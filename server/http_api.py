@@ -13,8 +13,9 @@ from typing import TypeVar
 from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 
-from rooms import community, sessions, validate
+from rooms import community, directory, sessions, validate
 from server import api_models as m
+from server.api_models_schedules import DIRECTORY_QUERY, DIRECTORY_REFUSALS
 from server.api_spec import ApiRoutes, domain_values, request_actor, request_body, state_of
 from server.http_errors import ApiError
 
@@ -44,12 +45,23 @@ def path_int(request: web.Request, name: str) -> int:
     return value
 
 
-@routes.api("GET", "/api/groups", summary="Group directory", tag="groups", result=m.GroupList)
+@routes.api(
+    "GET",
+    "/api/groups",
+    summary="Group directory",
+    tag="groups",
+    result=m.GroupList,
+    query=DIRECTORY_QUERY,
+    refusals=DIRECTORY_REFUSALS,
+    description="Archived groups are left out, and unlisted ones but for their members and hub staff; the "
+    "asker's own groups (member or staff) come first, then by name.",
+)
 async def list_groups(request: web.Request) -> web.Response:
     actor = await request_actor(request)
+    wanted = directory.parse_filter(request.query)
     state = state_of(request)
     async with state.readers() as db:
-        groups = await community.list_group_views(db, state.rooms, actor)
+        groups = await community.list_group_views(db, state.rooms, actor, wanted)
     return web.json_response({"groups": groups})
 
 

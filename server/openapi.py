@@ -123,6 +123,11 @@ def _operation(op: Operation, refs: Refs) -> dict[str, Any]:
     }
     if op.description:
         item["description"] = op.description
+    if op.query:
+        item["parameters"] = [
+            {"name": q.name, "in": "query", "required": False, "description": q.description, "schema": dict(q.schema)}
+            for q in op.query
+        ]
     if op.body is not None:
         item["requestBody"] = {
             "required": True,
@@ -141,7 +146,7 @@ def _operation_id(op: Operation) -> str:
 def _success(op: Operation, refs: Refs) -> dict[str, Any]:
     if op.status == 204:
         return {"description": "Done; no content"}
-    if op.content_type.startswith("text/plain"):
+    if op.content_type.startswith("text/"):
         return {"description": "Success", "content": {op.content_type: {"schema": {"type": "string"}}}}
     schema = refs[(op.result, "serialization")] if op.result else {"type": "object"}
     return _json_response("Success", schema)
@@ -189,6 +194,14 @@ TOKEN_PARAMETERS = {"token": "An invitation token, as given once when the invita
 
 
 def _id_parameter(name: str) -> dict[str, Any]:
+    if name == "date":
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": "An occurrence's original local date (YYYY-MM-DD); any other value names nothing (404).",
+            "schema": {"type": "string", "format": "date"},
+        }
     if name in TOKEN_PARAMETERS:
         return {
             "name": name,

@@ -43,6 +43,9 @@ SEMANTIC_RULES = {
     "/api/groups/{group_id}/sessions": "a time in the past",
     "/api/auth/two-factor/confirm": "a code the authenticator app did not show (400 invalid_code)",
     "/api/auth/two-factor/disable": "a code the authenticator app did not show (400 invalid_code)",
+    "/api/groups/{group_id}/schedules": "weekday on a one-off or missing on a weekly, ends_on before the first meeting",
+    "/api/groups/{group_id}/schedules/{schedule_id}/occurrences/{date}/move": "a time in the past",
+    "/api/groups/{group_id}/occurrences": "a window that ends before it starts or is longer than 366 days",
 }
 SEED = os.environ.get("ALONGSIDE_FUZZ_SEED", "20261123")
 ST = Path(sys.executable).with_name("st")
