@@ -37,7 +37,11 @@ CHECKS = [
 SEMANTIC_RULES = {
     "/api/auth/signup": "password strength (zxcvbn) and email syntax (email-validator)",
     "/api/auth/password": "password strength (zxcvbn)",
-    "/api/hubs": "a name that is empty once markup is removed",
+    "/api/hubs": "a name that is empty once markup is removed, a time zone not in the IANA database",
+    "/api/hubs/{hub_id}": "a time zone not in the IANA database, a name empty once markup is removed",
+    "/api/hubs/{hub_id}/crisis-lines": "an https address with a real host, a way to reach each line",
+    "/api/hubs/{hub_id}/training": "completion not in the future, expiry after completion",
+    "/api/admin/accounts": "password strength (zxcvbn)",
     "/api/hubs/{hub_id}/groups": "a name or agreement that is empty once markup is removed",
     "/api/groups/{group_id}": "a name or agreement that is empty once markup is removed",
     "/api/groups/{group_id}/sessions": "a time in the past",
