@@ -5,12 +5,14 @@ the room and presence queries of the chat's hot paths."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.models import CrisisLine, Group, Hub, HubStaff, TrainingRecord, User
+from rooms.models import CrisisLine, Group, Hub, HubStaff, Presence, TrainingRecord, User
+from rooms.store import may_facilitate
 
 
 async def lock_hub(db: AsyncSession, hub_id: int) -> None:
@@ -42,6 +44,25 @@ async def replace_crisis_lines(db: AsyncSession, hub_id: int, lines: Sequence[di
 async def group_ids_of_hub(db: AsyncSession, hub_id: int) -> list[int]:
     rows = await db.execute(select(Group.id).where(Group.hub_id == hub_id).order_by(Group.id))
     return list(rows.scalars())
+
+
+async def demote_presence(db: AsyncSession, hub_id: int, group_ids: Sequence[int], today: dt.date) -> list[int]:
+    """Connections still in the hub's rooms as facilitators whose owner may no longer facilitate (they stay as
+    members) now show as members; returns the groups whose presence changed."""
+    if not group_ids:
+        return []
+    result = await db.execute(
+        update(Presence)
+        .where(
+            Presence.group_id.in_(sorted(group_ids)),
+            Presence.role == "facilitator",
+            not_(may_facilitate(hub_id, Presence.user_id, today)),
+        )
+        .values(role="member")
+        .returning(Presence.group_id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(set(result.scalars()))
 
 
 async def hub_admin_count(db: AsyncSession, hub_id: int) -> int:

@@ -142,21 +142,26 @@ async def do_remove_staff_role(
         await db.flush()
         group_ids = await hub_store.group_ids_of_hub(db, hub_id)
     if role == "facilitator":
-        await recheck_hub_rooms(db, ctx, group_ids)
+        await recheck_hub_rooms(db, ctx, hub_id, group_ids)
 
 
-async def recheck_hub_rooms(db: AsyncSession, ctx: RoomsContext, group_ids: list[int]) -> None:
-    """Rights in the hub's rooms changed: take out the connections that lost them, on every process."""
+async def recheck_hub_rooms(db: AsyncSession, ctx: RoomsContext, hub_id: int, group_ids: list[int]) -> None:
+    """Rights in the hub's rooms changed: take out the connections that lost them, on every process, and show
+    as members those who stay only as members."""
     if not group_ids:
         return
     wanted = set(group_ids)
+    today = ctx.clock().date()
     async with db.begin():
         lapsed = [
             (sid, group_id)
-            for sid, group_id in await store.connections_without_room_rights(db, ctx.clock().date())
+            for sid, group_id in await store.connections_without_room_rights(db, today)
             if group_id in wanted
         ]
     await presence.evict(db, ctx, lapsed)
+    async with db.begin():
+        demoted = await hub_store.demote_presence(db, hub_id, group_ids, today)
+    await presence.publish_presence(db, ctx, demoted)
     for group_id in group_ids:
         await ctx.publisher.recheck_room(group_id)
 
@@ -222,7 +227,7 @@ async def do_delete_training(db: AsyncSession, ctx: RoomsContext, actor: Actor, 
         await db.delete(record)
         await db.flush()
         group_ids = await hub_store.group_ids_of_hub(db, hub_id)
-    await recheck_hub_rooms(db, ctx, group_ids)
+    await recheck_hub_rooms(db, ctx, hub_id, group_ids)
 
 
 async def my_training(db: AsyncSession, ctx: RoomsContext, actor: Actor) -> list[dict[str, Any]]:

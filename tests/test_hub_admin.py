@@ -442,6 +442,24 @@ async def test_losing_the_role_or_the_training_takes_a_facilitator_out_of_the_ro
     assert refused["ok"] is False and refused["error"]["code"] == "not_member"
 
 
+async def test_a_member_who_stops_facilitating_stays_as_a_member(server: RunningServer, api_factory: Any) -> None:
+    admin, river = await api_factory("hub-admin"), await api_factory("River")
+    _, data = await admin.call("POST", "/api/hubs/1/staff", {"pseudonym": "Willow", "role": "facilitator"})
+    willow_id = data["staff"]["user_id"]
+    await record_training(admin, server, "Willow", completed=-1, expires=300)
+    willow = await api_factory("Willow")
+    _, willow_inbox, joined = await open_room(willow)
+    assert joined["ok"] and joined["role"] == "facilitator"
+    _, river_inbox, _ = await open_room(river)
+    assert (await admin.call("DELETE", f"/api/hubs/1/staff/{willow_id}/facilitator"))[0] == 204
+
+    def willow_is(role: str) -> Any:
+        return lambda d: any(p["display_name"] == "Willow" and p["role"] == role for p in d["present"])
+
+    await river_inbox.wait_for("presence:update", willow_is("member"))
+    assert willow_inbox.of("room:removed") == [], "a member still"
+
+
 async def test_expired_training_stops_facilitation(server: RunningServer, api_factory: Any) -> None:
     """Training that expired yesterday: no sessions opened, and the room entered as a member or not at all."""
     admin = await api_factory("hub-admin")
