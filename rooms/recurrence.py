@@ -16,6 +16,7 @@ Each occurrence is named by its original local date, which stays its name when i
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -26,6 +27,7 @@ DAY = dt.timedelta(days=1)
 MAX_WINDOW = dt.timedelta(days=366)  # the longest span anyone may ask occurrences for
 MAX_OCCURRENCES = 500  # the most occurrences one answer holds
 SESSION_DURATION = dt.timedelta(minutes=90)  # how long a one-off scheduled session is shown to last
+FAR_FUTURE = dt.date(9000, 1, 1)  # an open-ended schedule's horizon (schedules name dates up to 2200)
 
 Status = Literal["scheduled", "cancelled", "moved"]
 
@@ -153,15 +155,13 @@ def sort_key(occurrence: Occurrence) -> tuple[dt.datetime, int, int, dt.date]:
 
 
 def next_occurrence(
-    rule: Rule,
-    changes: Mapping[dt.date, Change],
-    zone: ZoneInfo,
-    after: dt.datetime,
-    horizon: dt.timedelta = MAX_WINDOW,
+    rule: Rule, changes: Mapping[dt.date, Change], zone: ZoneInfo, after: dt.datetime
 ) -> Occurrence | None:
-    """The earliest occurrence that is not cancelled and starts after `after` (within `horizon`)."""
+    """The earliest occurrence that is not cancelled and starts after `after`, however far ahead. Cheap: a
+    date passed over either has a change or starts before `after` (at most two do), so the walk is short."""
     best: Occurrence | None = None
-    for day in dates_between(rule, after.astimezone(zone).date() - DAY, (after + horizon).astimezone(zone).date()):
+    dates = dates_between(rule, after.astimezone(zone).date() - DAY, rule.ends_on or FAR_FUTURE)
+    for day in itertools.islice(dates, len(changes) + 3):
         if day in changes:
             continue  # cancelled, or moved (found below)
         candidate = occurrence_on(rule, day, zone, None)
@@ -172,7 +172,7 @@ def next_occurrence(
         if change.action != "move" or change.moved_to is None or not is_occurrence(rule, change.date):
             continue
         moved = occurrence_on(rule, change.date, zone, change)
-        if after < moved.starts_at <= after + horizon and (best is None or moved.starts_at < best.starts_at):
+        if moved.starts_at > after and (best is None or moved.starts_at < best.starts_at):
             best = moved
     return best
 

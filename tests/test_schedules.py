@@ -119,6 +119,8 @@ def test_bounds_of_a_schedule() -> None:
     assert recurrence.first_date(rule) == dt.date(2026, 12, 10)
     assert recurrence.first_date(weekly(3, 19, starts_on=dt.date(2026, 12, 4), ends_on=dt.date(2026, 12, 9))) is None
     assert recurrence.next_occurrence(rule, {}, LONDON, at(2026, 12, 24, 20)) is None
+    far = weekly(0, 9, starts_on=dt.date(2031, 6, 1))
+    assert recurrence.next_occurrence(far, {}, LONDON, at(2026, 12, 1)).starts_at == at(2031, 6, 2, 8)  # type: ignore[union-attr]
     once = Rule(2, "once", None, dt.time(10), dt.timedelta(minutes=60), dt.date(2026, 12, 5))
     assert recurrence.is_occurrence(once, dt.date(2026, 12, 5)) and not recurrence.is_occurrence(
         once, dt.date(2026, 12, 12)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 import pytest
 from sqlalchemy import inspect, select
 
-from rooms import chat, community, sessions, staff, store
+from rooms import chat, community, recurrence, schedules, sessions, staff, store, timetable
 from rooms.context import RoomsContext
+from rooms.directory import NO_FILTER, DirectoryFilter
 from rooms.errors import DomainError
 from rooms.events import RoomEvent
 from rooms.hooks import Actor
-from rooms.models import Base, Message
+from rooms.models import Base, Message, Schedule
 from server.db import create_engine, create_sessionmaker, migrate
 from server.demo import seed_demo
 from server.passwords import Passwords
@@ -152,6 +154,13 @@ async def test_two_facilitators_starting_at_once_open_one_session(world: Any) ->
     assert outcomes == ["opened", "session_already_live"]
 
 
+async def schedule_row(world: Any, schedule_id: int) -> Schedule:
+    async with world["sessions"]() as db, db.begin():
+        row: Schedule | None = await db.get(Schedule, schedule_id)
+    assert row is not None
+    return row
+
+
 async def store_admin(db: Any) -> Actor:
     async with db.begin():
         user = await store.get_user_by_pseudonym(db, "hub-admin")
@@ -238,12 +247,12 @@ async def test_directory_takes_a_fixed_number_of_queries_and_matches_each_group(
     def count(*args: Any) -> None:
         statements.append(args[2])
 
-    async def directory() -> list[dict[str, Any]]:
+    async def directory(wanted: DirectoryFilter = NO_FILTER) -> list[dict[str, Any]]:
         statements.clear()
         event.listen(world["engine"].sync_engine, "before_cursor_execute", count)
         try:
             async with world["sessions"]() as db:
-                return await community.list_group_views(db, ctx, actors["River"])
+                return await community.list_group_views(db, ctx, actors["River"], wanted)
         finally:
             event.remove(world["engine"].sync_engine, "before_cursor_execute", count)
 
@@ -251,9 +260,27 @@ async def test_directory_takes_a_fixed_number_of_queries_and_matches_each_group(
     few = len(statements)
     for n in range(12):
         async with world["sessions"]() as db:
-            await community.do_create_group(db, ctx, admin, 1, {"name": f"Group {n}", "agreement": "Be kind."})
+            made = await community.do_create_group(db, ctx, admin, 1, {"name": f"Group {n}", "agreement": "Be kind."})
+        # Each meets weekly (its first meeting cancelled) and once: its next session is worked out too.
+        weekly = {"kind": "weekly", "weekday": n % 7, "local_time": "18:30", "starts_on": "2030-01-01"}
+        async with world["sessions"]() as db:
+            schedule = await schedules.do_create_schedule(db, ctx, admin, made["id"], weekly)
+        async with world["sessions"]() as db:
+            await schedules.do_create_schedule(
+                db, ctx, admin, made["id"], {"kind": "once", "local_time": "09:00", "starts_on": "2029-06-01"}
+            )
+        first = recurrence.first_date(timetable.rule_of(await schedule_row(world, schedule["id"])))
+        async with world["sessions"]() as db:
+            await schedules.do_change_occurrence(
+                db, ctx, admin, made["id"], schedule["id"], str(first), action="cancel"
+            )
     large = await directory()
     assert len(large) == len(small) + 12 and len(statements) == few, "no query per group"
+    assert all(g["next_session"] is not None for g in large)
+    assert {g["next_session"]["starts_at"] for g in large if g["name"].startswith("Group")} == {"2029-06-01T08:00:00Z"}
+    filtered = await directory(DirectoryFilter(weekday=2, from_time=dt.time(18), to_time=dt.time(19)))
+    assert len(statements) == few, "filters add no query"
+    assert sorted(g["name"] for g in filtered) == ["Group 2", "Group 9"]
     for view in large:
         async with world["sessions"]() as db:
             assert view == await community.get_group_view(db, ctx, actors["River"], view["id"])
