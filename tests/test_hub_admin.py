@@ -535,3 +535,49 @@ async def test_a_hub_admin_has_no_say_in_another_hub(
     lines = (await root.call("GET", f"/api/hubs/{other['hub']}/crisis-lines"))[1]["lines"]
     assert SAMARITANS not in lines
     assert (await admin.call("DELETE", f"/api/hubs/1/training/{other['record']}"))[0] == 404, "not this hub's"
+
+
+# Country defaults files
+
+
+GOOD_FILE = """checked_on = 2026-11-23
+[[lines]]
+name = "Samaritans"
+phone = "116 123"
+source = "https://www.samaritans.org/"
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "problem"),
+    [
+        ("GB.toml", "checked_on = 2026-11-23\nlines = [", "GB.toml"),
+        ("GB.toml", GOOD_FILE.replace('source = "https://www.samaritans.org/"\n', ""), "source"),
+        ("GB.toml", GOOD_FILE.replace('phone = "116 123"', 'web = "javascript:alert(1)"'), "https://"),
+        ("GB.toml", GOOD_FILE.replace("https://www.samaritans.org/", "http://samaritans.org"), "source"),
+        ("GB.toml", GOOD_FILE.replace('phone = "116 123"\n', ""), "phone number, a way to text"),
+        ("GB.toml", GOOD_FILE.replace("checked_on = 2026-11-23\n", ""), "checked_on"),
+        ("GB.toml", GOOD_FILE + "colour = 1\n", "colour"),
+        ("gb.toml", GOOD_FILE, "ISO 3166-1"),
+    ],
+)
+def test_a_bad_defaults_file_stops_the_start_naming_it(tmp_path: Any, name: str, text: str, problem: str) -> None:
+    from server.crisis_defaults import CrisisDefaultsError, load_crisis_defaults
+
+    (tmp_path / "IE.toml").write_text(GOOD_FILE)
+    (tmp_path / name).write_text(text)
+    with pytest.raises(CrisisDefaultsError) as refused:
+        load_crisis_defaults(tmp_path)
+    assert name in str(refused.value) and problem in str(refused.value)
+
+
+def test_the_shipped_defaults_load() -> None:
+    from server.crisis_defaults import load_crisis_defaults
+
+    defaults = load_crisis_defaults()
+    assert set(defaults) >= {"GB", "IE"}
+    gb = {line.name: line for line in defaults["GB"].lines}
+    assert gb["Samaritans"].phone == "116 123" and "85258" in gb["Shout"].sms
+    assert any(name.startswith("NHS 111") and line.phone == "111" for name, line in gb.items())
+    ie = {line.name: line for line in defaults["IE"].lines}
+    assert ie["Pieta"].phone == "1800 247 247" and ie["Samaritans Ireland"].phone == "116 123"
