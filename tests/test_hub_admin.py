@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, RunningServer, open_session, platform_admin
+from tests.helpers_auth import FakeClock
 from tests.helpers_chat import NS, Inbox, call
 
 PEER_HUB_KEYS = {"id", "slug", "name", "locality", "time_zone"}
@@ -481,6 +482,25 @@ async def test_expired_training_stops_facilitation(server: RunningServer, api_fa
     await record_training(admin, server, "New Helper", completed=-1, expires=0)
     status, _ = await newcomer.call("POST", "/api/groups/1/sessions", {})
     assert status == 201, "training whose last day is today still counts"
+
+
+async def test_training_stops_counting_the_day_after_its_last_day(server: RunningServer, api_factory: Any) -> None:
+    """With the server's clock moved on a day, training whose last day was yesterday no longer counts."""
+    clock = FakeClock(server)
+    admin = await api_factory("hub-admin")
+    await admin.call("POST", "/api/hubs/1/staff", {"pseudonym": "Willow", "role": "facilitator"})
+    await record_training(admin, server, "Willow", completed=-10, expires=0)
+    willow = await api_factory("Willow")
+    _, _, joined = await open_room(willow)
+    assert joined["role"] == "facilitator"
+    clock.advance(24 * 3600)
+    willow = await api_factory("Willow")  # signed in afresh: a day idle ends a sign-in
+    status, data = await willow.call("POST", "/api/groups/1/sessions", {})
+    assert (status, code(data)) == (403, "training_not_current")
+    _, _, joined = await open_room(willow)
+    assert joined["ok"] and joined["role"] == "member"
+    status, data = await willow.call("GET", "/api/me/training")
+    assert [(r["status"], r["days_left"]) for r in data["training"]] == [("expired", -1)]
 
 
 # One hub's admin has no say in another hub
