@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms import facilitation, store, validate
+from rooms import facilitation, session_tools, side_talk, store, validate
 from rooms.access import GroupAccess, group_access, require_role, require_room_role, room_role
 from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
@@ -142,6 +142,18 @@ async def do_enter_room(
             now=ctx.clock(),
         )
         headline = live or await store.headline_session(db, group_id, ctx.clock())
+        newcomer = False
+        beside: dict[str, Any] = {}
+        if live is not None:
+            newcomer = await store.record_attendance(db, live, actor.user_id, role, ctx.clock()) and role == "member"
+            beside["hands"] = await session_tools.hands_queue(db, live.id)
+            if role == "facilitator":
+                beside["staff"] = {
+                    **await side_talk.staff_snapshot(db, live.id),
+                    "newcomers": await store.newcomers_in(db, live.id),
+                }
+            else:
+                beside["mine"] = await side_talk.member_snapshot(db, live.id, actor.user_id)
         result = {
             "group": {"id": access.group.id, "name": access.group.name},
             "session": await session_payload(db, headline) if headline else None,
@@ -149,8 +161,12 @@ async def do_enter_room(
             "has_more": has_more,
             "last_id": access.group.last_message_id,
             "role": role,
+            **beside,
         }
     told = await publish_presence(db, ctx, [group_id])
+    if newcomer:  # the facilitators (only) see that this is someone's first session, to welcome them
+        arrived = {"group_id": group_id, "user_id": actor.user_id, "display_name": actor.pseudonym}
+        await ctx.publisher.publish(RoomEvent(group_id, "newcomer:arrived", arrived, audience="staff"))
     result["present"] = told[group_id]["present"]
     if role == "facilitator" and headline is not None and headline.status == "paused":
         resumed = await facilitation.settle_session(db, ctx, group_id)  # a facilitator is back
@@ -191,6 +207,7 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
                     "This group is not in session. Messages open when a facilitator starts the session.",
                     code="session_not_live",
                 )
+            session_tools.refuse_out_of_turn(access.one_voice, access.turn_user_id, role, actor.user_id)
             if access.session_paused and role != "facilitator":
                 raise DomainError(
                     "The session is paused until a facilitator is back in the room; you can post again then.",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 ROOM_PREFIX = "group:"
+STAFF_PREFIX = "staff:"
 
 
 def room_name(group_id: int) -> str:
@@ -13,12 +14,29 @@ def room_name(group_id: int) -> str:
     return f"{ROOM_PREFIX}{group_id}"
 
 
+def staff_room_name(group_id: int) -> str:
+    """Beside the room: the session's facilitators (and the hub's safeguarding leads). Never a member."""
+    return f"{STAFF_PREFIX}{group_id}"
+
+
 @dataclass(frozen=True)
 class RoomEvent:
+    """An event for a group's room. `audience` "room": everyone in it. "staff": only the connections in the
+    staff room beside it (facilitators), plus `to_connections` (e.g. one member's own connections, for their
+    private word): never any other member."""
+
     group_id: int
     name: str
     payload: dict[str, Any]
     skip_sid: str | None = field(default=None)
+    audience: str = "room"
+    to_connections: tuple[str, ...] = ()
+
+    def targets(self) -> list[str]:
+        """The transport rooms (a connection id is a room of its own) that hear it."""
+        if self.audience == "staff":
+            return [staff_room_name(self.group_id), *self.to_connections]
+        return [room_name(self.group_id)]
 
 
 class Publisher(Protocol):

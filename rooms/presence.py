@@ -15,7 +15,9 @@ async def present_payload(db: AsyncSession, ctx: RoomsContext, group_id: int) ->
     rows = await store.present_in(db, group_id, ctx.clock(), ctx.presence_timeout)
     return {
         "group_id": group_id,
-        "present": [{"user_id": uid, "display_name": name, "role": role} for uid, name, role in rows],
+        "present": [
+            {"user_id": uid, "display_name": name, "role": role, "away": away} for uid, name, role, away in rows
+        ],
     }
 
 

@@ -14,7 +14,7 @@ from rooms.errors import Conflict, InvalidInput, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor
 from rooms.models import GroupSession
-from rooms.views import author_view, session_view
+from rooms.views import author_view, iso, session_view
 
 
 async def session_payload(db: AsyncSession, session: GroupSession) -> dict[str, Any]:
@@ -23,7 +23,11 @@ async def session_payload(db: AsyncSession, session: GroupSession) -> dict[str, 
         user = await store.get_user(db, session.opened_by)
         if user is not None:
             opener = author_view(user.id, user.pseudonym, "facilitator")
-    return session_view(session, opener)
+    view = session_view(session, opener)
+    if session.status == "paused" and session.paused_at is not None:
+        # When it ends unless a facilitator returns, so members can be told plainly.
+        view["ends_if_unfacilitated_at"] = iso(session.paused_at + await store.pause_grace(db, session.group_id))
+    return view
 
 
 def _parse_when(raw: Any) -> dt.datetime:
@@ -92,7 +96,7 @@ async def do_end_session(db: AsyncSession, ctx: RoomsContext, actor: Actor, sess
             raise NotFound("There is no such session.")
         access = await group_access(db, actor, session.group_id, ctx.clock().date())
         require_trained_facilitator(access)
-        if session.status != "live":
+        if session.status not in store.RUNNING:
             raise Conflict("This session is not live.", code="no_live_session")
         session.status = "ended"
         session.ended_at = ctx.clock()

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     and_,
     bindparam,
+    cast,
     delete,
     exists,
     func,
@@ -24,11 +25,23 @@ from sqlalchemy import (
     tuple_,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from rooms import validate
-from rooms.models import Group, GroupSession, Hub, HubStaff, Membership, Message, Presence, TrainingRecord, User
+from rooms.models import (
+    Attendance,
+    Group,
+    GroupSession,
+    Hub,
+    HubStaff,
+    Membership,
+    Message,
+    Presence,
+    TrainingRecord,
+    User,
+)
 
 PRESENCE_STALE_AFTER = dt.timedelta(seconds=90)
 
@@ -265,6 +278,8 @@ class SendAccess:
     is_facilitator: bool
     live_session_id: int | None  # the running session, live or paused
     session_paused: bool = False
+    one_voice: bool = False
+    turn_user_id: int | None = None
 
 
 def may_facilitate(hub_id: Any, user_id: Any, today: Any) -> ColumnElement[bool]:
@@ -293,6 +308,8 @@ def _send_access_query() -> Any:  # a Select; its generic form differs between S
             may_facilitate(Group.hub_id, user_id, today),
             live.id,
             live.status,
+            live.one_voice,
+            live.turn_user_id,
         )
         .outerjoin(membership, and_(membership.group_id == Group.id, membership.user_id == user_id))
         .outerjoin(live, and_(live.group_id == Group.id, live.status.in_(RUNNING)))
@@ -305,7 +322,7 @@ async def send_access(db: AsyncSession, group_id: int, user_id: int, today: dt.d
     row = (await db.execute(_send_access_query(), {"group_id": group_id, "user_id": user_id, "today": today})).first()
     if row is None:
         return None
-    return SendAccess(row[0], row[1], bool(row[2]), row[3], row[4] == "paused")
+    return SendAccess(row[0], row[1], bool(row[2]), row[3], row[4] == "paused", bool(row[5]), row[6])
 
 
 async def insert_message(db: AsyncSession, values: dict[str, object]) -> None:
@@ -350,16 +367,17 @@ async def messages_with_names(
 
 async def present_in(
     db: AsyncSession, group_id: int, now: dt.datetime, stale_after: dt.timedelta = PRESENCE_STALE_AFTER
-) -> list[tuple[int, str, str]]:
-    """(user id, pseudonym, role) of everyone in the room on any live connection, one row a person."""
+) -> list[tuple[int, str, str, bool]]:
+    """(user id, pseudonym, role, stepping out) of everyone in the room on any live connection, one row a
+    person."""
     rows = await db.execute(
-        select(Presence.user_id, User.pseudonym, func.max(Presence.role))
+        select(Presence.user_id, User.pseudonym, func.max(Presence.role), func.max(cast(Presence.away, Integer)))
         .join(User, User.id == Presence.user_id)
         .where(Presence.group_id == group_id, Presence.last_seen > now - stale_after)
         .group_by(Presence.user_id, User.pseudonym)
         .order_by(User.pseudonym)
     )
-    return [(uid, name, role) for uid, name, role in rows.all()]
+    return [(uid, name, role, bool(away)) for uid, name, role, away in rows.all()]
 
 
 async def add_presence(
@@ -466,3 +484,36 @@ async def clear_all_presence(db: AsyncSession) -> None:
 async def clear_server_presence(db: AsyncSession, server_id: str) -> list[int]:
     result = await db.execute(delete(Presence).where(Presence.server_id == server_id).returning(Presence.group_id))
     return sorted(set(result.scalars().all()))
+
+
+async def record_attendance(db: AsyncSession, session: GroupSession, user_id: int, role: str, now: dt.datetime) -> bool:
+    """Note that this person came to this session (once); returns whether it is their first session in the
+    group. Attendance holds who came, never what they said."""
+    existing = await db.get(Attendance, (session.id, user_id))
+    if existing is not None:
+        return existing.first_session
+    earlier = await db.execute(
+        select(Attendance.session_id)
+        .join(GroupSession, GroupSession.id == Attendance.session_id)
+        .where(GroupSession.group_id == session.group_id, Attendance.user_id == user_id)
+        .limit(1)
+    )
+    first = earlier.first() is None
+    try:
+        async with db.begin_nested():  # a second tab joining at the same moment wrote it first: fine
+            db.add(
+                Attendance(session_id=session.id, user_id=user_id, role=role, first_joined_at=now, first_session=first)
+            )
+    except IntegrityError:
+        pass
+    return first
+
+
+async def newcomers_in(db: AsyncSession, session_id: int) -> list[int]:
+    """Members at their first session of the group (for the facilitators' welcome)."""
+    rows = await db.execute(
+        select(Attendance.user_id).where(
+            Attendance.session_id == session_id, Attendance.first_session.is_(True), Attendance.role == "member"
+        )
+    )
+    return sorted(rows.scalars())

@@ -43,6 +43,8 @@ def session_view(session: GroupSession, opener: dict[str, Any] | None = None) ->
         "paused_at": iso(session.paused_at),
         "end_reason": session.end_reason,
         "ends_if_unfacilitated_at": None,
+        "one_voice": session.one_voice,
+        "turn_user_id": session.turn_user_id,
     }
 
 

@@ -236,6 +236,8 @@ class Session(Response):
     paused_at: dt.datetime | None
     end_reason: str | None = Field(description='Why it ended other than by a facilitator: "no_facilitator".')
     ends_if_unfacilitated_at: dt.datetime | None
+    one_voice: bool = Field(description="One voice at a time: only the person with the turn, and facilitators, post.")
+    turn_user_id: int | None = Field(description="Who has the turn in one-voice mode.")
 
 
 class SessionResult(Response):

@@ -6,7 +6,7 @@ from typing import Any
 
 import socketio
 
-from rooms.events import RoomEvent, room_name
+from rooms.events import RoomEvent, room_name, staff_room_name
 from server.control_bus import ControlBus
 
 CHAT_NAMESPACE = "/chat"
@@ -37,16 +37,19 @@ class SocketIOPublisher:
         await self._control.publish({"kind": "recheck_room", "group_id": group_id})
 
     async def evict(self, sid: str, group_id: int) -> None:
-        """Leave the room on whichever process holds the connection (the Redis manager relays it), and
-        tell the client why it went quiet."""
+        """Leave the room, and the staff room beside it, on whichever process holds the connection (the Redis
+        manager relays it), and tell the client why it went quiet. (Private rooms are left by the process
+        itself when it sees the room:removed: see server/realtime.py.)"""
         await self._sio.emit("room:removed", {"group_id": group_id}, to=sid, namespace=CHAT_NAMESPACE)
         await self._sio.leave_room(sid, room_name(group_id), namespace=CHAT_NAMESPACE)
+        await self._sio.leave_room(sid, staff_room_name(group_id), namespace=CHAT_NAMESPACE)
 
     async def publish(self, event: RoomEvent) -> None:
+        targets = event.targets()
         await self._sio.emit(
             event.name,
             event.payload,
-            room=room_name(event.group_id),
+            room=targets[0] if len(targets) == 1 else targets,
             namespace=CHAT_NAMESPACE,
             skip_sid=event.skip_sid,
         )

@@ -14,11 +14,12 @@ from limits import RateLimitItemPerSecond, storage, strategies
 
 from rooms import chat, presence, validate
 from rooms.errors import DomainError, RateLimited
-from rooms.events import ROOM_PREFIX, RoomEvent, room_name
+from rooms.events import ROOM_PREFIX, RoomEvent, room_name, staff_room_name
 from rooms.hooks import Actor
 from server import two_factor
 from server.auth import token_from_cookie_header, web_session_room
 from server.broker import CHAT_NAMESPACE
+from server.realtime_tools import SessionToolEvents
 from server.state import AppState
 from server.transport import REFUSED_EVENT
 
@@ -86,7 +87,7 @@ class LocalConnection:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+class ChatNamespace(SessionToolEvents, socketio.AsyncNamespace):  # type: ignore[misc]
     revalidate_after = 60.0
 
     def __init__(self, state_getter: Callable[[], AppState]) -> None:
@@ -332,12 +333,15 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                                 "to enter rooms as a facilitator.",
                                 code="two_factor_enrolment_required",
                             )
+            # Facilitators also hear the staff room beside it (backchannel, private words, newcomers).
+            rooms = [room, staff_room_name(group_id)] if role == "facilitator" else [room]
             async with self._lock_of(sid):
                 was_in = self._in_room(sid, group_id)
                 # Subscribe before taking the snapshot, so a message stored in between is broadcast to us
                 # (the client de-duplicates by id) instead of falling into a gap.
                 try:
-                    await self.enter_room(sid, room)
+                    for name in rooms:
+                        await self.enter_room(sid, name)
                 except (KeyError, ValueError):  # the client left /chat while this join was on its way
                     raise DomainError(
                         "This connection has closed; please reconnect.", code="not_authenticated"
@@ -355,7 +359,8 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                         )
                 except BaseException:
                     if not was_in:
-                        await self.leave_room(sid, room)
+                        for name in rooms:
+                            await self.leave_room(sid, name)
                     raise
                 if sid not in self._connections:
                     # The connection closed while we were joining: its disconnect has cleaned up already.
@@ -372,6 +377,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             state = self._state()
             async with self._lock_of(sid):
                 await self.leave_room(sid, room_name(group_id))
+                await self.leave_room(sid, staff_room_name(group_id))
                 async with state.sessions() as db:
                     await chat.do_leave_room(db, state.rooms, sid, group_id)
             return {"ok": True}
@@ -446,6 +452,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         "history:since": "on_history_since",
         "history:before": "on_history_before",
         "typing": "on_typing",
+        **SessionToolEvents.EVENTS,
     }
 
     async def trigger_event(self, event: str, *args: Any) -> Any:

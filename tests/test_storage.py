@@ -176,7 +176,7 @@ async def test_presence_ages_out_for_a_crashed_process(world: Any) -> None:
         await chat.do_enter_room(db, ctx, actors["River"], sid="sid-1", web_session="w", group_id=1, since_id=None)
     async with world["sessions"]() as db, db.begin():
         now = ctx.clock()
-        assert [name for _, name, _ in await store.present_in(db, 1, now)] == ["River"]
+        assert [row[1] for row in await store.present_in(db, 1, now)] == ["River"]
         later = now + store.PRESENCE_STALE_AFTER + dt.timedelta(seconds=1)
         assert await store.present_in(db, 1, later) == [], "no heartbeat: the connection is gone"
 
