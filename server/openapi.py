@@ -191,6 +191,14 @@ def _refusal(status: int, codes: tuple[str, ...]) -> dict[str, Any]:
 
 
 TOKEN_PARAMETERS = {"token": "An invitation token, as given once when the invitation was made."}
+# Path parameters that are words, each with its own schema (any other value names nothing: 404).
+WORD_PARAMETERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "country": ("An ISO 3166-1 alpha-2 code in capitals, such as GB.", {"type": "string", "pattern": "^[A-Z]{2}$"}),
+    "role": (
+        "A staff role.",
+        {"type": "string", "enum": ["facilitator", "senior_peer", "safeguarding_lead", "hub_admin"]},
+    ),
+}
 
 
 def _id_parameter(name: str) -> dict[str, Any]:
@@ -202,6 +210,9 @@ def _id_parameter(name: str) -> dict[str, Any]:
             "description": "An occurrence's original local date (YYYY-MM-DD); any other value names nothing (404).",
             "schema": {"type": "string", "format": "date"},
         }
+    if name in WORD_PARAMETERS:
+        description, schema = WORD_PARAMETERS[name]
+        return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
     if name in TOKEN_PARAMETERS:
         return {
             "name": name,
