@@ -64,7 +64,7 @@ export function notifyUnauthenticated(reason: UnauthenticatedReason = 'expired')
   onUnauthenticated?.(reason);
 }
 
-async function request<T>(
+export async function request<T>(
   method: Method,
   path: string,
   body?: unknown,

@@ -16,6 +16,8 @@ import {
 import { canAdminister, getUser, onUserChange, setFlash, setReturnPath, setUser } from './state';
 import { accountView } from './views/account';
 import { adminView } from './views/admin';
+import { adminGroupView } from './views/admin_group';
+import { adminHubView } from './views/admin_hub';
 import { signInView, signUpView } from './views/auth';
 import { directoryView } from './views/directory';
 import { groupView } from './views/group';
@@ -31,6 +33,8 @@ const routes: readonly Route[] = [
   route('group', '/groups/:id', groupView),
   route('room', '/rooms/:id', roomView),
   route('admin', '/admin', adminView),
+  route('admin', '/admin/hubs/:id', adminHubView),
+  route('admin', '/admin/groups/:id', adminGroupView),
   route('account', '/account', accountView),
 ];
 

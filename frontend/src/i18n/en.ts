@@ -5,7 +5,10 @@
  * file, translate the values (keep the keys and placeholders), give it its own `lang`/`dir` and add it to
  * `catalogues` in ./index.ts. The type below makes a missing key a compile error.
  */
+import { enAdmin } from './en_admin';
+
 export const en = {
+  ...enAdmin, // hub administration (./en_admin.ts); keys below win
   // Application frame
   'app.name': 'Alongside',
   'app.skipToContent': 'Skip to main content',

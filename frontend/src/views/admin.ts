@@ -1,12 +1,19 @@
-/** Hub administration: create a group in a hub the person administers. */
+/**
+ * Hub administration, the overview (/admin): each hub the person administers, with a way into its settings
+ * and its groups (each group's settings page), and the form to create a group. The screens it leads to are
+ * views/admin_hub.ts (/admin/hubs/:id) and views/admin_group.ts (/admin/groups/:id).
+ */
 
 import { api, describeError, isAbort } from '../api';
+import { adminApi } from '../api_admin';
 import { append, h, replaceChildren } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
 import { t } from '../i18n';
 import { hrefFor, type ViewContext } from '../router';
 import { adminHubIds, canAdminister, getUser } from '../state';
 import type { Hub } from '../types';
+import type { AdminGroup } from '../types_admin';
+import { groupBadges } from './admin_groups';
 
 export function adminView({ main, signal, setTitle }: ViewContext): void {
   setTitle(t('admin.title'));
@@ -21,9 +28,8 @@ export function adminView({ main, signal, setTitle }: ViewContext): void {
   const body = h('div', { 'aria-busy': 'true' }, h('p', { class: 'loading' }, t('app.loading')));
   append(main, heading, h('p', { class: 'lead' }, t('admin.intro')), alert.el, body);
 
-  api
-    .hubs(signal)
-    .then((hubs) => {
+  Promise.all([api.hubs(signal), adminApi.groups(signal)])
+    .then(([hubs, groups]) => {
       if (signal.aborted) return;
       body.removeAttribute('aria-busy');
       const allowed = adminHubIds(user);
@@ -32,7 +38,7 @@ export function adminView({ main, signal, setTitle }: ViewContext): void {
         replaceChildren(body, h('p', null, t('admin.noHubs')));
         return;
       }
-      replaceChildren(body, createGroupForm(mine));
+      replaceChildren(body, ...mine.map((hub) => hubSection(hub, groups)), createGroupForm(mine));
     })
     .catch((err: unknown) => {
       if (isAbort(err) || signal.aborted) return;
@@ -40,6 +46,44 @@ export function adminView({ main, signal, setTitle }: ViewContext): void {
       body.replaceChildren();
       alert.show(describeError(err));
     });
+
+  function hubSection(hub: Hub, groups: AdminGroup[]): HTMLElement {
+    const headingId = `hub-${hub.id}-heading`;
+    const theirs = groups.filter((g) => g.hub.id === hub.id);
+    const list =
+      theirs.length === 0
+        ? h('p', { class: 'muted' }, t('adm.overview.noGroups'))
+        : h(
+            'ul',
+            { class: 'admin-list', 'data-testid': `admin-groups-${hub.id}` },
+            theirs.map((group) =>
+              h(
+                'li',
+                { class: 'admin-item' },
+                h(
+                  'a',
+                  { href: hrefFor(`/admin/groups/${group.id}`), dir: 'auto', 'data-testid': `admin-group-link-${group.id}` },
+                  group.name,
+                ),
+                ' ',
+                groupBadges(group),
+              ),
+            ),
+          );
+    return h(
+      'section',
+      { class: 'admin-section', 'aria-labelledby': headingId },
+      h('h2', { id: headingId, dir: 'auto' }, hub.name),
+      h(
+        'p',
+        null,
+        h('a', { href: hrefFor(`/admin/hubs/${hub.id}`), 'data-testid': `admin-hub-link-${hub.id}` }, t('adm.overview.hubLink', { hub: hub.name })),
+      ),
+      h('h3', null, t('adm.overview.groupsHeading', { hub: hub.name })),
+      list,
+      h('p', { class: 'hint' }, t('adm.overview.archivedNote')),
+    );
+  }
 
   function createGroupForm(hubs: Hub[]): HTMLElement {
     const formAlert = new AlertRegion();
@@ -99,7 +143,12 @@ export function adminView({ main, signal, setTitle }: ViewContext): void {
           { href: hrefFor(`/groups/${group.id}`), 'data-testid': 'new-group-link' },
           t('admin.openGroup', { name: group.name }),
         );
-        done.show(h('span', null, t('admin.created', { name: group.name })), ' ', link);
+        const settings = h(
+          'a',
+          { href: hrefFor(`/admin/groups/${group.id}`), 'data-testid': 'new-group-settings-link' },
+          t('adm.overview.settingsLink', { name: group.name }),
+        );
+        done.show(h('span', null, t('admin.created', { name: group.name })), ' ', link, ' · ', settings);
         link.focus();
       } catch (err) {
         if (signal.aborted) return;
