@@ -1,5 +1,7 @@
 /** Shapes from docs/api.md and docs/protocol.md. */
 
+import type { ToolsSnapshot } from './room/tools';
+
 export type StaffRole = 'facilitator' | 'hub_admin';
 export type RoomRole = 'member' | 'facilitator';
 
@@ -82,6 +84,9 @@ export interface Session {
   paused_at: string | null;
   end_reason: string | null;
   ends_if_unfacilitated_at: string | null;
+  /** One voice at a time: only `turn_user_id`, and facilitators, may post. */
+  one_voice?: boolean;
+  turn_user_id?: number | null;
 }
 
 export interface Membership {
@@ -116,6 +121,8 @@ export interface Present {
   user_id: number;
   display_name: string;
   role: RoomRole;
+  /** Taking a break: shown as "stepping out". */
+  away?: boolean;
 }
 
 export interface ErrorBody {
@@ -140,6 +147,10 @@ export interface JoinResult {
   last_id: number;
   role: RoomRole;
   limits?: RoomLimits;
+  /** Session tools (./room/tools.ts): hands, and the facilitators' or the member's own side of things. */
+  hands?: ToolsSnapshot['hands'];
+  staff?: ToolsSnapshot['staff'];
+  mine?: ToolsSnapshot['mine'];
 }
 
 export interface HistoryResult {

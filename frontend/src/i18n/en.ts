@@ -6,9 +6,11 @@
  * `catalogues` in ./index.ts. The type below makes a missing key a compile error.
  */
 import { enAdmin } from './en_admin';
+import { enRoom } from './en_room';
 
 export const en = {
   ...enAdmin, // hub administration (./en_admin.ts); keys below win
+  ...enRoom, // session tools beside the chat (./en_room.ts)
   // Application frame
   'app.name': 'Alongside',
   'app.skipToContent': 'Skip to main content',
@@ -18,8 +20,10 @@ export const en = {
   'app.signOut': 'Sign out',
   'app.signingOut': 'Signing out…',
   'app.loading': 'Loading…',
-  'app.footerNote':
-    'Alongside is peer support, not a crisis or emergency service. If you or someone else is in danger, contact your local emergency number now.',
+  'app.footerNote': 'Alongside is peer support, not a crisis or emergency service.',
+  'app.footerHelp': 'If you or someone else is in danger, or you need to talk to someone now:',
+  'app.footerHelpLink': 'crisis lines and emergency help',
+  'app.getHelp': 'Get help now',
   'nav.groups': 'Groups',
   'nav.admin': 'Hub admin',
   'nav.signIn': 'Sign in',
@@ -294,6 +298,101 @@ export const en = {
   'error.method_not_allowed': 'The server does not accept that kind of request here. Please reload the page and try again.',
   'error.http_error': 'The server could not handle that request. Please try again.',
   'error.training_not_recorded': 'Your facilitator training is not on record yet. Please ask your hub admin to add it.',
+
+  // Front door, crisis lines, directory filters, joining and leaving (member-facing pages)
+  'meeting.dayAtTime': '{day} at {time}',
+  'meeting.next': 'Next meeting: {when}',
+  'meeting.nextMeetsOn': 'This group next meets on {when}.',
+  'meeting.noneScheduled': 'No meetings are scheduled just now.',
+  'landing.title': 'Welcome to Alongside',
+  'landing.intro':
+    'Alongside is a place for peer support: small online groups of people with lived experience of mental-health difficulties, meeting in a chat room at set times with a trained peer facilitator. You take part under a pseudonym.',
+  'landing.notCrisis': 'Alongside is peer support, not a crisis or emergency service.',
+  'landing.inDanger': 'If you or someone else is in danger now, call your local emergency number, or one of the crisis lines below.',
+  'landing.signUp': 'Create an account',
+  'landing.signIn': 'Sign in',
+  'landing.helpNow': 'If you need help now',
+  'landing.helpNowIntro': 'These services can help straight away, whether or not you join a group.',
+  'landing.groups': 'Groups you can join',
+  'landing.noGroups': 'This hub has no groups listed yet.',
+  'landing.join': 'Join',
+  'landing.signInToJoin': 'Sign in to join',
+  'help.title': 'Get help now',
+  'help.emergency': 'If you or someone else is in immediate danger, call your local emergency number now.',
+  'help.intro':
+    'Alongside is peer support, not a crisis service. The crisis lines below are there for you whenever you need them, whether or not you are in a group.',
+  'help.hubLines': 'Crisis lines listed by {hub}',
+  'help.noHubs': 'No crisis lines are listed here yet. If you are in danger, call your local emergency number.',
+  'help.loadFailed': 'If you need help now, call your local emergency number.',
+  'crisis.phone': 'Phone',
+  'crisis.sms': 'Text',
+  'crisis.web': 'Website',
+  'crisis.hours': 'Hours',
+  'crisis.newTab': '(opens in a new tab)',
+  'crisis.noneListed': 'This hub has not listed any crisis lines. If you are in danger, call your local emergency number.',
+  'groups.tags': 'Focus',
+  'groups.requestPending': 'Request pending',
+  'groups.yours': 'Your groups',
+  'groups.others': 'Other groups',
+  'groups.toExplore': 'Groups to explore',
+  'groups.noMatch': 'No groups match these filters. Try fewer filters, or clear them to see every group.',
+  'groups.found.one': '{count} group matches.',
+  'groups.found.other': '{count} groups match.',
+  'groups.filter.heading': 'Find a group',
+  'groups.filter.tag': 'Focus',
+  'groups.filter.anyTag': 'Any focus',
+  'groups.filter.weekday': 'Day',
+  'groups.filter.anyDay': 'Any day',
+  'groups.filter.time': 'Time of day',
+  'groups.filter.anyTime': 'Any time',
+  'groups.filter.timeHint':
+    'In the hub’s local time: morning is 5:00 to 12:00, afternoon 12:00 to 17:00, evening 17:00 to midnight.',
+  'groups.filter.morning': 'Morning',
+  'groups.filter.afternoon': 'Afternoon',
+  'groups.filter.evening': 'Evening',
+  'groups.filter.hub': 'Hub',
+  'groups.filter.anyHub': 'Any hub',
+  'groups.filter.apply': 'Show groups',
+  'groups.filter.clear': 'Clear filters',
+  'group.when': 'When it meets',
+  'group.liveNow': 'A session is live now.',
+  'group.addToCalendar': 'Add to my calendar',
+  'group.calendarHint':
+    'A calendar file (.ics) with the group’s meetings; your calendar app shows them in your own time zone.',
+  'group.leave': 'Leave group',
+  'group.leaving': 'Leaving…',
+  'group.leaveCancel': 'Stay in the group',
+  'group.leaveConfirmTitle': 'Leave {name}?',
+  'group.leaveConfirmBody':
+    'You will no longer be able to enter its room. You can join again later by accepting its agreement.',
+  'group.leaveConfirmBodyClosed':
+    'You will no longer be able to enter its room. To come back, you would need to ask again or be invited.',
+  'group.left': 'You have left {name}. Take care.',
+  'group.archived': 'This group is archived: it no longer meets and does not take new members.',
+  'group.invitationOnly':
+    'This group is joined by invitation only. If you have been sent an invitation link, open it to join.',
+  'group.requestIntro':
+    'New members join this group by request: read the agreement above, accept it and ask to join. A hub admin will look at your request.',
+  'group.askToJoin': 'Ask to join',
+  'group.asking': 'Sending your request…',
+  'group.requestSent': 'Your request to join has been sent.',
+  'group.requestPending':
+    'You have asked to join this group. A hub admin will look at your request; once it is approved, you can enter the room.',
+  'group.requestDeclined': 'Your last request to join was not accepted. You can ask again.',
+  'invite.title': 'Invitation',
+  'invite.heading': 'You are invited to join {name}',
+  'invite.intro': 'Someone has invited you to this group. Read its agreement, and accept it to join.',
+  'auth.inviteFirst': 'To accept your invitation, sign in or create an account first. You will come straight back to it.',
+  'auth.groupFirst': 'To join a group, sign in or create an account first. You will come straight back to the group.',
+  'room.sessionEndedEarlier': 'The last session ended at {time}.',
+  'group.full': 'This group is full just now, so it cannot take new members. Please look at other groups, or check back later.',
+  'error.invitation_required': 'This group is joined by invitation only.',
+  'error.invitation_invalid':
+    'This invitation link does not work any more: it may have expired or been withdrawn. Please ask whoever sent it for a new one.',
+  'error.invalid_tag': 'That focus is not one Alongside can search for. Please clear the filters and try again.',
+  'error.invalid_hub': 'That hub could not be found. Please clear the filters and try again.',
+  'error.invalid_weekday': 'That day is not valid. Please clear the filters and try again.',
+  'error.invalid_time': 'That time of day is not valid. Please clear the filters and try again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -6,11 +6,14 @@
 import { io, type Socket } from 'socket.io-client';
 
 import { api, describeError, notifyUnauthenticated } from '../api';
+import { memberApi } from '../api_member';
 import { confirmDialog } from '../dialog';
 import { announce, append, h, replaceChildren } from '../dom';
 import { addDescribedBy, AlertRegion, busy, isBusy } from '../forms';
 import { t, tCount, translateError } from '../i18n';
+import { meetingText } from '../meetings';
 import { MessageStore } from '../room/store';
+import { SessionTools } from '../room/tools';
 import { IncomingTyping, OutgoingTyping } from '../room/typing';
 import { hrefFor, navigate, type Cleanup, type ViewContext } from '../router';
 import { getUser, setFlash } from '../state';
@@ -25,6 +28,7 @@ import type {
   ServerToClientEvents,
   Session,
 } from '../types';
+import type { NextSession } from '../types_member';
 
 /**
  * The server's default message limit (docs/protocol.md: message_too_long), used until the `room:join` ack
@@ -91,6 +95,10 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   let hasMoreBefore = false;
   let role: RoomRole | null = null;
   let session: Session | null = null;
+  /** When the group next meets (GET /api/groups/{id}), said whenever no session is running. */
+  let nextSession: NextSession | null = null;
+  /** The session had already ended when this person came in: tell them when to come back, not thanks. */
+  let arrivedAfterEnd = false;
   let present: Present[] = [];
   let joined = false;
   let everJoined = false;
@@ -188,6 +196,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     'aria-expanded': 'false',
     'aria-controls': 'presence-list',
   }, t('room.presenceShow'));
+  /** The session tools panel (../room/tools.ts) goes here once the socket exists. */
+  const toolsSlot = h('div', { class: 'tools-slot' });
   const presenceList = h('ul', { id: 'presence-list', class: 'presence__list', 'data-testid': 'presence' });
   const presence = h(
     'aside',
@@ -215,6 +225,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       composer,
     ),
     presence,
+    toolsSlot,
   );
   append(main, h('p', { class: 'breadcrumb' }, groupLink), heading, connection, pageAlert.el, banner, controls, room);
 
@@ -338,19 +349,27 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
           ? t('room.sessionPausedUntil', { time: localText(session.ends_if_unfacilitated_at) })
           : t('room.sessionPaused'),
       );
+    } else if (session && status === 'ended' && arrivedAfterEnd) {
+      kind = 'ended';
+      label = t('room.statusEnded');
+      if (session.ended_at) text.push(t('room.sessionEndedEarlier', { time: localText(session.ended_at) }));
+      text.push(nextSession ? t('meeting.nextMeetsOn', { when: meetingText(nextSession.starts_at) }) : t('meeting.noneScheduled'));
     } else if (session && status === 'ended' && session.end_reason === 'no_facilitator' && session.ended_at) {
       kind = 'ended';
       label = t('room.statusEnded');
       text.push(t('room.sessionEndedUnfacilitated', { time: localText(session.ended_at) }));
+      if (nextSession) text.push(t('meeting.nextMeetsOn', { when: meetingText(nextSession.starts_at) }));
     } else if (session && status === 'ended') {
       kind = 'ended';
       label = t('room.statusEnded');
       text.push(session.ended_at ? t('room.sessionEndedAt', { time: localText(session.ended_at) }) : t('room.sessionEnded'));
+      if (nextSession) text.push(t('meeting.nextMeetsOn', { when: meetingText(nextSession.starts_at) }));
     } else {
       kind = 'idle';
       label = t('room.statusNotLive');
       text.push(t('room.sessionNotLive'));
-      if (session && status === 'scheduled' && session.scheduled_for) {
+      if (nextSession) text.push(t('meeting.nextMeetsOn', { when: meetingText(nextSession.starts_at) }));
+      else if (session && status === 'scheduled' && session.scheduled_for) {
         text.push(t('room.sessionScheduled', { time: localText(session.scheduled_for) }));
       }
     }
@@ -398,6 +417,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
           h('span', { class: 'presence__name' }, p.display_name),
           me !== null && p.user_id === me.id ? h('span', { class: 'message__you' }, t('room.you')) : null,
           p.role === 'facilitator' ? facilitatorBadge() : null,
+          p.away ? h('span', { class: 'badge badge--away', 'data-testid': 'stepping-out' }, t('tools.steppingOut')) : null,
         ),
       ),
     );
@@ -430,6 +450,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     let reason = '';
     if (!everJoined) reason = t('room.connecting');
     else if (session?.status === 'paused') reason = t('room.composerPaused');
+    else if (tools.composerNote() !== '') reason = tools.composerNote();
     else if (!live) reason = t('room.composerDisabled');
     else if (!connected) reason = t('room.composerDisabledOffline');
     // Not in session: nothing can be sent, so the composer is off (the typed text stays). Offline: keep
@@ -482,6 +503,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     // A fresh manager per visit: a cached one would hand back the old socket with its old listeners.
     forceNew: true,
   });
+  const tools = new SessionTools(socket as unknown as Socket, groupId, me?.id ?? null);
+  toolsSlot.append(tools.el);
 
   async function ask<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>): Promise<AckOf<E>> {
     const raw = socket as unknown as Socket;
@@ -576,6 +599,9 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     maxChars = maxMessageChars(ack.limits);
     session = ack.session;
     present = ack.present;
+    tools.applyJoin(ack.role, ack.session, ack);
+    tools.applyPresence(ack.present);
+    if (!reconnecting) arrivedAfterEnd = ack.session?.status === 'ended';
     renderBanner();
     renderControls();
     renderPresence();
@@ -674,6 +700,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     if (payload.group_id !== groupId) return;
     present = payload.present;
     renderPresence();
+    tools.applyPresence(payload.present);
+    updateComposer();
   });
 
   socket.on('session:updated', (payload) => {
@@ -686,18 +714,36 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     incoming.update(payload.user_id, payload.display_name, payload.typing);
   });
 
+  /** When the group next meets: the join answer does not say, the group's own view does. */
+  async function loadNextSession(): Promise<void> {
+    try {
+      const group = await memberApi.group(groupId, signal);
+      if (signal.aborted) return;
+      nextSession = group.next_session;
+      // Only once joined: an empty banner means the room has not answered yet.
+      if (everJoined) renderBanner();
+    } catch {
+      // The banner still says whether a session is on; the group page says when the next one is.
+    }
+  }
+  void loadNextSession();
+
   function applySession(next: Session): void {
     // Ignore a stale update about an older session than the one shown.
     if (session && next.id < session.id) return;
     const was = session?.status;
     session = next;
+    tools.applySession(next);
     renderBanner();
     renderControls();
     updateComposer();
     if (was === 'paused' && next.status === 'live') announce(t('room.sessionResumedAnnounce'));
     else if (was !== 'live' && next.status === 'live') announce(t('room.sessionStarted'));
     else if (was === 'live' && next.status === 'paused') announce(t('room.sessionPausedAnnounce'));
-    else if (was !== 'ended' && next.status === 'ended') announce(t('room.sessionStopped'));
+    else if (was !== 'ended' && next.status === 'ended') {
+      announce(t('room.sessionStopped'));
+      void loadNextSession();
+    }
   }
 
   // ---- Interaction ------------------------------------------------------------------------------
