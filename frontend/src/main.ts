@@ -23,6 +23,8 @@ import { directoryView } from './views/directory';
 import { groupView } from './views/group';
 import { notFoundView } from './views/notFound';
 import { roomView } from './views/room';
+import { debriefView } from './views/debrief';
+import { canSupervise, supervisionView } from './views/supervision';
 
 useCatalogue(pickCatalogue());
 
@@ -36,6 +38,8 @@ const routes: readonly Route[] = [
   route('admin', '/admin/hubs/:id', adminHubView),
   route('admin', '/admin/groups/:id', adminGroupView),
   route('account', '/account', accountView),
+  route('debrief', '/debrief/:sessionId', debriefView),
+  route('supervision', '/supervision', supervisionView),
 ];
 
 // ---- The page frame -------------------------------------------------------------------------------
@@ -77,6 +81,7 @@ function renderHeader(routeName: string | null): void {
   if (user) {
     links.push(navLink('/groups', t('nav.groups'), routeName === 'groups' || routeName === 'group' || routeName === 'room'));
     if (canAdminister(user)) links.push(navLink('/admin', t('nav.admin'), routeName === 'admin'));
+    if (canSupervise(user)) links.push(navLink('/supervision', t('nav.supervision'), routeName === 'supervision'));
     links.push(navLink('/account', t('nav.account'), routeName === 'account'));
   } else {
     links.push(navLink('/signin', t('nav.signIn'), routeName === 'signin'));

@@ -6,10 +6,12 @@
  * `catalogues` in ./index.ts. The type below makes a missing key a compile error.
  */
 import { enAdmin } from './en_admin';
+import { enSupervision } from './en_supervision';
 import { enRoom } from './en_room';
 
 export const en = {
   ...enAdmin, // hub administration (./en_admin.ts); keys below win
+  ...enSupervision, // debriefs, supervision and attendance (./en_supervision.ts)
   ...enRoom, // session tools beside the chat (./en_room.ts)
   // Application frame
   'app.name': 'Alongside',

@@ -11,6 +11,7 @@ import { getUser, setFlash, setUser, takeFlash } from '../state';
 import { timeElement } from '../time';
 import type { DeviceSession, HubSettings, TwoFactorStatus } from '../types';
 import { myTrainingNotice } from './admin_training_notice';
+import { debriefNotice } from './debrief_notice';
 
 function passwordInput(name: string, autocomplete: string, testId: string): HTMLInputElement {
   return h('input', { type: 'password', name, autocomplete, required: true, maxlength: 256, 'data-testid': testId });
@@ -378,6 +379,7 @@ export function accountView({ main, setTitle, signal }: ViewContext): Cleanup {
       { class: 'narrow' },
       h('h1', null, t('account.title')),
       notice.el,
+      debriefNotice(signal),
       myTrainingNotice(signal),
       twoFactorSection(signal),
       hubRulesSection(signal),

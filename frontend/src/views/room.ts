@@ -880,6 +880,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       const ended = await api.endSession(current.id);
       restore();
       if (!signal.aborted) applySession(ended);
+      if (!signal.aborted) navigate(`/debrief/${ended.id}`); // the facilitator's debrief (views/debrief.ts)
     } catch (err) {
       restore();
       if (!signal.aborted) controlsAlert.show(describeError(err));
