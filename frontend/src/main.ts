@@ -6,10 +6,13 @@ import { pickCatalogue, t, useCatalogue } from './i18n';
 import {
   currentPath,
   hrefFor,
+  isReturnPath,
   match,
   navigate,
   route,
   setDocumentTitle,
+  splitPath,
+  withQuery,
   type Cleanup,
   type Route,
 } from './router';
@@ -21,6 +24,9 @@ import { adminHubView } from './views/admin_hub';
 import { signInView, signUpView } from './views/auth';
 import { directoryView } from './views/directory';
 import { groupView } from './views/group';
+import { helpView } from './views/help';
+import { inviteView } from './views/invite';
+import { landingView } from './views/landing';
 import { notFoundView } from './views/notFound';
 import { roomView } from './views/room';
 import { debriefView } from './views/debrief';
@@ -29,6 +35,9 @@ import { canSupervise, supervisionView } from './views/supervision';
 useCatalogue(pickCatalogue());
 
 const routes: readonly Route[] = [
+  route('landing', '/', landingView, true),
+  route('help', '/help', helpView, 'anyone'),
+  route('invite', '/invite/*token', inviteView),
   route('signin', '/signin', signInView, true),
   route('signup', '/signup', signUpView, true),
   route('groups', '/groups', directoryView),
@@ -47,13 +56,17 @@ const routes: readonly Route[] = [
 const main = h('main', { id: 'main-content', tabindex: '-1' });
 const nav = h('nav', { 'aria-label': t('app.mainNav') });
 const account = h('div', { class: 'account' });
+const brand = h('a', { class: 'brand', href: hrefFor('/groups') }, h('span', { class: 'brand__mark', 'aria-hidden': 'true' }), t('app.name'));
+// Crisis lines one step from every page, signed in or not, the room included (never hidden on small screens).
+const helpLink = h('a', { class: 'help-link', href: hrefFor('/help'), 'data-testid': 'get-help' }, t('app.getHelp'));
 const header = h(
   'header',
   { class: 'site-header' },
   h(
     'div',
     { class: 'site-header__inner' },
-    h('a', { class: 'brand', href: hrefFor('/groups') }, h('span', { class: 'brand__mark', 'aria-hidden': 'true' }), t('app.name')),
+    brand,
+    helpLink,
     nav,
     account,
   ),
@@ -64,7 +77,19 @@ skipLink.addEventListener('click', (event) => {
   event.preventDefault();
   focusMainHeading();
 });
-const footer = h('footer', { class: 'site-footer' }, h('p', null, t('app.footerNote')));
+const footer = h(
+  'footer',
+  { class: 'site-footer' },
+  h(
+    'p',
+    null,
+    t('app.footerNote'),
+    ' ',
+    t('app.footerHelp'),
+    ' ',
+    h('a', { href: hrefFor('/help'), 'data-testid': 'footer-help' }, t('app.footerHelpLink')),
+  ),
+);
 const announcer = h('div', { id: 'announcer', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
 
 const app = document.getElementById('app');
@@ -77,6 +102,10 @@ function navLink(path: string, label: string, active: boolean): HTMLLIElement {
 
 function renderHeader(routeName: string | null): void {
   const user = getUser();
+  if (routeName === 'help') helpLink.setAttribute('aria-current', 'page');
+  else helpLink.removeAttribute('aria-current');
+  // The brand leads home: the groups once signed in, the front door before.
+  brand.setAttribute('href', hrefFor(user ? '/groups' : '/'));
   const links: HTMLLIElement[] = [];
   if (user) {
     links.push(navLink('/groups', t('nav.groups'), routeName === 'groups' || routeName === 'group' || routeName === 'room'));
@@ -132,21 +161,24 @@ function teardown(): void {
 }
 
 function render(): void {
-  const path = currentPath();
-  if (path === null) return; // not a route (e.g. an in-page anchor)
+  const full = currentPath();
+  if (full === null) return; // not a route (e.g. an in-page anchor)
   const user = getUser();
-  if (path === '' || path === '/') {
-    navigate(user ? '/groups' : '/signin');
+  const { path, query } = splitPath(full);
+  if (path === '') {
+    navigate(user ? '/groups' : '/');
     return;
   }
   const found = match(routes, path);
-  if (found && !found.route.public && !user) {
-    setReturnPath(path);
-    navigate('/signin');
+  if (found && !found.route.public && !found.route.anyone && !user) {
+    // Sign in first, then straight back here (the path rides along, so it survives a reload or sign-up).
+    setReturnPath(full);
+    navigate(withQuery('/signin', { next: full }));
     return;
   }
   if (found && found.route.public && user) {
-    navigate('/groups');
+    const next = query.get('next');
+    navigate(isReturnPath(next) ? next : '/groups');
     return;
   }
 
@@ -160,6 +192,8 @@ function render(): void {
   const cleanup = view({
     main,
     params: found ? found.params : {},
+    text: found ? found.text : {},
+    query,
     signal: controller.signal,
     setTitle: setDocumentTitle,
   });
@@ -175,7 +209,7 @@ setUnauthenticatedHandler((reason) => {
   if (path) setReturnPath(path);
   setFlash(reason === 'signed_out' ? t('auth.signedOutElsewhere') : t('auth.sessionExpired'));
   setUser(null);
-  navigate('/signin');
+  navigate(isReturnPath(path) ? withQuery('/signin', { next: path }) : '/signin');
 });
 
 onUserChange(() => renderHeader(current?.routeName ?? null));

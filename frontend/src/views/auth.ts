@@ -5,8 +5,8 @@ import { append, h } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
 import { t } from '../i18n';
 import { passwordHint } from '../passwordHint';
-import { hrefFor, navigate, type Cleanup, type ViewContext } from '../router';
-import { setFlash, setUser, takeFlash, takeReturnPath } from '../state';
+import { hrefFor, isReturnPath, navigate, withQuery, type Cleanup, type ViewContext } from '../router';
+import { setFlash, setReturnPath, setUser, takeFlash, takeReturnPath } from '../state';
 import type { SignInResult, User } from '../types';
 
 const PSEUDONYM_RE = /^[\p{L}\p{N} ._-]{3,32}$/u;
@@ -23,8 +23,21 @@ function afterSignIn(user: User): void {
   }
   const back = takeReturnPath();
   // Only routed, non-auth paths: never bounce back to the sign-in page.
-  if (back && /^\/(groups|rooms|admin|account)(\/|$)/.test(back)) navigate(back);
+  if (isReturnPath(back)) navigate(back);
   else navigate('/groups');
+}
+
+/**
+ * The page to go on to after signing in or up (`?next=/groups/3`, e.g. from the front door or an invitation
+ * link): remembered for afterSignIn, carried over to the other auth page, and said in a sentence.
+ */
+function nextPath(query: URLSearchParams): { next: string | null; why: string | null } {
+  const next = query.get('next');
+  if (!isReturnPath(next)) return { next: null, why: null };
+  setReturnPath(next);
+  if (next.startsWith('/invite/')) return { next, why: t('auth.inviteFirst') };
+  if (/^\/groups\/\d+$/.test(next)) return { next, why: t('auth.groupFirst') };
+  return { next, why: null };
 }
 
 interface Problem {
@@ -39,11 +52,12 @@ function reportProblems(alert: AlertRegion, problems: Problem[]): boolean {
   return true;
 }
 
-export function signInView({ main, setTitle }: ViewContext): void {
+export function signInView({ main, setTitle, query }: ViewContext): void {
   setTitle(t('auth.signIn.title'));
   const alert = new AlertRegion();
   const notice = new StatusRegion();
-  const flash = takeFlash();
+  const { next, why } = nextPath(query);
+  const flash = takeFlash() ?? why;
 
   const pseudonym = h('input', {
     type: 'text',
@@ -113,7 +127,13 @@ export function signInView({ main, setTitle }: ViewContext): void {
       notice.el,
       h('p', { class: 'lead' }, t('auth.signIn.intro')),
       form,
-      h('p', { class: 'aside' }, t('auth.signIn.noAccount'), ' ', h('a', { href: hrefFor('/signup') }, t('auth.signIn.toSignUp'))),
+      h(
+        'p',
+        { class: 'aside' },
+        t('auth.signIn.noAccount'),
+        ' ',
+        h('a', { href: hrefFor(withQuery('/signup', { next })), 'data-testid': 'to-signup' }, t('auth.signIn.toSignUp')),
+      ),
     ),
   );
   if (flash) notice.show(flash);
@@ -179,9 +199,10 @@ function showCodeStep(main: HTMLElement, challenge: string): void {
   code.focus();
 }
 
-export function signUpView({ main, setTitle }: ViewContext): Cleanup {
+export function signUpView({ main, setTitle, query }: ViewContext): Cleanup {
   setTitle(t('auth.signUp.title'));
   const alert = new AlertRegion();
+  const { next, why } = nextPath(query);
 
   const pseudonym = h('input', {
     type: 'text',
@@ -265,9 +286,16 @@ export function signUpView({ main, setTitle }: ViewContext): Cleanup {
       'div',
       { class: 'narrow' },
       h('h1', null, t('auth.signUp.title')),
+      why ? h('p', { class: 'notice', role: 'status' }, why) : null,
       h('p', { class: 'lead' }, t('auth.signUp.intro')),
       form,
-      h('p', { class: 'aside' }, t('auth.signUp.haveAccount'), ' ', h('a', { href: hrefFor('/signin') }, t('auth.signUp.toSignIn'))),
+      h(
+        'p',
+        { class: 'aside' },
+        t('auth.signUp.haveAccount'),
+        ' ',
+        h('a', { href: hrefFor(withQuery('/signin', { next })), 'data-testid': 'to-signin' }, t('auth.signUp.toSignIn')),
+      ),
     ),
   );
   return strength.stop;
