@@ -197,6 +197,14 @@ async def test_a_hub_admin_runs_the_hub_in_the_browser(browser: Any, web_server:
     status, refused = await admin_api.call("GET", f"/api/invitations/{token}")
     assert status == 404, json.dumps(refused)
 
+    # ---- Archived (after a confirmation), it stays in the hub's list, marked ----
+    await page.get_by_test_id("group-archive-toggle").click()
+    await page.get_by_test_id("confirm-ok").click()
+    await expect(page.get_by_test_id("group-archived-banner")).to_be_visible()
+    await page.get_by_role("link", name="Hub administration").click()
+    listed = page.get_by_test_id(f"admin-group-{group_id}")
+    await expect(listed).to_contain_text("Archived")
+    await expect(page.get_by_test_id("admin-group-1")).not_to_contain_text("Archived")
     assert page.errors == []
 
     # ---- Willow sees her own training running out, on her account page ----

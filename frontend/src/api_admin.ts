@@ -60,8 +60,9 @@ export const adminApi = {
   myTraining: async (signal?: AbortSignal): Promise<TrainingRecord[]> =>
     (await get<{ training: TrainingRecord[] }>('/api/me/training', signal)).training,
 
-  groups: async (signal?: AbortSignal): Promise<AdminGroup[]> =>
-    (await get<{ groups: AdminGroup[] }>('/api/groups', signal)).groups,
+  /** Every group of the hub, archived ones too (the directory leaves those out). */
+  hubGroups: async (hubId: number, signal?: AbortSignal): Promise<AdminGroup[]> =>
+    (await get<{ groups: AdminGroup[] }>(`/api/hubs/${hubId}/groups`, signal)).groups,
   group: async (groupId: number, signal?: AbortSignal): Promise<AdminGroup> =>
     (await get<{ group: AdminGroup }>(`/api/groups/${groupId}`, signal)).group,
   updateGroup: async (groupId: number, change: GroupSettingsChange): Promise<AdminGroup> =>

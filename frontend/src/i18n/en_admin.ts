@@ -10,8 +10,6 @@ export const enAdmin = {
   'adm.overview.noGroups': 'This hub has no groups yet.',
   'adm.overview.members.one': '{count} member',
   'adm.overview.members.other': '{count} members',
-  'adm.overview.archivedNote':
-    'Archived groups are not listed here. Open an archived group’s settings from the link you were given when you archived it, or unarchive it there.',
   'adm.overview.settingsLink': 'Open the settings of {name}',
   'adm.badge.archived': 'Archived',
   'adm.badge.unlisted': 'Unlisted',
@@ -187,7 +185,7 @@ export const enAdmin = {
   'adm.group.archiveBody': 'A running session ends now, and nobody can join or meet until you unarchive it.',
   'adm.group.unarchiveTitle': 'Unarchive {name}?',
   'adm.group.unarchiveBody': 'The group can meet and take members again, as its settings say.',
-  'adm.group.archived': '{name} has been archived. Keep this page’s address to find it again.',
+  'adm.group.archived': '{name} has been archived. It stays listed, marked archived, under Hub administration.',
   'adm.group.unarchived': '{name} is active again.',
   'adm.agreement.heading': 'Group agreement',
   'adm.agreement.current': 'Current agreement (version {version})',

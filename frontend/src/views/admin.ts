@@ -28,17 +28,21 @@ export function adminView({ main, signal, setTitle }: ViewContext): void {
   const body = h('div', { 'aria-busy': 'true' }, h('p', { class: 'loading' }, t('app.loading')));
   append(main, heading, h('p', { class: 'lead' }, t('admin.intro')), alert.el, body);
 
-  Promise.all([api.hubs(signal), adminApi.groups(signal)])
-    .then(([hubs, groups]) => {
+  api
+    .hubs(signal)
+    .then(async (hubs) => {
       if (signal.aborted) return;
-      body.removeAttribute('aria-busy');
       const allowed = adminHubIds(user);
       const mine = allowed === null ? hubs : hubs.filter((hub) => allowed.has(hub.id));
       if (mine.length === 0) {
+        body.removeAttribute('aria-busy');
         replaceChildren(body, h('p', null, t('admin.noHubs')));
         return;
       }
-      replaceChildren(body, ...mine.map((hub) => hubSection(hub, groups)), createGroupForm(mine));
+      const groups = await Promise.all(mine.map((hub) => adminApi.hubGroups(hub.id, signal)));
+      if (signal.aborted) return;
+      body.removeAttribute('aria-busy');
+      replaceChildren(body, ...mine.map((hub, i) => hubSection(hub, groups[i] ?? [])), createGroupForm(mine));
     })
     .catch((err: unknown) => {
       if (isAbort(err) || signal.aborted) return;
@@ -49,17 +53,16 @@ export function adminView({ main, signal, setTitle }: ViewContext): void {
 
   function hubSection(hub: Hub, groups: AdminGroup[]): HTMLElement {
     const headingId = `hub-${hub.id}-heading`;
-    const theirs = groups.filter((g) => g.hub.id === hub.id);
     const list =
-      theirs.length === 0
+      groups.length === 0
         ? h('p', { class: 'muted' }, t('adm.overview.noGroups'))
         : h(
             'ul',
             { class: 'admin-list', 'data-testid': `admin-groups-${hub.id}` },
-            theirs.map((group) =>
+            groups.map((group) =>
               h(
                 'li',
-                { class: 'admin-item' },
+                { class: 'admin-item', 'data-testid': `admin-group-${group.id}` },
                 h(
                   'a',
                   { href: hrefFor(`/admin/groups/${group.id}`), dir: 'auto', 'data-testid': `admin-group-link-${group.id}` },
@@ -81,7 +84,6 @@ export function adminView({ main, signal, setTitle }: ViewContext): void {
       ),
       h('h3', null, t('adm.overview.groupsHeading', { hub: hub.name })),
       list,
-      h('p', { class: 'hint' }, t('adm.overview.archivedNote')),
     );
   }
 
