@@ -9,72 +9,22 @@ from typing import Any
 
 import pytest
 
-from server.demo import seed_demo
-from server.settings import PROJECT_ROOT
-from tests.conftest import DEMO_PASSWORD, Database, RunningServer, start_server
-from tests.services import chromium_path, free_port, unavailable
+from tests.conftest import RunningServer
+from tests.helpers_browser import ARTIFACTS, assert_accessible, chromium, demo_server, enter_room, signed_in_page
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-DIST = PROJECT_ROOT / "frontend" / "dist"
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Any]:
-    executable = chromium_path()
-    if not (DIST / "index.html").exists():
-        unavailable("frontend/dist is not built (cd frontend && npm ci && npm run build)")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+    async with chromium() as instance:
         yield instance
-        await instance.close()
 
 
 @pytest.fixture
 async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    database = Database("sqlite", f"sqlite+aiosqlite:///{tmp_path}/alongside.db")
-    running, runner = await start_server(database.settings(port=free_port()))
-    await seed_demo(running.state.engine, running.state.passwords)
-    yield running
-    await runner.cleanup()
-
-
-async def signed_in_page(browser: Any, base: str, pseudonym: str, width: int = 1200, prepare: Any = None) -> Any:
-    """A new browser context signed in as `pseudonym`; `prepare(context)` runs before its page exists."""
-    context = await browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Europe/London")
-    if prepare is not None:
-        await prepare(context)
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors
-    await page.goto(base + "/#/signin")
-    await page.get_by_test_id("pseudonym").fill(pseudonym)
-    await page.get_by_test_id("password").fill(DEMO_PASSWORD[pseudonym])
-    await page.get_by_test_id("signin-submit").click()
-    await page.get_by_test_id("group-link-1").wait_for()
-    return page
-
-
-async def enter_room(page: Any) -> None:
-    """Open group 1's room and wait until the join has been acknowledged (the status banner is filled in)."""
-    from playwright.async_api import expect
-
-    await page.get_by_test_id("group-link-1").click()
-    await page.get_by_test_id("enter-room").click()
-    await page.get_by_test_id("composer").wait_for()
-    await expect(page.get_by_test_id("session-status")).not_to_be_empty()
+    async with demo_server(tmp_path) as running:
+        yield running
 
 
 async def test_two_browsers_chat_in_a_facilitated_session(browser: Any, web_server: RunningServer) -> None:
@@ -113,8 +63,10 @@ async def test_two_browsers_chat_in_a_facilitated_session(browser: Any, web_serv
     await sams_message.wait_for()
     assert re.search("facilitator", await sams_message.inner_text(), re.IGNORECASE)
 
-    messages = river.locator("#messages")
-    assert await messages.get_attribute("role") == "log" and await messages.get_attribute("aria-live") == "polite"
+    # The message list is a live log (around the list, so that its items stay list items).
+    log = river.get_by_role("log").filter(has=river.locator("#messages"))
+    assert await log.get_attribute("aria-live") == "polite"
+    await assert_accessible(river, "a room with messages")
     time_text = await river.get_by_test_id("message").first.locator("time").get_attribute("datetime")
     assert time_text and time_text.endswith("Z")
 

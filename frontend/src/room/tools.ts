@@ -67,7 +67,7 @@ export class SessionTools {
   private readonly newcomersList = h('ul', { class: 'tools__newcomers', 'data-testid': 'newcomers' });
   private readonly requestsList = h('ul', { class: 'tools__requests', 'data-testid': 'private-requests' });
   private readonly threads = h('div', { class: 'tools__threads' });
-  private readonly backchannelLog = h('ol', { class: 'side-log', role: 'log', 'aria-live': 'polite', 'data-testid': 'backchannel-log' });
+  private readonly backchannelLog = h('ol', { class: 'side-log', 'data-testid': 'backchannel-log' });
   private readonly backchannelForm: HTMLFormElement;
 
   private role: string | null = null;
@@ -115,7 +115,7 @@ export class SessionTools {
       this.requestsList,
       h('h3', { id: 'backchannel-heading' }, t('tools.backchannelHeading')),
       h('p', { class: 'muted' }, t('tools.backchannelNote')),
-      this.backchannelLog,
+      h('div', { role: 'log', 'aria-live': 'polite', 'aria-labelledby': 'backchannel-heading' }, this.backchannelLog),
       this.backchannelForm,
     );
     append(this.el, this.threads);
@@ -350,13 +350,19 @@ export class SessionTools {
       const heading = facilitator ? t('tools.threadWith', { name: word.member.display_name }) : t('tools.threadMine');
       const log = h(
         'ol',
-        { class: 'side-log', role: 'log', 'aria-live': 'polite', 'data-testid': `private-log-${memberId}` },
+        { class: 'side-log', 'data-testid': `private-log-${memberId}` },
         (this.privateMessages.get(memberId) ?? []).map((m) => this.line(m)),
       );
       const form = this.composer(`private-${memberId}`, (body) =>
         this.emit('private:send', { body, client_id: newId(), ...(facilitator ? { member_id: memberId } : {}) }),
       );
-      const section = h('section', { class: 'tools__thread', 'aria-label': heading }, h('h3', { dir: 'auto' }, heading), log, form);
+      const section = h(
+        'section',
+        { class: 'tools__thread', 'aria-label': heading },
+        h('h3', { dir: 'auto' }, heading),
+        h('div', { role: 'log', 'aria-live': 'polite', 'aria-label': heading }, log),
+        form,
+      );
       this.threadViews.set(memberId, log);
       append(this.threads, section);
     }

@@ -146,18 +146,23 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   // Messages
   const loadEarlier = h('button', { type: 'button', class: 'button button--quiet load-earlier' }, t('room.loadEarlier'));
   loadEarlier.hidden = true;
+  // The list stays a list (its items are list items, as assistive technology expects); the live region that
+  // announces new messages is the log around it.
   const list = h('ol', {
     id: 'messages',
     class: 'messages',
-    role: 'log',
-    'aria-live': 'polite',
-    'aria-relevant': 'additions',
     'aria-labelledby': 'messages-heading',
     tabindex: '0',
     'data-testid': 'messages',
   });
   const emptyNote = h('p', { class: 'muted empty-note' }, t('room.noMessages'));
   emptyNote.hidden = true;
+  const messagesLog = h(
+    'div',
+    { class: 'messages-wrap', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-labelledby': 'messages-heading' },
+    list,
+    emptyNote,
+  );
   const typingStatus = h('p', { class: 'typing', role: 'status', 'aria-live': 'polite', 'data-testid': 'typing' });
 
   // Composer
@@ -220,7 +225,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       { class: 'chat', 'aria-labelledby': 'messages-heading' },
       h('h2', { id: 'messages-heading', class: 'visually-hidden' }, t('room.messagesHeading')),
       loadEarlier,
-      h('div', { class: 'messages-wrap' }, list, emptyNote),
+      messagesLog,
       typingStatus,
       composer,
     ),
@@ -273,9 +278,9 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
 
   /** Silence the message log for a moment, so that what is added now is not read out item by item. */
   function quietLog(): void {
-    list.setAttribute('aria-live', 'off');
+    messagesLog.setAttribute('aria-live', 'off');
     window.clearTimeout(quietTimer);
-    quietTimer = window.setTimeout(() => list.setAttribute('aria-live', 'polite'), QUIET_MS);
+    quietTimer = window.setTimeout(() => messagesLog.setAttribute('aria-live', 'polite'), QUIET_MS);
   }
 
   /**
@@ -595,6 +600,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     setTitle(ack.group.name);
     list.setAttribute('aria-label', t('room.messagesLabel', { name: ack.group.name }));
     list.removeAttribute('aria-labelledby');
+    messagesLog.setAttribute('aria-label', t('room.messagesLabel', { name: ack.group.name }));
+    messagesLog.removeAttribute('aria-labelledby');
     role = ack.role;
     maxChars = maxMessageChars(ack.limits);
     session = ack.session;
