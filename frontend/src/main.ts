@@ -59,6 +59,7 @@ const account = h('div', { class: 'account' });
 const brand = h('a', { class: 'brand', href: hrefFor('/groups') }, h('span', { class: 'brand__mark', 'aria-hidden': 'true' }), t('app.name'));
 // Crisis lines one step from every page, signed in or not, the room included (never hidden on small screens).
 const helpLink = h('a', { class: 'help-link', href: hrefFor('/help'), 'data-testid': 'get-help' }, t('app.getHelp'));
+const helpSlot = h('span', { class: 'help-slot' }, helpLink);
 const header = h(
   'header',
   { class: 'site-header' },
@@ -66,11 +67,21 @@ const header = h(
     'div',
     { class: 'site-header__inner' },
     brand,
-    helpLink,
+    helpSlot,
     nav,
     account,
   ),
 );
+// When the header has scrolled away (a long page, the room on a phone), the help link floats in a corner.
+new IntersectionObserver((entries) => {
+  const away = entries.some((entry) => !entry.isIntersecting);
+  if (away) {
+    // Its place in the header is kept, so nothing there moves while it floats.
+    helpSlot.style.minInlineSize = `${helpLink.offsetWidth}px`;
+    helpSlot.style.minBlockSize = `${helpLink.offsetHeight}px`;
+  }
+  helpLink.classList.toggle('help-link--floating', away);
+}).observe(header);
 const skipLink = h('a', { class: 'skip-link', href: '#main-content' }, t('app.skipToContent'));
 skipLink.addEventListener('click', (event) => {
   // Hash routing: don't let the skip link change the hash, just move focus.
