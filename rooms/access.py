@@ -66,8 +66,11 @@ async def require_hub(db: AsyncSession, hub_id: int) -> Hub:
 async def group_access(db: AsyncSession, actor: Actor, group_id: int, today: dt.date) -> GroupAccess:
     group = await require_group(db, group_id)
     roles = await store.staff_roles(db, actor.user_id, group.hub_id)
-    holds_role = "facilitator" in roles
-    trained = holds_role and await store.current_training(db, actor.user_id, group.hub_id, today) is not None
+    if group.kind == store.FACILITATORS_SPACE:  # trained facilitators of every hub meet here, as peers
+        holds_role = trained = await store.trained_anywhere(db, actor.user_id, today)
+    else:
+        holds_role = "facilitator" in roles
+        trained = holds_role and await store.current_training(db, actor.user_id, group.hub_id, today) is not None
     return GroupAccess(
         group=group,
         membership=await store.get_membership(db, group_id, actor.user_id),

@@ -58,8 +58,9 @@ async def settle_session(
     async with db.begin():
         await store.lock_group(db, group_id)
         session = await store.live_session(db, group_id)
-        if session is None:
-            return None
+        group = await store.get_group(db, group_id)
+        if session is None or group is None or group.kind == store.FACILITATORS_SPACE:
+            return None  # the facilitators' space is a standing room of facilitators: it never pauses
         present = await store.facilitator_present(db, group_id, now - ctx.presence_timeout)
         change = decide(session, present, now, await store.pause_grace(db, group_id), settle)
         if change is None:

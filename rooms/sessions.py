@@ -98,6 +98,8 @@ async def do_end_session(db: AsyncSession, ctx: RoomsContext, actor: Actor, sess
         require_trained_facilitator(access)
         if session.status not in store.RUNNING:
             raise Conflict("This session is not live.", code="no_live_session")
+        if access.group.kind == store.FACILITATORS_SPACE:
+            raise Conflict("The facilitators' space is a standing room; it stays open.", code="standing_room")
         session.status = "ended"
         session.ended_at = ctx.clock()
         session.ended_by = actor.user_id

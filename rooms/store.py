@@ -67,8 +67,18 @@ async def get_group(db: AsyncSession, group_id: int) -> Group | None:
     return await db.get(Group, group_id)
 
 
+FACILITATORS_SPACE = "facilitators_space"
+
+
 async def list_groups(db: AsyncSession) -> Sequence[Group]:
-    return (await db.execute(select(Group).order_by(Group.name, Group.id))).scalars().all()
+    """Every peer-support group (the facilitators' space is not one: it is never listed)."""
+    query = select(Group).where(Group.kind == "group").order_by(Group.name, Group.id)
+    return (await db.execute(query)).scalars().all()
+
+
+async def facilitators_space(db: AsyncSession) -> Group | None:
+    rows = await db.execute(select(Group).where(Group.kind == FACILITATORS_SPACE).order_by(Group.id).limit(1))
+    return rows.scalar_one_or_none()
 
 
 async def staff_roles(db: AsyncSession, user_id: int, hub_id: int) -> dict[str, HubStaff]:
@@ -138,12 +148,13 @@ async def live_session(db: AsyncSession, group_id: int) -> GroupSession | None:
 
 
 async def running_sessions(db: AsyncSession) -> list[tuple[GroupSession, int]]:
-    """Every running session with its hub's pause grace in minutes (for the facilitation sweep)."""
+    """Every running session of a peer-support group with its hub's pause grace in minutes (for the
+    facilitation sweep; the facilitators' space is a standing room of facilitators and never pauses)."""
     rows = await db.execute(
         select(GroupSession, Hub.pause_grace_minutes)
         .join(Group, Group.id == GroupSession.group_id)
         .join(Hub, Hub.id == Group.hub_id)
-        .where(GroupSession.status.in_(RUNNING))
+        .where(GroupSession.status.in_(RUNNING), Group.kind != FACILITATORS_SPACE)
     )
     return [(session, grace) for session, grace in rows.all()]
 
@@ -295,6 +306,31 @@ def may_facilitate(hub_id: Any, user_id: Any, today: Any) -> ColumnElement[bool]
     )
 
 
+def facilitates_anywhere(user_id: Any, today: Any) -> ColumnElement[bool]:
+    """SQL: a facilitator somewhere with training there that counts today (who may enter the facilitators'
+    space, from every hub)."""
+    return exists().where(
+        HubStaff.user_id == user_id,
+        HubStaff.role == "facilitator",
+        TrainingRecord.hub_id == HubStaff.hub_id,
+        TrainingRecord.user_id == user_id,
+        TrainingRecord.completed_on <= today,
+        TrainingRecord.expires_on >= today,
+    )
+
+
+def may_facilitate_group(kind: Any, hub_id: Any, user_id: Any, today: Any) -> ColumnElement[bool]:
+    """SQL: may be in this group's room as a facilitator: in its hub, or anywhere for the facilitators' space."""
+    return or_(
+        and_(kind != FACILITATORS_SPACE, may_facilitate(hub_id, user_id, today)),
+        and_(kind == FACILITATORS_SPACE, facilitates_anywhere(user_id, today)),
+    )
+
+
+async def trained_anywhere(db: AsyncSession, user_id: int, today: dt.date) -> bool:
+    return bool((await db.execute(select(facilitates_anywhere(user_id, today)))).scalar())
+
+
 @functools.cache
 def _send_access_query() -> Any:  # a Select; its generic form differs between SQLAlchemy 2.0 and 2.1
     """Built once: constructing the joins costs more than running them, and this is the hot path."""
@@ -305,7 +341,7 @@ def _send_access_query() -> Any:  # a Select; its generic form differs between S
         select(
             Group.agreement_version,
             membership.agreement_version,
-            may_facilitate(Group.hub_id, user_id, today),
+            may_facilitate_group(Group.kind, Group.hub_id, user_id, today),
             live.id,
             live.status,
             live.one_voice,
@@ -449,7 +485,7 @@ async def connections_without_room_rights(
         .join(Group, Group.id == Presence.group_id)
         .outerjoin(Membership, and_(Membership.group_id == Presence.group_id, Membership.user_id == Presence.user_id))
         .where(
-            not_(may_facilitate(Group.hub_id, Presence.user_id, today)),
+            not_(may_facilitate_group(Group.kind, Group.hub_id, Presence.user_id, today)),
             or_(Membership.user_id.is_(None), Membership.agreement_version != Group.agreement_version),
         )
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from rooms import community, hub_store, store
+from rooms import community, facilitators_space, hub_store, store
 from rooms.models import AgreementVersion, Group, GroupTag, Hub, HubStaff, Membership, Schedule, TrainingRecord
 from server.crisis_defaults import load_crisis_defaults
 from server.db import create_sessionmaker
@@ -123,4 +123,6 @@ async def seed_demo(engine: AsyncEngine, passwords: Passwords) -> tuple[DemoLogi
                     group_id=group.id, user_id=users[pseudonym].id, agreement_version=1, joined_at=now, accepted_at=now
                 )
             )
+        # The facilitators' space, where trained facilitators of every hub meet (Sam can enter it).
+        await facilitators_space.seed_space(db, now, hub.id)
     return DEMO_LOGINS

@@ -153,7 +153,7 @@ async def open_session(request: web.Request) -> web.Response:
     summary="End a live session (trained facilitator)",
     tag="sessions",
     result=m.SessionResult,
-    refusals={403: ("forbidden",), 409: ("no_live_session",)},
+    refusals={403: ("forbidden",), 409: ("no_live_session", "standing_room")},
 )
 async def end_session(request: web.Request) -> web.Response:
     actor = await request_actor(request)

@@ -3,10 +3,28 @@ documents them, so a route cannot be served without being documented, or documen
 
 from __future__ import annotations
 
-from server import http_api, http_auth, http_groups, http_hub_groups, http_hubs, http_schedules, http_supervision
+from server import (
+    http_api,
+    http_auth,
+    http_groups,
+    http_hub_groups,
+    http_hubs,
+    http_schedules,
+    http_space,
+    http_supervision,
+)
 from server.api_spec import ApiRoutes
 
-ROUTE_MODULES = (http_api, http_auth, http_groups, http_hubs, http_schedules, http_supervision, http_hub_groups)
+ROUTE_MODULES = (
+    http_api,
+    http_auth,
+    http_groups,
+    http_hubs,
+    http_schedules,
+    http_supervision,
+    http_hub_groups,
+    http_space,
+)
 
 
 def declared_routes() -> list[ApiRoutes]:
