@@ -20,6 +20,7 @@ from rooms.recurrence import Change, Occurrence, Rule
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DOMAIN = "alongside"
+TIMEZONE_AHEAD = dt.timedelta(days=10 * 365)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,6 @@ def build(feed: Feed) -> bytes:
     if feed.rules:
         first = min(rule.starts_on for rule in feed.rules)
         last = max([*(rule.ends_on or rule.starts_on for rule in feed.rules), feed.now.date()])
-        calendar.add_missing_timezones(
-            first_date=first - recurrence.DAY, last_date=max(last, feed.now.date()) + dt.timedelta(days=3 * 365)
-        )
+        # The zone's changes over the feed's years, and ten more for schedules without an end.
+        calendar.add_missing_timezones(first_date=first - recurrence.DAY, last_date=last + TIMEZONE_AHEAD)
     return bytes(calendar.to_ical())
