@@ -62,8 +62,9 @@ def debrief_view(row: sv.DebriefRow) -> dict[str, Any]:
     }
 
 
-async def _writable_session(db: AsyncSession, ctx: RoomsContext, actor: Actor, session_id: int) -> GroupSession:
-    """The session, if the person asking may write a debrief of it now (who first, then the session's state)."""
+async def _writable(db: AsyncSession, ctx: RoomsContext, actor: Actor, session_id: int) -> sv.DebriefRow | None:
+    """Refuse unless the person asking may write a debrief of this session now (who first, then the session's
+    state); their debrief so far, if any."""
     session = await store.get_session(db, session_id)
     if session is None:
         raise NotFound("There is no such session.")
@@ -80,7 +81,7 @@ async def _writable_session(db: AsyncSession, ctx: RoomsContext, actor: Actor, s
     mine = await sv.own_debrief(db, session_id, actor.user_id)
     if mine is not None and mine.debrief.discussed_at is not None:
         raise Conflict("This debrief has been discussed; it can no longer be changed.", code="debrief_discussed")
-    return session
+    return mine
 
 
 async def do_save_debrief(
@@ -88,12 +89,11 @@ async def do_save_debrief(
 ) -> tuple[dict[str, Any], bool]:
     """Write (or, until it is discussed, rewrite) your debrief of an ended session; True when it is new."""
     async with db.begin():
-        await _writable_session(db, ctx, actor, session_id)  # who is asking, before any costly cleaning
+        await _writable(db, ctx, actor, session_id)  # who is asking, before any costly cleaning
     values = await clean_fields(ctx, body, DEBRIEF_FIELDS, partial=False)
     values = {"follow_up": "", "wellbeing": "", **values}
     async with db.begin():
-        await _writable_session(db, ctx, actor, session_id)
-        mine = await sv.own_debrief(db, session_id, actor.user_id)
+        mine = await _writable(db, ctx, actor, session_id)
         created = mine is None
         if mine is None:
             db.add(Debrief(session_id=session_id, author_id=actor.user_id, created_at=ctx.clock(), **values))

@@ -90,6 +90,7 @@ async def sessions_waiting_for_debrief(
         .join(Group, Group.id == GroupSession.group_id)
         .where(
             Group.hub_id.in_(hub_ids),
+            Group.kind == "group",  # the facilitators' space is no session to debrief
             GroupSession.status == "ended",
             GroupSession.ended_at >= since,
             or_(GroupSession.opened_by == user_id, came_as_facilitator),
@@ -102,7 +103,7 @@ async def sessions_waiting_for_debrief(
 
 
 async def attendance_counts(db: AsyncSession, hub_id: int, start: dt.datetime, end: dt.datetime) -> list[AttendanceRow]:
-    """Sessions of the hub opened in [start, end), newest first, with how many came in each role."""
+    """Sessions of the hub's groups opened in [start, end), newest first, with how many came in each role."""
     member = Attendance.role == "member"
     rows = await db.execute(
         select(
@@ -114,7 +115,12 @@ async def attendance_counts(db: AsyncSession, hub_id: int, start: dt.datetime, e
         )
         .join(Group, Group.id == GroupSession.group_id)
         .outerjoin(Attendance, Attendance.session_id == GroupSession.id)
-        .where(Group.hub_id == hub_id, GroupSession.opened_at >= start, GroupSession.opened_at < end)
+        .where(
+            Group.hub_id == hub_id,
+            Group.kind == "group",  # the facilitators' space, hosted by a hub, is not one of its groups
+            GroupSession.opened_at >= start,
+            GroupSession.opened_at < end,
+        )
         .group_by(GroupSession.id, Group.name)
         .order_by(GroupSession.opened_at.desc(), GroupSession.id.desc())
         .limit(ATTENDANCE_ROWS_MAX)

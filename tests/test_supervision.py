@@ -3,6 +3,7 @@ senior peers and hub admins (and nobody else), and attendance as counts only."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import secrets
@@ -89,6 +90,15 @@ async def test_a_facilitator_writes_a_debrief_once_the_session_has_ended(api_fac
     assert (data["debrief"]["how_it_went"], data["debrief"]["follow_up"]) == ("Better than I first thought.", "")
     status, data = await sam.call("GET", path)
     assert status == 200 and data["debrief"]["how_it_went"] == "Better than I first thought."
+
+
+async def test_a_double_submit_writes_one_debrief(api_factory: Any) -> None:
+    sam = await api_factory("Sam")
+    session = await attended_session(sam)
+    path = f"/api/sessions/{session['id']}/debrief"
+    answers = await asyncio.gather(*(sam.call("POST", path, DEBRIEF) for _ in range(2)))
+    assert sorted(status for status, _ in answers) == [200, 201], answers
+    assert answers[0][1]["debrief"]["id"] == answers[1][1]["debrief"]["id"]
 
 
 async def test_debrief_text_is_cleaned_and_required(api_factory: Any) -> None:
@@ -220,6 +230,7 @@ async def test_attendance_counts_who_came_never_who(api_factory: Any) -> None:
         assert pseudonym not in text
     by_id = {s["session_id"]: s for s in data["sessions"]}
     assert [s["session_id"] for s in data["sessions"]] == [second["id"], first["id"]]  # newest first
+    # (the facilitators' space, whose standing session the demo hub hosts, is not one of the hub's groups)
     counts = {k: by_id[first["id"]][k] for k in ("members", "facilitators", "newcomers")}
     assert counts == {"members": 2, "facilitators": 1, "newcomers": 2}
     counts = {k: by_id[second["id"]][k] for k in ("members", "facilitators", "newcomers")}
