@@ -92,3 +92,22 @@ async def test_a_facilitator_runs_a_session_with_the_tools_and_members_see_the_p
     await expect(river.get_by_test_id("session-status")).to_contain_text("Paused")
     await expect(river.get_by_test_id("composer")).to_be_disabled()
     assert river.errors == []
+
+
+async def test_a_facilitator_finds_the_facilitators_space_from_the_header(
+    browser: Any, web_server: RunningServer
+) -> None:
+    from playwright.async_api import expect
+
+    sam = await signed_in_page(browser, web_server.url, "Sam")
+    await sam.get_by_role("link", name="Facilitators’ space").click()
+    await expect(sam.get_by_role("heading", level=1)).to_have_text("Facilitators' space")
+    await expect(sam.get_by_test_id("session-status")).to_contain_text("Live")
+    await sam.get_by_test_id("composer").fill("Hello from Riverside: how do others open a first session?")
+    await sam.get_by_test_id("composer").press("Enter")
+    await expect(sam.get_by_test_id("message").last).to_contain_text("how do others open")
+    await assert_accessible(sam, "the facilitators' space")
+
+    river = await signed_in_page(browser, web_server.url, "River")
+    await expect(river.get_by_role("link", name="Facilitators’ space")).to_have_count(0)
+    assert sam.errors == [] and river.errors == []

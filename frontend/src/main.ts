@@ -28,6 +28,7 @@ import { helpView } from './views/help';
 import { inviteView } from './views/invite';
 import { landingView } from './views/landing';
 import { notFoundView } from './views/notFound';
+import { spaceView } from './views/space';
 import { roomView } from './views/room';
 import { debriefView } from './views/debrief';
 import { canSupervise, supervisionView } from './views/supervision';
@@ -49,6 +50,7 @@ const routes: readonly Route[] = [
   route('account', '/account', accountView),
   route('debrief', '/debrief/:sessionId', debriefView),
   route('supervision', '/supervision', supervisionView),
+  route('space', '/space', spaceView),
 ];
 
 // ---- The page frame -------------------------------------------------------------------------------
@@ -122,6 +124,7 @@ function renderHeader(routeName: string | null): void {
     links.push(navLink('/groups', t('nav.groups'), routeName === 'groups' || routeName === 'group' || routeName === 'room'));
     if (canAdminister(user)) links.push(navLink('/admin', t('nav.admin'), routeName === 'admin'));
     if (canSupervise(user)) links.push(navLink('/supervision', t('nav.supervision'), routeName === 'supervision'));
+    if (user.staff.some((s) => s.role === 'facilitator')) links.push(navLink('/space', t('nav.space'), routeName === 'space'));
     links.push(navLink('/account', t('nav.account'), routeName === 'account'));
   } else {
     links.push(navLink('/signin', t('nav.signIn'), routeName === 'signin'));

@@ -36,6 +36,13 @@ export const enRoom = {
   'tools.backchannelNote': 'Only the session’s facilitators see this. Members never do.',
   'tools.backchannelLabel': 'Write to the other facilitators',
   'tools.send': 'Send',
+  'nav.space': 'Facilitators’ space',
+  'space.title': 'Facilitators’ space',
+  'space.intro':
+    'A standing room for peer facilitators with current training, from every hub: share practice, ask how others handle things, and look after each other.',
+  'space.unavailable':
+    'The facilitators’ space is open to facilitators whose training is current. Yours may have expired, or the space has not been opened yet.',
+  'space.checkTraining': 'See your training on your account page',
   'error.not_your_turn': 'It is one voice at a time just now. Raise your hand, and a facilitator will give you the turn.',
   'error.facilitators_only': 'Only the session’s facilitators can do that.',
   'error.members_only': 'Facilitators open private words; members ask for them.',
