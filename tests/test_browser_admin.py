@@ -179,6 +179,21 @@ async def test_a_hub_admin_runs_the_hub_in_the_browser(browser: Any, web_server:
     status, occurrences = await admin_api.call("GET", f"/api/groups/{group_id}/occurrences")
     assert status == 200 and occurrences["occurrences"], occurrences
 
+    # One meeting cancelled (after a confirmation) and restored; the next moved to 20:30, hub time.
+    await first.get_by_test_id("occurrence-cancel").click()
+    await page.get_by_test_id("confirm-ok").click()
+    await expect(first).to_have_attribute("data-status", "cancelled")
+    await expect(first).to_contain_text("Cancelled")
+    await first.get_by_test_id("occurrence-restore").click()
+    await expect(first).to_have_attribute("data-status", "scheduled")
+    second = page.get_by_test_id("occurrence").nth(1)
+    await second.get_by_test_id("occurrence-move").click()
+    await second.get_by_test_id("move-time").fill("20:30")
+    await second.get_by_test_id("move-submit").click()
+    await expect(second).to_have_attribute("data-status", "moved")
+    await expect(second).to_contain_text("20:30")
+    await expect(second).to_contain_text("19:30")  # the viewer's time
+
     # ---- An invitation link, shown once, then revoked ----
     await page.get_by_test_id("invitation-create").click()
     link = await page.get_by_test_id("invitation-link").input_value()

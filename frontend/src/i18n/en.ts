@@ -228,7 +228,7 @@ export const en = {
   // Admin
   'admin.title': 'Hub administration',
   'admin.intro':
-    'Create a new peer-support group in a hub you administer. Every facilitator of the hub whose training is on record can open and run its sessions.',
+    'The hubs you administer: their settings, crisis lines, staff and training, and their groups. You can also create a new group; every facilitator of the hub whose training is on record can open and run its sessions.',
   'admin.noAccess': 'This page is for hub administrators.',
   'admin.noHubs': 'You are not an administrator of any hub yet.',
   'admin.hub': 'Hub',
