@@ -18,6 +18,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 DIST = PROJECT_ROOT / "frontend" / "dist"
 AXE = PROJECT_ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
 @pytest.fixture
@@ -98,6 +99,8 @@ async def test_a_facilitator_debriefs_and_the_hub_admin_discusses_it(browser: An
     assert await axe_violations(sam) == []
     await sam.get_by_test_id("debrief-save").click()
     await expect(sam.get_by_test_id("debrief-saved")).to_contain_text("gone to supervision")
+    ARTIFACTS.mkdir(exist_ok=True)
+    await sam.screenshot(path=str(ARTIFACTS / "debrief.png"), full_page=True)
     assert sam.errors == []
 
     admin = await signed_in(browser, base, "hub-admin")
@@ -111,6 +114,7 @@ async def test_a_facilitator_debriefs_and_the_hub_admin_discusses_it(browser: An
     await expect(sessions).to_contain_text("Thursday evening circle")
     assert "Sam" not in await admin.get_by_test_id("attendance-1").inner_text()  # counts, never names
     assert await axe_violations(admin) == []
+    await admin.screenshot(path=str(ARTIFACTS / "supervision.png"), full_page=True)
 
     await item.get_by_role("button", name="Mark discussed").click()
     await expect(item).to_contain_text("Discussed by hub-admin")

@@ -10,7 +10,7 @@ import {
   type Debrief,
   type DebriefStatus,
 } from '../api_supervision';
-import { announce, append, h, replaceChildren } from '../dom';
+import { announce, append, h, replaceChildren, uid } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid } from '../forms';
 import { formatNumber, t, type MessageKey } from '../i18n';
 import type { ViewContext } from '../router';
@@ -106,6 +106,7 @@ export function supervisionView({ main, signal, setTitle }: ViewContext): void {
       const input = h('input', {
         type: 'radio',
         name: `sup-filter-${hub.id}`,
+        id: uid('sup-filter'),
         value,
         checked: value === 'open',
         'data-testid': `debrief-filter-${value}`,
@@ -113,9 +114,9 @@ export function supervisionView({ main, signal, setTitle }: ViewContext): void {
       input.addEventListener('change', () => {
         if (input.checked) load(value);
       });
-      return h('label', { class: 'choice' }, input, ' ', t(label));
+      return h('div', { class: 'checkbox' }, input, h('label', { for: input.id }, t(label)));
     });
-    const filter = h('fieldset', { class: 'filters' }, h('legend', null, t('sup.filter.legend')), radios);
+    const filter = h('fieldset', { class: 'fieldset' }, h('legend', null, t('sup.filter.legend')), radios);
 
     let loading: AbortController | null = null;
     function load(status: DebriefStatus): void {
