@@ -13,39 +13,24 @@ from typing import Any
 
 import pytest
 
-from server.demo import seed_demo
-from server.settings import PROJECT_ROOT
-from tests.conftest import DEMO_PASSWORD, Api, Database, RunningServer, start_server
-from tests.services import chromium_path, free_port, unavailable
+from tests.conftest import DEMO_PASSWORD, Api, RunningServer
+from tests.helpers_browser import assert_accessible, chromium, demo_server, new_page
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-DIST = PROJECT_ROOT / "frontend" / "dist"
-AXE = PROJECT_ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 VIEWER_ZONE = "Europe/London"
 HUB_ZONE = "Europe/Berlin"  # an hour ahead of the viewer, so meetings show in both zones
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Any]:
-    executable = chromium_path()
-    if not (DIST / "index.html").exists():
-        unavailable("frontend/dist is not built (cd frontend && npm ci && npm run build)")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+    async with chromium() as instance:
         yield instance
-        await instance.close()
 
 
 @pytest.fixture
 async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    database = Database("sqlite", f"sqlite+aiosqlite:///{tmp_path}/alongside.db")
-    running, runner = await start_server(database.settings(port=free_port()))
-    await seed_demo(running.state.engine, running.state.passwords)
-    yield running
-    await runner.cleanup()
+    async with demo_server(tmp_path) as running:
+        yield running
 
 
 @pytest.fixture
@@ -56,48 +41,30 @@ async def admin_api(web_server: RunningServer) -> AsyncIterator[Api]:
     await api.close()
 
 
-async def admin_page(browser: Any, base: str) -> Any:
-    context = await browser.new_context(
-        viewport={"width": 1200, "height": 900}, timezone_id=VIEWER_ZONE, locale="en-GB"
-    )
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors
+async def sign_in(browser: Any, base: str, pseudonym: str) -> Any:
+    """A new page (London time, British English) signed in as `pseudonym`, on whatever page follows."""
+    page = await new_page(browser, timezone_id=VIEWER_ZONE, locale="en-GB")
     await page.goto(base + "/#/signin")
-    await page.get_by_test_id("pseudonym").fill("hub-admin")
-    await page.get_by_test_id("password").fill(DEMO_PASSWORD["hub-admin"])
+    await page.get_by_test_id("pseudonym").fill(pseudonym)
+    await page.get_by_test_id("password").fill(DEMO_PASSWORD[pseudonym])
     await page.get_by_test_id("signin-submit").click()
-    await page.get_by_role("link", name="Hub admin", exact=True).wait_for()
+    await page.get_by_role("link", name="Account", exact=True).wait_for()
     return page
-
-
-async def axe_violations(page: Any) -> list[str]:
-    """Serious and critical axe-core findings on the page as it is now (none when axe is not installed)."""
-    if not AXE.exists():
-        return []
-    if not await page.evaluate("typeof window.axe !== 'undefined'"):
-        # Evaluated rather than added as a <script>: the app's CSP (rightly) refuses inline scripts.
-        await page.evaluate(AXE.read_text(encoding="utf-8"))
-    found = await page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"
-    )
-    return list(found)
 
 
 async def test_a_hub_admin_runs_the_hub_in_the_browser(browser: Any, web_server: RunningServer, admin_api: Api) -> None:
     from playwright.async_api import expect
 
     base = web_server.url
-    page = await admin_page(browser, base)
+    page = await sign_in(browser, base, "hub-admin")
 
     # ---- The hub: about text and time zone, then a crisis line edited and moved ----
     await page.goto(base + "/#/admin")
+    await page.get_by_test_id("admin-hub-link-1").wait_for()
+    await assert_accessible(page, "the hub administration overview")
     await page.get_by_test_id("admin-hub-link-1").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Settings of Riverside"))
-    assert await axe_violations(page) == []
+    await assert_accessible(page, "the hub settings page")
     about = "Riverside peer support: small online groups, facilitated by trained peers.\nNot a crisis service."
     await page.get_by_test_id("hub-about").fill(about)
     await page.get_by_test_id("hub-time-zone").select_option(HUB_ZONE)
@@ -137,7 +104,7 @@ async def test_a_hub_admin_runs_the_hub_in_the_browser(browser: Any, web_server:
     await expect(page.get_by_text("Training recorded for Willow.")).to_be_visible()
     await expect(willow).to_contain_text("Expires in 20 days")
     await expect(page.get_by_test_id("training-expiring")).to_contain_text("Willow: Peer facilitator training")
-    assert await axe_violations(page) == []
+    await assert_accessible(page, "the hub page with staff and training")
 
     # ---- A new group with two tags ----
     await page.get_by_role("link", name="Hub administration").click()
@@ -203,7 +170,7 @@ async def test_a_hub_admin_runs_the_hub_in_the_browser(browser: Any, web_server:
     assert status == 200 and invited["group"]["id"] == group_id
     invitation = page.get_by_test_id("invitation")
     await expect(invitation).to_have_attribute("data-state", "active")
-    assert await axe_violations(page) == []
+    await assert_accessible(page, "the group settings page")
 
     await page.get_by_test_id("invitation-revoke").click()
     await page.get_by_test_id("confirm-ok").click()
@@ -223,14 +190,9 @@ async def test_a_hub_admin_runs_the_hub_in_the_browser(browser: Any, web_server:
     assert page.errors == []
 
     # ---- Willow sees her own training running out, on her account page ----
-    context = await browser.new_context(timezone_id=VIEWER_ZONE, locale="en-GB")
-    willow_page = await context.new_page()
-    await willow_page.goto(base + "/#/signin")
-    await willow_page.get_by_test_id("pseudonym").fill("Willow")
-    await willow_page.get_by_test_id("password").fill(DEMO_PASSWORD["Willow"])
-    await willow_page.get_by_test_id("signin-submit").click()
-    await willow_page.get_by_role("link", name="Account", exact=True).wait_for()
+    willow_page = await sign_in(browser, base, "Willow")
     await willow_page.goto(base + "/#/account")
     notice = willow_page.get_by_test_id("my-training")
     await expect(notice).to_contain_text("expires in 20 days")
     await expect(notice).to_contain_text("Riverside Peer Support Hub")
+    await assert_accessible(willow_page, "the account page with a training notice")
