@@ -4,7 +4,6 @@
  */
 export const enAdmin = {
   // Overview (/admin)
-  'adm.overview.hubHeading': '{hub}',
   'adm.overview.hubLink': 'Settings, crisis lines and staff of {hub}',
   'adm.overview.groupsHeading': 'Groups of {hub}',
   'adm.overview.noGroups': 'This hub has no groups yet.',
@@ -19,7 +18,6 @@ export const enAdmin = {
   'adm.cancel': 'Cancel',
   'adm.save': 'Save',
   'adm.saving': 'Saving…',
-  'adm.saved': 'Saved.',
   'adm.remove': 'Remove',
   'adm.removing': 'Removing…',
   'adm.tagsLabel': 'Tags:',
@@ -128,7 +126,6 @@ export const enAdmin = {
   'adm.training.expiresOn': 'Expires on',
   'adm.training.expiresOn.hint': 'The last day the training counts.',
   'adm.training.status': 'Status',
-  'adm.training.current': 'Current',
   'adm.training.expired': 'Expired on {date}',
   'adm.training.delete': 'Delete',
   'adm.training.deleteNamed': 'Delete the record of {course} for {name}',
@@ -165,7 +162,6 @@ export const enAdmin = {
   'adm.group.tagTooLong': 'A tag can be at most 40 characters.',
   'adm.group.tagTooMany': 'A group can have at most 8 tags.',
   'adm.group.tagRepeat': 'The group already has the tag {tag}.',
-  'adm.group.noTags': 'No tags yet.',
   'adm.group.visibility': 'Who can find it',
   'adm.group.visibility.listed': 'Listed: in the directory for everyone',
   'adm.group.visibility.unlisted': 'Unlisted: only members and staff see it; others need an invitation link',
@@ -279,7 +275,6 @@ export const enAdmin = {
   'adm.sched.upcomingHeading': 'Upcoming meetings',
   'adm.sched.upcomingIntro': 'The next eight weeks.',
   'adm.sched.noUpcoming': 'No meetings in the next eight weeks.',
-  'adm.sched.hubTime': '{when}',
   'adm.sched.yourTime': 'Your time: {when}',
   'adm.sched.cancelled': 'Cancelled',
   'adm.sched.moved': 'Moved',

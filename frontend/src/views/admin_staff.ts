@@ -15,8 +15,15 @@ import { clearWhenFixed, dateElement, dateText, loadInto, section, todayIso } fr
 
 const PSEUDONYM = /^[\p{L}\p{N} ._-]{3,32}$/u;
 
+const ROLE_NAMES: Readonly<Record<HubRole, MessageKey>> = {
+  facilitator: 'adm.role.facilitator',
+  senior_peer: 'adm.role.senior_peer',
+  safeguarding_lead: 'adm.role.safeguarding_lead',
+  hub_admin: 'adm.role.hub_admin',
+};
+
 export function roleName(role: HubRole): string {
-  return t(`adm.role.${role}` as MessageKey);
+  return t(ROLE_NAMES[role]);
 }
 
 /** A training record's standing in words: current, "expires in N days", expired. */
