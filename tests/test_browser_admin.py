@@ -196,3 +196,55 @@ async def test_a_hub_admin_runs_the_hub_in_the_browser(browser: Any, web_server:
     await expect(notice).to_contain_text("expires in 20 days")
     await expect(notice).to_contain_text("Riverside Peer Support Hub")
     await assert_accessible(willow_page, "the account page with a training notice")
+
+
+async def test_joining_by_request_members_and_the_agreement_in_the_browser(
+    browser: Any, web_server: RunningServer, admin_api: Api
+) -> None:
+    from playwright.async_api import expect
+
+    base = web_server.url
+    page = await sign_in(browser, base, "hub-admin")
+    await page.goto(base + "/#/admin/groups/2")
+    await page.get_by_test_id("joining-request").check()
+    await page.get_by_test_id("group-settings-save").click()
+    await expect(page.get_by_text("The group\u2019s settings have been saved.")).to_be_visible()
+
+    # Willow asks to join; the admin approves her from the page.
+    willow = Api(base)
+    try:
+        await willow.login("Willow")
+        status, asked = await willow.call("PUT", "/api/groups/2/membership", {"agreement_version": 1})
+        assert status == 202 and asked["request"]["status"] == "pending", asked
+    finally:
+        await willow.close()
+    await page.reload()
+    request = page.get_by_test_id("join-request")
+    await expect(request).to_contain_text("Willow")
+    await page.get_by_role("button", name="Approve Willow").click()
+    await expect(page.get_by_text("Willow has joined the group.")).to_be_visible()
+    await expect(page.get_by_test_id("join-request")).to_have_count(0)
+    members = page.get_by_test_id("member")
+    await expect(members.filter(has_text="Willow")).to_have_count(1)
+
+    # River is removed, after a confirmation.
+    await page.get_by_role("button", name="Remove River from the group").click()
+    await page.get_by_test_id("confirm-ok").click()
+    await expect(page.get_by_text("River has been removed from the group.")).to_be_visible()
+    await expect(members.filter(has_text="River")).to_have_count(0)
+    status, listed = await admin_api.call("GET", "/api/groups/2/members")
+    assert status == 200 and [m["pseudonym"] for m in listed["members"]] == ["Willow"]
+
+    # A new agreement version; both versions can be read, and members are now a version behind.
+    await page.get_by_test_id("agreement-text").fill("We listen. We speak for ourselves. We keep confidences.")
+    await page.get_by_test_id("agreement-save").click()
+    await page.get_by_test_id("confirm-ok").click()
+    await expect(page.get_by_text("Saved as version 2.")).to_be_visible()
+    await expect(page.get_by_test_id("agreement-version-2")).to_contain_text("(current)")
+    first = page.get_by_test_id("agreement-version-1")
+    await first.locator("summary").click()
+    await expect(first).to_contain_text("What is shared here stays here.")
+    await page.reload()
+    await expect(members.filter(has_text="Willow")).to_contain_text("not yet the current version")
+    await assert_accessible(page, "the group page after those changes")
+    assert page.errors == []
