@@ -80,6 +80,11 @@ async def test_a_hub_admin_runs_the_hub_in_the_browser(browser: Any, web_server:
     assert await page.evaluate("document.activeElement.dataset.action") == "down"
     await page.get_by_test_id("crisis-save").click()
     await expect(page.get_by_text("The crisis lines have been saved.")).to_be_visible()
+    # The country's defaults load into the editor (after a confirmation), not saved until Save.
+    await page.get_by_role("button", name="Use the defaults for GB").click()
+    await page.get_by_test_id("confirm-ok").click()
+    await expect(page.get_by_text(re.compile("The 3 default lines for GB"))).to_be_visible()
+    await expect(page.get_by_test_id("crisis-name-0")).to_have_value("Samaritans")
 
     status, hub = await admin_api.call("GET", "/api/hubs/1")
     assert status == 200 and hub["hub"]["about"] == about and hub["hub"]["time_zone"] == HUB_ZONE
