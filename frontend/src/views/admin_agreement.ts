@@ -79,6 +79,7 @@ export function agreementSection(start: AdminGroup, onSaved: (group: AdminGroup)
     try {
       group = await adminApi.updateGroup(group.id, { agreement: text.value });
       restore();
+      text.value = group.agreement;
       const label = textField.querySelector('label');
       if (label) label.textContent = labelFor();
       done.show(t('adm.agreement.saved', { version: group.agreement_version }));

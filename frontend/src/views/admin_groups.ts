@@ -132,6 +132,9 @@ export function groupSettingsSection(
     try {
       group = await adminApi.updateGroup(group.id, change);
       restore();
+      // Show what was stored (the server removes markup and normalises).
+      name.value = group.name;
+      description.value = group.description;
       done.show(t('adm.group.saved'));
       onSaved(group);
     } catch (err) {
