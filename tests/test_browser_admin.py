@@ -253,3 +253,48 @@ async def test_joining_by_request_members_and_the_agreement_in_the_browser(
     await expect(members.filter(has_text="Willow")).to_contain_text("not yet the current version")
     await assert_accessible(page, "the group page after those changes")
     assert page.errors == []
+
+
+async def test_a_platform_admin_opens_a_hub_and_gives_it_an_admin(browser: Any, web_server: RunningServer) -> None:
+    """Hubs and their admins are made in the browser too: the new admin signs in and finds their hub."""
+    from playwright.async_api import expect
+
+    from rooms import community
+
+    state = web_server.state
+    async with state.sessions() as db, db.begin():
+        await community.create_user(
+            db,
+            pseudonym="Root",
+            email=None,
+            password_hash=await state.passwords.hash("a quiet lantern by the weir"),
+            now=state.rooms.clock(),
+            is_platform_admin=True,
+        )
+    page = await new_page(browser, timezone_id=VIEWER_ZONE, locale="en-GB")
+    await page.goto(web_server.url + "/#/signin")
+    await page.get_by_test_id("pseudonym").fill("Root")
+    await page.get_by_test_id("password").fill("a quiet lantern by the weir")
+    await page.get_by_test_id("signin-submit").click()
+    await page.get_by_role("link", name="Hub admin").click()
+    await page.get_by_test_id("new-hub-name").fill("Hillside Peer Support")
+    await expect(page.get_by_test_id("new-hub-slug")).to_have_value("hillside-peer-support")
+    await page.get_by_test_id("new-hub-locality").fill("Hillside")
+    await page.get_by_test_id("new-hub-admin").fill("Hill Admin")
+    await page.get_by_test_id("new-hub-admin-password").fill("steady rain on a tin roof")
+    await page.get_by_test_id("create-hub").click()
+    await expect(page.get_by_text("Hillside Peer Support is open, and Hill Admin is its admin.")).to_be_visible()
+    await assert_accessible(page, "hub administration as a platform admin")
+
+    newcomer = Api(web_server.url)
+    try:
+        await newcomer.login("Hill Admin", "steady rain on a tin roof")
+        hubs = (await newcomer.call("GET", "/api/hubs"))[1]["hubs"]
+        hub = next(h for h in hubs if h["name"] == "Hillside Peer Support")
+        status, _ = await newcomer.call("GET", f"/api/hubs/{hub['id']}")
+        assert status == 200, "the new admin administers the new hub"
+        lines = (await newcomer.call("GET", f"/api/hubs/{hub['id']}/crisis-lines"))[1]["lines"]
+        assert any("116 123" in line["phone"] for line in lines), "it starts with the country's crisis lines"
+    finally:
+        await newcomer.close()
+    assert page.errors == []

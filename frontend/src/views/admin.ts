@@ -14,6 +14,7 @@ import { adminHubIds, canAdminister, getUser } from '../state';
 import type { Hub } from '../types';
 import type { AdminGroup } from '../types_admin';
 import { groupBadges } from './admin_groups';
+import { platformSection } from './admin_platform';
 
 export function adminView({ main, signal, setTitle }: ViewContext): void {
   setTitle(t('admin.title'));
@@ -36,13 +37,14 @@ export function adminView({ main, signal, setTitle }: ViewContext): void {
       const mine = allowed === null ? hubs : hubs.filter((hub) => allowed.has(hub.id));
       if (mine.length === 0) {
         body.removeAttribute('aria-busy');
-        replaceChildren(body, h('p', null, t('admin.noHubs')));
+        replaceChildren(body, user.is_platform_admin ? platformSection() : null, h('p', null, t('admin.noHubs')));
         return;
       }
       const groups = await Promise.all(mine.map((hub) => adminApi.hubGroups(hub.id, signal)));
       if (signal.aborted) return;
       body.removeAttribute('aria-busy');
-      replaceChildren(body, ...mine.map((hub, i) => hubSection(hub, groups[i] ?? [])), createGroupForm(mine));
+      const platform = user.is_platform_admin ? platformSection() : null;
+      replaceChildren(body, platform, ...mine.map((hub, i) => hubSection(hub, groups[i] ?? [])), createGroupForm(mine));
     })
     .catch((err: unknown) => {
       if (isAbort(err) || signal.aborted) return;
