@@ -22,6 +22,7 @@ class SpaceCreateBody(m.RequestBody):
     summary="The facilitators' space: a standing room for trained facilitators of every hub",
     tag="groups",
     result=m.GroupResult,
+    refusals={404: ("not_found",)},
     description="For anyone with current facilitator training in any hub, and platform admins; 404 for others.",
 )
 async def get_space(request: web.Request) -> web.Response:
