@@ -80,6 +80,8 @@ class Hub(Base):
     country: Mapped[str] = mapped_column(String(2), default="GB", server_default="GB")  # ISO 3166-1 alpha-2
     # How long a session waits, paused, for a facilitator to come back before it ends.
     pause_grace_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # Unstaffed hours: a message reported by this many different members is hidden pending review.
+    report_threshold: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
 
 class CrisisLine(Base):
@@ -138,6 +140,7 @@ class Group(Base):
     visibility: Mapped[str] = mapped_column(String(10), default="listed", server_default="listed")  # | unlisted
     joining: Mapped[str] = mapped_column(String(12), default="open", server_default="open")  # | request | invitation
     capacity: Mapped[int | None] = mapped_column(Integer)  # most members at once; None: no limit
+    link_policy: Mapped[str] = mapped_column(String(8), default="allow", server_default="allow")  # | block | hold
     # "group", or "facilitators_space": the standing room where trained facilitators of every hub meet.
     kind: Mapped[str] = mapped_column(String(20), default="group", server_default="group")
     hub: Mapped[Hub] = relationship(lazy="joined")
@@ -241,6 +244,10 @@ class GroupSession(Base):
     # "One voice at a time": only the person given the turn, and facilitators, may post.
     one_voice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     turn_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Room controls: seconds between one member's messages (0: off), facilitators only, a pinned message.
+    slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    pinned_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # Why it ended, when not by a facilitator's hand: "no_facilitator" (the grace period ran out).
     end_reason: Mapped[str | None] = mapped_column(String(20))
     __table_args__ = (Index("ix_group_sessions_group_status", "group_id", "status"),)
@@ -256,6 +263,14 @@ class Message(Base):
     client_id: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The author's own content note: others see the message collapsed until they choose to read it.
+    content_note: Mapped[str | None] = mapped_column(String(120))
+    # Hidden by a facilitator (members see "hidden by a facilitator"; staff still see the text), or held for
+    # review by a policy (shown to nobody but its author and staff until released).
+    hidden_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    hidden_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    hidden_reason: Mapped[str | None] = mapped_column(String(200))
+    held_reason: Mapped[str | None] = mapped_column(String(200))
     __table_args__ = (
         UniqueConstraint("group_id", "author_id", "client_id", name="uq_messages_group_author_client"),
         Index("ix_messages_session_id", "session_id", "id"),
@@ -342,3 +357,91 @@ class Debrief(Base):
     discussed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     discussed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     __table_args__ = (UniqueConstraint("session_id", "author_id", name="uq_debriefs_session_author"),)
+
+
+class Sanction(Base):
+    """A facilitator's timed or permanent action on a member in one group: mute (may read, not post), removal
+    from the current session, or ban from the group. Lifted early by a facilitator, or by expiry."""
+
+    __tablename__ = "sanctions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # mute | removal | ban
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("group_sessions.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(500))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # None: until lifted
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    lifted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    __table_args__ = (Index("ix_sanctions_group_user", "group_id", "user_id"),)
+
+
+class ModerationLogEntry(Base):
+    """Append-only: who did what, to whom, why, when, in which session. The application only inserts; on
+    PostgreSQL a trigger refuses UPDATE and DELETE too."""
+
+    __tablename__ = "moderation_log"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("group_sessions.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # None: a policy
+    action: Mapped[str] = mapped_column(String(40))
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    target_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[str] = mapped_column(Text, default="")  # JSON: e.g. duration, the policy entry that fired
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class WordListEntry(Base):
+    """A hub's word or phrase with its graded action: hold for review, refuse with a reason, or flag."""
+
+    __tablename__ = "word_list"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hubs.id", ondelete="CASCADE"), index=True)
+    phrase: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(8))  # hold | refuse | flag
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Report(Base):
+    """A member's report of a message or a member: to the session's facilitators at once, and the hub's
+    queue. The reported member never learns who reported; the reporter is told when it is dealt with."""
+
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("group_sessions.id", ondelete="SET NULL"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    category: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | resolved
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    outcome: Mapped[str] = mapped_column(String(500), default="")
+    __table_args__ = (UniqueConstraint("group_id", "message_id", "reporter_id", name="uq_reports_message_reporter"),)
+
+
+class Block(Base):
+    """A member blocked by another: their messages show as "blocked member" to the blocker."""
+
+    __tablename__ = "blocks"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    blocked_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class MutedWord(Base):
+    """A word a person chose not to see (their own view only)."""
+
+    __tablename__ = "muted_words"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    word: Mapped[str] = mapped_column(String(100), primary_key=True)
