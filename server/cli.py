@@ -35,9 +35,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"alongside: bad setting: {exc}", file=sys.stderr)
         return 2
+    try:
+        app = create_app(settings)  # also reads config/crisis_lines: a bad file is named here
+    except SettingsError as exc:
+        print(f"alongside: bad setting: {exc}", file=sys.stderr)
+        return 2
     print(f"Alongside is starting at http://{settings.host}:{settings.port}/", flush=True)
     web.run_app(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         print=None,
