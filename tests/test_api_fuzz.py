@@ -45,6 +45,7 @@ SEMANTIC_RULES = {
     "/api/hubs/{hub_id}/groups": "a name or agreement that is empty once markup is removed",
     "/api/groups/{group_id}": "a name or agreement that is empty once markup is removed",
     "/api/groups/{group_id}/sessions": "a time in the past",
+    "/api/groups/{group_id}/invitations": "an expiry in the past or more than 90 days ahead",
     "/api/auth/two-factor/confirm": "a code the authenticator app did not show (400 invalid_code)",
     "/api/auth/two-factor/disable": "a code the authenticator app did not show (400 invalid_code)",
     "/api/groups/{group_id}/schedules": "weekday on a one-off or missing on a weekly, ends_on before the first meeting",
