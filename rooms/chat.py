@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms import facilitation, session_tools, side_talk, store, validate
+from rooms import facilitation, member_tools, moderation_actions, session_tools, side_talk, store, validate
 from rooms.access import GroupAccess, group_access, require_role, require_room_role, room_role
 from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
@@ -31,6 +31,7 @@ class SendRequest:
     group_id: int
     client_id: str
     body: str
+    content_note: str | None = None  # the author's own warning, shown before the message
 
 
 def parse_send(payload: Any) -> SendRequest:
@@ -43,7 +44,7 @@ def parse_send(payload: Any) -> SendRequest:
     body = payload.get("body")
     if not isinstance(body, str):
         raise DomainError("body must be text.")
-    return SendRequest(group_id, client_id, body)
+    return SendRequest(group_id, client_id, body, member_tools.parse_content_note(payload.get("content_note")))
 
 
 async def _page(
@@ -55,8 +56,10 @@ async def _page(
     session_id: int | None = None,
     member_since: dt.datetime | None = None,
     limit: int,
+    for_staff: bool = False,
 ) -> tuple[list[dict[str, Any]], bool]:
-    """Up to `limit` messages oldest first, and whether more lie beyond in the direction asked."""
+    """Up to `limit` messages oldest first, and whether more lie beyond in the direction asked (hidden ones as
+    `for_staff` or a member may see them: rooms/views.message_view)."""
     newest_first = after_id is None
     rows = await store.messages_with_names(
         db,
@@ -72,7 +75,7 @@ async def _page(
     rows = rows[:limit]
     if newest_first:
         rows.reverse()
-    return [message_view(m, name) for m, name in rows], has_more
+    return [message_view(m, name, for_staff) for m, name in rows], has_more
 
 
 def member_since(access: GroupAccess) -> dt.datetime | None:
@@ -101,6 +104,19 @@ async def room_rights(db: AsyncSession, pairs: set[tuple[int, int]], today: dt.d
     return rights
 
 
+async def staff_room_rights(
+    db: AsyncSession, pairs: set[tuple[int, int]], today: dt.date
+) -> dict[tuple[int, int], bool]:
+    """Whether each (user, group) may hear the staff room beside the group's room now: only as a facilitator
+    who may facilitate it today (someone who stays in the room as a member must not)."""
+    rights = {}
+    async with db.begin():
+        for user_id, group_id in pairs:
+            access = await store.send_access(db, group_id, user_id, today)
+            rights[(user_id, group_id)] = access is not None and access.is_facilitator
+    return rights
+
+
 async def do_enter_room(
     db: AsyncSession,
     ctx: RoomsContext,
@@ -116,8 +132,12 @@ async def do_enter_room(
         role = require_room_role(access)
         since = member_since(access)
         live = await store.live_session(db, group_id)
+        await moderation_actions.refuse_entry(db, ctx, actor, group_id, role, live.id if live else None)
+        staff = access.is_facilitator
         if since_id is not None:
-            messages, has_more = await _page(db, group_id, after_id=since_id, member_since=since, limit=RESUME_PAGE)
+            messages, has_more = await _page(
+                db, group_id, after_id=since_id, member_since=since, limit=RESUME_PAGE, for_staff=staff
+            )
         else:
             history_session = live.id if live else await store.history_session_id(db, group_id)
             if history_session is None:
@@ -130,6 +150,7 @@ async def do_enter_room(
                     before_id=2**62,
                     member_since=since,
                     limit=ctx.history_page,
+                    for_staff=staff,
                 )
         await store.add_presence(
             db,
@@ -154,6 +175,8 @@ async def do_enter_room(
                 }
             else:
                 beside["mine"] = await side_talk.member_snapshot(db, live.id, actor.user_id)
+        lists = await member_tools.viewer_lists(db, actor.user_id)  # the viewer's own blocks and muted words
+        member_tools.mark(messages, lists.blocked_user_ids)
         result = {
             "group": {"id": access.group.id, "name": access.group.name},
             "session": await session_payload(db, headline) if headline else None,
@@ -161,6 +184,8 @@ async def do_enter_room(
             "has_more": has_more,
             "last_id": access.group.last_message_id,
             "role": role,
+            "blocked_user_ids": lists.blocked_user_ids,
+            "muted_words": lists.muted_words,
             **beside,
         }
     told = await publish_presence(db, ctx, [group_id])
@@ -207,6 +232,7 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
                     "This group is not in session. Messages open when a facilitator starts the session.",
                     code="session_not_live",
                 )
+            await moderation_actions.refuse_if_restricted(db, ctx, actor, request.group_id, access.live_session_id, role)
             session_tools.refuse_out_of_turn(access.one_voice, access.turn_user_id, role, actor.user_id)
             if access.session_paused and role != "facilitator":
                 raise DomainError(
@@ -224,6 +250,7 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
                 "client_id": request.client_id,
                 "body": body,
                 "created_at": now,
+                "content_note": request.content_note,
             }
             await store.insert_message(db, values)
     except (DomainError, IntegrityError):
@@ -246,9 +273,16 @@ async def history_since(
     async with db.begin():
         access = await group_access(db, actor, group_id, ctx.clock().date())
         require_room_role(access)
-        return await _page(
-            db, group_id, after_id=since_id, member_since=member_since(access), limit=min(limit, MAX_PAGE)
+        messages, more = await _page(
+            db,
+            group_id,
+            after_id=since_id,
+            member_since=member_since(access),
+            limit=min(limit, MAX_PAGE),
+            for_staff=access.is_facilitator,
         )
+        await member_tools.mark_blocked(db, actor.user_id, messages)
+        return messages, more
 
 
 async def history_before(
@@ -261,9 +295,17 @@ async def history_before(
         since = member_since(access)
         anchor = await store.messages_with_names(db, group_id, after_id=before_id - 1, member_since=since, limit=1)
         session_id = anchor[0][0].session_id if anchor else await store.history_session_id(db, group_id)
-        return await _page(
-            db, group_id, before_id=before_id, session_id=session_id, member_since=since, limit=min(limit, MAX_PAGE)
+        messages, more = await _page(
+            db,
+            group_id,
+            before_id=before_id,
+            session_id=session_id,
+            member_since=since,
+            limit=min(limit, MAX_PAGE),
+            for_staff=access.is_facilitator,
         )
+        await member_tools.mark_blocked(db, actor.user_id, messages)
+        return messages, more
 
 
 async def do_heartbeat(db: AsyncSession, ctx: RoomsContext) -> None:

@@ -14,11 +14,13 @@ from limits import RateLimitItemPerSecond, storage, strategies
 
 from rooms import chat, presence, validate
 from rooms.errors import DomainError, RateLimited
-from rooms.events import ROOM_PREFIX, RoomEvent, room_name, staff_room_name
+from rooms.events import ROOM_PREFIX, STAFF_PREFIX, RoomEvent, room_name, staff_room_name
 from rooms.hooks import Actor
 from server import two_factor
 from server.auth import token_from_cookie_header, web_session_room
 from server.broker import CHAT_NAMESPACE
+from server.realtime_member_tools import MemberToolEvents
+from server.realtime_moderation import ModerationEvents
 from server.realtime_tools import SessionToolEvents
 from server.state import AppState
 from server.transport import REFUSED_EVENT
@@ -28,8 +30,8 @@ Ack = dict[str, Any]
 PRESENCE_COALESCE_SECONDS = 0.2
 
 
-def refusal(code: str, message: str) -> Ack:
-    return {"ok": False, "error": {"code": code, "message": message}}
+def refusal(code: str, message: str, detail: dict[str, Any] | None = None) -> Ack:
+    return {"ok": False, "error": {"code": code, "message": message, **(detail or {})}}
 
 
 def _object(payload: Any) -> dict[str, Any]:
@@ -87,7 +89,7 @@ class LocalConnection:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-class ChatNamespace(SessionToolEvents, socketio.AsyncNamespace):  # type: ignore[misc]
+class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, socketio.AsyncNamespace):  # type: ignore[misc]
     revalidate_after = 60.0
 
     def __init__(self, state_getter: Callable[[], AppState]) -> None:
@@ -155,6 +157,10 @@ class ChatNamespace(SessionToolEvents, socketio.AsyncNamespace):  # type: ignore
         """Take this process's connections out of rooms their person may no longer hear. Works from the
         transport's actual subscriptions, not presence rows or records, so a subscription whose row went
         missing (a lost Redis relay, a race) is caught too, and one with no record is closed."""
+        await self._sweep_chat_rooms(only_group)
+        await self._sweep_staff_rooms(only_group)
+
+    async def _sweep_chat_rooms(self, only_group: int | None) -> None:
         state = self._state()
         subscribed: list[tuple[str, int]] = []
         for room, members in list(self._transport_rooms().items()):
@@ -174,6 +180,29 @@ class ChatNamespace(SessionToolEvents, socketio.AsyncNamespace):  # type: ignore
         lapsed = [(sid, group_id) for sid, group_id in subscribed if not allowed[(users[sid], group_id)]]
         async with state.sessions() as db:
             await presence.evict(db, state.rooms, lapsed)
+
+    async def _sweep_staff_rooms(self, only_group: int | None) -> None:
+        """Take connections out of staff rooms (backchannel, private words, newcomers) whose person no longer
+        facilitates the group, though they may stay in its room as a member (a role or training taken away)."""
+        subscribed: list[tuple[str, int]] = []
+        for room, members in list(self._transport_rooms().items()):
+            if isinstance(room, str) and room.startswith(STAFF_PREFIX):
+                group_id = int(room.removeprefix(STAFF_PREFIX))
+                if only_group is None or group_id == only_group:
+                    subscribed.extend((sid, group_id) for sid in list(members))
+        await self._close_unaccounted({sid for sid, _ in subscribed})
+        subscribed = [(sid, group_id) for sid, group_id in subscribed if sid in self._connections]
+        if not subscribed:
+            return
+        state = self._state()
+        users = {sid: self._connections[sid].actor.user_id for sid, _ in subscribed}
+        async with state.readers() as db:
+            allowed = await chat.staff_room_rights(
+                db, {(users[sid], group_id) for sid, group_id in subscribed}, state.rooms.clock().date()
+            )
+        for sid, group_id in subscribed:
+            if not allowed[(users[sid], group_id)]:
+                await self.leave_room(sid, staff_room_name(group_id))
 
     async def on_control_message(self, message: dict[str, Any]) -> None:
         """From the control bus (server/control_bus.py): act on the connections this process holds."""
@@ -207,7 +236,7 @@ class ChatNamespace(SessionToolEvents, socketio.AsyncNamespace):  # type: ignore
         except DomainError as exc:
             outcome = exc.code
             state.metrics.inc("alongside_refusals_total", code=exc.code)
-            return refusal(exc.code, exc.message)
+            return refusal(exc.code, exc.message, exc.detail)
         except Exception:
             outcome = "internal_error"
             log.exception("event %s failed", event)  # the payload is never logged
@@ -342,6 +371,8 @@ class ChatNamespace(SessionToolEvents, socketio.AsyncNamespace):  # type: ignore
                 try:
                     for name in rooms:
                         await self.enter_room(sid, name)
+                    if role != "facilitator":  # one who facilitated here before, and now enters as a member
+                        await self.leave_room(sid, staff_room_name(group_id))
                 except (KeyError, ValueError):  # the client left /chat while this join was on its way
                     raise DomainError(
                         "This connection has closed; please reconnect.", code="not_authenticated"
@@ -453,6 +484,8 @@ class ChatNamespace(SessionToolEvents, socketio.AsyncNamespace):  # type: ignore
         "history:before": "on_history_before",
         "typing": "on_typing",
         **SessionToolEvents.EVENTS,
+        **MemberToolEvents.EVENTS,
+        **ModerationEvents.EVENTS,
     }
 
     async def trigger_event(self, event: str, *args: Any) -> Any:

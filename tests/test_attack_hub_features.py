@@ -1,0 +1,86 @@
+"""Attacks on hub administration and facilitated sessions: each test is a hole found by trying, now closed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete
+
+from rooms import store
+from rooms.models import TrainingRecord
+from tests.conftest import RunningServer, client_id
+from tests.helpers_chat import NS, Inbox, call, send
+from tests.helpers_staff import make_trained_facilitator
+
+STAFF_EVENTS = ("backchannel:new", "private:new", "private:updated", "newcomer:arrived")
+
+
+async def enter(api: Any, group_id: int = 1) -> tuple[Any, Inbox, dict[str, Any]]:
+    client = await api.socket()
+    inbox = Inbox(client)
+    for name in (*STAFF_EVENTS, "room:removed"):
+        client.on(name, inbox._recorder(name), namespace=NS)
+    joined = await call(client, "room:join", {"group_id": group_id})
+    assert joined["ok"], joined
+    return client, inbox, joined
+
+
+async def user_id(server: RunningServer, pseudonym: str) -> int:
+    async with server.state.sessions() as db, db.begin():
+        user = await store.get_user_by_pseudonym(db, pseudonym)
+        assert user is not None
+        return user.id
+
+
+async def staff_talk_then_sentinel(sam_io: Any, river_io: Any, listener: Inbox) -> None:
+    """Sam writes in the backchannel and River asks for a private word; then a room message everyone hears,
+    so anything staff-only for the listener would have come before it."""
+    said = await call(sam_io, "backchannel:send", {"group_id": 1, "client_id": client_id(), "body": "staff only"})
+    assert said["ok"], said
+    assert (await call(river_io, "private:request", {"group_id": 1}))["ok"]
+    done = await send(sam_io, "sentinel")
+    await listener.wait_for("message:new", lambda d: d["message"]["id"] == done["message"]["id"])
+
+
+async def test_a_facilitator_whose_role_is_taken_away_no_longer_hears_the_staff_room(
+    live_room: dict[str, Any], server: RunningServer, api_factory: Any
+) -> None:
+    """Willow (a member of the group) facilitated, then lost the role: she stays in the room as a member, and
+    must stop hearing the backchannel and other members' private words."""
+    await make_trained_facilitator(server, "Willow")
+    sam_io, _, _ = await enter(live_room["sam"])
+    _, willow, joined = await enter(live_room["willow"])
+    assert joined["role"] == "facilitator"
+    river_io, _, _ = await enter(live_room["river"])
+    await willow.wait_for("newcomer:arrived", lambda d: d["display_name"] == "River")
+
+    admin = await api_factory("hub-admin")
+    willow_id = await user_id(server, "Willow")
+    assert (await admin.call("DELETE", f"/api/hubs/1/staff/{willow_id}/facilitator"))[0] == 204
+
+    heard = len(willow.of("private:updated")), len(willow.of("backchannel:new"))
+    await staff_talk_then_sentinel(sam_io, river_io, willow)
+    assert willow.of("room:removed") == [], "still a member of the room"
+    assert (len(willow.of("private:updated")), len(willow.of("backchannel:new"))) == heard
+
+
+async def test_entering_again_as_a_member_leaves_the_staff_room(
+    live_room: dict[str, Any], server: RunningServer
+) -> None:
+    """Willow's training lapsed (no route ran to re-check the room): entering the room again, now as a member,
+    must not leave her connection in the staff room it joined as a facilitator."""
+    await make_trained_facilitator(server, "Willow")
+    sam_io, _, _ = await enter(live_room["sam"])
+    willow_io, willow, joined = await enter(live_room["willow"])
+    assert joined["role"] == "facilitator"
+    river_io, _, _ = await enter(live_room["river"])
+
+    willow_id = await user_id(server, "Willow")
+    async with server.state.sessions() as db, db.begin():
+        await db.execute(delete(TrainingRecord).where(TrainingRecord.user_id == willow_id))
+    again = await call(willow_io, "room:join", {"group_id": 1})
+    assert again["ok"] and again["role"] == "member" and "staff" not in again
+
+    heard = len(willow.of("private:updated")), len(willow.of("backchannel:new"))
+    await staff_talk_then_sentinel(sam_io, river_io, willow)
+    assert (len(willow.of("private:updated")), len(willow.of("backchannel:new"))) == heard
