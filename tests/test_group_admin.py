@@ -272,6 +272,21 @@ async def test_capacity_refuses_new_members_but_not_renewals(api_factory: Any) -
     assert status == 409 and data["error"]["code"] == "group_full"
 
 
+async def test_two_people_racing_for_the_last_place_do_not_both_get_it(api_factory: Any) -> None:
+    import asyncio
+
+    admin = await api_factory("hub-admin")
+    await patch(admin, {"capacity": 3})  # River and Willow, and one place left
+    first, second = await newcomer(api_factory), await newcomer(api_factory)
+    outcomes = await asyncio.gather(
+        *(person.call("PUT", "/api/groups/1/membership", {"agreement_version": 1}) for person in (first, second))
+    )
+    statuses = sorted(status for status, _ in outcomes)
+    assert statuses == [200, 409], outcomes
+    assert next(data for status, data in outcomes if status == 409)["error"]["code"] == "group_full"
+    assert (await settings_of(admin))[5] == 3
+
+
 async def test_capacity_lowered_below_the_member_count_keeps_everyone(api_factory: Any) -> None:
     admin = await api_factory("hub-admin")
     joiner = await newcomer(api_factory)
