@@ -23,7 +23,8 @@ def staff_room_name(group_id: int) -> str:
 class RoomEvent:
     """An event for a group's room. `audience` "room": everyone in it. "staff": only the connections in the
     staff room beside it (facilitators), plus `to_connections` (e.g. one member's own connections, for their
-    private word): never any other member."""
+    private word): never any other member. "direct": only `to_connections` (one person's own connections,
+    in whichever rooms; publish nothing when there are none)."""
 
     group_id: int
     name: str
@@ -34,6 +35,8 @@ class RoomEvent:
 
     def targets(self) -> list[str]:
         """The transport rooms (a connection id is a room of its own) that hear it."""
+        if self.audience == "direct":
+            return list(self.to_connections)
         if self.audience == "staff":
             return [staff_room_name(self.group_id), *self.to_connections]
         return [room_name(self.group_id)]
