@@ -51,6 +51,8 @@ SEMANTIC_RULES = {
     "/api/groups/{group_id}/schedules": "weekday on a one-off or missing on a weekly, ends_on before the first meeting",
     "/api/groups/{group_id}/schedules/{schedule_id}/occurrences/{date}/move": "a time in the past",
     "/api/groups/{group_id}/occurrences": "a window that ends before it starts or is longer than 366 days",
+    "/api/hubs/{hub_id}/attendance": "a window that ends before it starts or is longer than 366 days",
+    "/api/sessions/{session_id}/debrief": "how_it_went that is empty once markup is removed",
 }
 SEED = os.environ.get("ALONGSIDE_FUZZ_SEED", "20261123")
 ST = Path(sys.executable).with_name("st")
