@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
+    """`detail`: extra facts a client needs to act on the refusal (e.g. `until`, `retry_after`), sent beside
+    the code and message."""
+
     code = "invalid_payload"
     status = 400
 
-    def __init__(self, message: str, code: str | None = None) -> None:
+    def __init__(self, message: str, code: str | None = None, detail: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.detail = detail or {}
         if code:
             self.code = code
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms import group_store, store, validate
+from rooms import group_store, moderation_actions, store, validate
 from rooms.access import group_access, require_not_archived, require_visible
 from rooms.community import group_view
 from rooms.context import RoomsContext
@@ -63,6 +63,7 @@ async def do_join(
     async with db.begin():
         access = await group_access(db, actor, group_id, ctx.clock().date())
         await require_visible(db, actor, access)
+        await moderation_actions.refuse_if_banned(db, ctx, group_id, actor.user_id)
         group, now = access.group, ctx.clock()
         if access.membership is not None:  # renewing an accepted agreement is always allowed
             _renew(access.membership, group, version, now)
@@ -247,6 +248,7 @@ async def do_accept_invitation(
     async with db.begin():
         now = ctx.clock()
         invitation, group = await _valid_invitation(db, token, now)
+        await moderation_actions.refuse_if_banned(db, ctx, group.id, actor.user_id)
         membership = await store.get_membership(db, group.id, actor.user_id)
         if membership is not None:
             _renew(membership, group, version, now)

@@ -19,8 +19,11 @@ def author_view(user_id: int, display_name: str, role: str) -> dict[str, Any]:
     return {"id": user_id, "display_name": display_name, "role": role}
 
 
-def message_view(message: Message, display_name: str) -> dict[str, Any]:
-    return {
+def message_view(message: Message, display_name: str, for_staff: bool = False) -> dict[str, Any]:
+    """A message as a viewer sees it. Hidden by a facilitator: staff (`for_staff`) still read its text and the
+    reason; members get an empty body and `hidden: true`, never the text, its note or the reason."""
+    hidden = message.hidden_at is not None
+    view = {
         "id": message.id,
         "group_id": message.group_id,
         "session_id": message.session_id,
@@ -28,7 +31,14 @@ def message_view(message: Message, display_name: str) -> dict[str, Any]:
         "body": message.body,
         "client_id": message.client_id,
         "created_at": iso(message.created_at),
+        "content_note": message.content_note,  # the author's own warning; plain text, null when none
+        "hidden": hidden,
     }
+    if for_staff:
+        view["hidden_reason"] = message.hidden_reason if hidden else None
+    elif hidden:
+        view["body"], view["content_note"] = "", None
+    return view
 
 
 def session_view(session: GroupSession, opener: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -45,6 +55,9 @@ def session_view(session: GroupSession, opener: dict[str, Any] | None = None) ->
         "ends_if_unfacilitated_at": None,
         "one_voice": session.one_voice,
         "turn_user_id": session.turn_user_id,
+        "slow_mode_seconds": session.slow_mode_seconds or 0,
+        "locked": bool(session.locked),
+        "pinned_message_id": session.pinned_message_id,
     }
 
 

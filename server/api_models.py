@@ -238,6 +238,9 @@ class Session(Response):
     ends_if_unfacilitated_at: dt.datetime | None
     one_voice: bool = Field(description="One voice at a time: only the person with the turn, and facilitators, post.")
     turn_user_id: int | None = Field(description="Who has the turn in one-voice mode.")
+    slow_mode_seconds: int = Field(0, description="Seconds a member waits between their messages (0: off).")
+    locked: bool = Field(False, description="Locked by a facilitator: only facilitators post.")
+    pinned_message_id: int | None = Field(None, description="The message a facilitator pinned, if any.")
 
 
 class SessionResult(Response):

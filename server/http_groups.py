@@ -49,8 +49,11 @@ async def update_group(request: web.Request) -> web.Response:
     body=m.AcceptAgreementBody,
     result=m.GroupResult,
     other_results={202: ("A request to join is pending a hub admin's decision", g.RequestPendingResult)},
-    refusals={403: ("invitation_required",), 409: ("agreement_outdated", "group_archived", "group_full")},
-    description="Renewing an accepted agreement is always allowed; joining is refused when the group is full.",
+    refusals={403: ("invitation_required", "banned"), 409: ("agreement_outdated", "group_archived", "group_full")},
+    description=(
+        "Renewing an accepted agreement is always allowed; joining is refused when the group is full, and both "
+        "while a facilitator's ban from the group holds (403 banned)."
+    ),
 )
 async def join_group(request: web.Request) -> web.Response:
     actor = await request_actor(request)
@@ -253,8 +256,8 @@ async def get_invitation(request: web.Request) -> web.Response:
     tag="groups",
     body=m.AcceptAgreementBody,
     result=m.GroupResult,
-    refusals={**INVALID, 409: ("agreement_outdated", "group_archived", "group_full")},
-    description="Whatever the group's joining mode; within its capacity.",
+    refusals={**INVALID, 403: ("banned",), 409: ("agreement_outdated", "group_archived", "group_full")},
+    description="Whatever the group's joining mode; within its capacity; not while a ban from the group holds.",
 )
 async def accept_invitation(request: web.Request) -> web.Response:
     actor = await request_actor(request)

@@ -9,6 +9,7 @@ from server import (
     http_groups,
     http_hub_groups,
     http_hubs,
+    http_moderation,
     http_schedules,
     http_space,
     http_supervision,
@@ -24,6 +25,7 @@ ROUTE_MODULES = (
     http_supervision,
     http_hub_groups,
     http_space,
+    http_moderation,
 )
 
 
