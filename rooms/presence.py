@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import facilitation, store
 from rooms.context import RoomsContext
 from rooms.events import RoomEvent
+from rooms.models import Presence
 
 
 async def present_payload(db: AsyncSession, ctx: RoomsContext, group_id: int) -> dict[str, Any]:
@@ -50,3 +52,22 @@ async def forget(db: AsyncSession, ctx: RoomsContext, pairs: list[tuple[str, int
     await publish_presence(db, ctx, groups)
     for group_id in sorted(facilitators_left):
         await facilitation.settle_session(db, ctx, group_id)  # that may have been the last facilitator
+
+
+async def demote(db: AsyncSession, ctx: RoomsContext, pairs: list[tuple[str, int]]) -> None:
+    """These connections stay in their rooms as members only (their person no longer facilitates there, e.g.
+    their training ran out): who is here says so, and a session they alone kept facilitated pauses."""
+    if not pairs:
+        return
+    async with db.begin():
+        result = await db.execute(
+            update(Presence)
+            .where(tuple_(Presence.sid, Presence.group_id).in_(sorted(pairs)), Presence.role == "facilitator")
+            .values(role="member")
+            .returning(Presence.group_id)
+            .execution_options(synchronize_session=False)
+        )
+        changed = sorted(set(result.scalars()))
+    await publish_presence(db, ctx, changed)
+    for group_id in sorted({group_id for _, group_id in pairs}):
+        await facilitation.settle_session(db, ctx, group_id)

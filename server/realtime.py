@@ -200,9 +200,11 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, socke
             allowed = await chat.staff_room_rights(
                 db, {(users[sid], group_id) for sid, group_id in subscribed}, state.rooms.clock().date()
             )
-        for sid, group_id in subscribed:
-            if not allowed[(users[sid], group_id)]:
-                await self.leave_room(sid, staff_room_name(group_id))
+        demoted = [(sid, group_id) for sid, group_id in subscribed if not allowed[(users[sid], group_id)]]
+        for sid, group_id in demoted:
+            await self.leave_room(sid, staff_room_name(group_id))
+        async with state.sessions() as db:
+            await presence.demote(db, state.rooms, demoted)
 
     async def on_control_message(self, message: dict[str, Any]) -> None:
         """From the control bus (server/control_bus.py): act on the connections this process holds."""
@@ -393,6 +395,8 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, socke
                         for name in rooms:
                             await self.leave_room(sid, name)
                     raise
+                if role == "facilitator" and result.get("role") != "facilitator":
+                    await self.leave_room(sid, staff_room_name(group_id))  # the role went between the checks
                 if sid not in self._connections:
                     # The connection closed while we were joining: its disconnect has cleaned up already.
                     async with state.sessions() as db:

@@ -84,3 +84,30 @@ async def test_entering_again_as_a_member_leaves_the_staff_room(
     heard = len(willow.of("private:updated")), len(willow.of("backchannel:new"))
     await staff_talk_then_sentinel(sam_io, river_io, willow)
     assert (len(willow.of("private:updated")), len(willow.of("backchannel:new"))) == heard
+
+
+async def test_a_lapsed_facilitator_who_stays_as_a_member_does_not_keep_the_session_live(
+    live_room: dict[str, Any], server: RunningServer
+) -> None:
+    """Willow's training runs out mid-session (no route runs; the periodic sweep must notice): she stays in the
+    room as a member, so she no longer counts as the facilitator present, and the session pauses."""
+    from server.app import NAMESPACE, housekeeping
+
+    await make_trained_facilitator(server, "Willow")
+    sam_io, _, _ = await enter(live_room["sam"])
+    _, _, joined = await enter(live_room["willow"])
+    assert joined["role"] == "facilitator"
+    river_io, river, _ = await enter(live_room["river"])
+    await sam_io.disconnect()  # Willow alone now facilitates
+
+    willow_id = await user_id(server, "Willow")
+    async with server.state.sessions() as db, db.begin():
+        await db.execute(delete(TrainingRecord).where(TrainingRecord.user_id == willow_id))
+    await housekeeping(server.state, server.app[NAMESPACE])
+
+    await river.wait_for("session:updated", lambda d: d["session"]["status"] == "paused")
+    await river.wait_for(
+        "presence:update", lambda d: any(p["display_name"] == "Willow" and p["role"] == "member" for p in d["present"])
+    )
+    refused = await send(river_io, "anyone?")
+    assert refused["ok"] is False and refused["error"]["code"] == "session_paused"
