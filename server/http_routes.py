@@ -10,6 +10,7 @@ from server import (
     http_hub_groups,
     http_hubs,
     http_moderation,
+    http_reports,
     http_schedules,
     http_space,
     http_supervision,
@@ -25,6 +26,7 @@ ROUTE_MODULES = (
     http_supervision,
     http_hub_groups,
     http_space,
+    http_reports,
     http_moderation,
 )
 
