@@ -9,68 +9,26 @@ from typing import Any
 
 import pytest
 
-from server.demo import seed_demo
-from server.settings import PROJECT_ROOT
-from tests.conftest import DEMO_PASSWORD, Api, Database, RunningServer, open_session, start_server
-from tests.services import chromium_path, free_port, unavailable
+from tests.conftest import Api, RunningServer, open_session
+from tests.helpers_browser import ARTIFACTS, assert_accessible, chromium, demo_server, signed_in_page
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-DIST = PROJECT_ROOT / "frontend" / "dist"
-AXE = PROJECT_ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Any]:
-    executable = chromium_path()
-    if not (DIST / "index.html").exists():
-        unavailable("frontend/dist is not built (cd frontend && npm ci && npm run build)")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+    async with chromium() as instance:
         yield instance
-        await instance.close()
 
 
 @pytest.fixture
 async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    database = Database("sqlite", f"sqlite+aiosqlite:///{tmp_path}/alongside.db")
-    running, runner = await start_server(database.settings(port=free_port()))
-    await seed_demo(running.state.engine, running.state.passwords)
-    yield running
-    await runner.cleanup()
+    async with demo_server(tmp_path) as running:
+        yield running
 
 
 async def signed_in(browser: Any, base: str, pseudonym: str) -> Any:
-    context = await browser.new_context(
-        viewport={"width": 1200, "height": 900}, timezone_id="Europe/London", locale="en-GB"
-    )
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors
-    await page.goto(base + "/#/signin")
-    await page.get_by_test_id("pseudonym").fill(pseudonym)
-    await page.get_by_test_id("password").fill(DEMO_PASSWORD[pseudonym])
-    await page.get_by_test_id("signin-submit").click()
-    await page.get_by_role("link", name="Account", exact=True).wait_for()
-    return page
-
-
-async def axe_violations(page: Any) -> list[str]:
-    """Serious and critical axe-core findings on the page as it is now (none when axe is not installed)."""
-    if not AXE.exists():
-        return []
-    if not await page.evaluate("typeof window.axe !== 'undefined'"):
-        await page.evaluate(AXE.read_text(encoding="utf-8"))
-    found = await page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"
-    )
-    return list(found)
+    return await signed_in_page(browser, base, pseudonym, locale="en-GB")
 
 
 async def test_a_facilitator_debriefs_and_the_hub_admin_discusses_it(browser: Any, web_server: RunningServer) -> None:
@@ -96,7 +54,7 @@ async def test_a_facilitator_debriefs_and_the_hub_admin_discusses_it(browser: An
     await sam.get_by_label("How did the session go?").fill("Gentle start; two people shared for the first time.")
     await sam.get_by_label("Anything to follow up?").fill("Check in with the quieter newcomer next week.")
     await sam.get_by_label("How are you doing?").fill("A bit drained, glad I came.")
-    assert await axe_violations(sam) == []
+    await assert_accessible(sam, "the debrief form")
     await sam.get_by_test_id("debrief-save").click()
     await expect(sam.get_by_test_id("debrief-saved")).to_contain_text("gone to supervision")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -113,7 +71,7 @@ async def test_a_facilitator_debriefs_and_the_hub_admin_discusses_it(browser: An
     sessions = admin.get_by_test_id("attendance-sessions")
     await expect(sessions).to_contain_text("Thursday evening circle")
     assert "Sam" not in await admin.get_by_test_id("attendance-1").inner_text()  # counts, never names
-    assert await axe_violations(admin) == []
+    await assert_accessible(admin, "the supervision page")
     await admin.screenshot(path=str(ARTIFACTS / "supervision.png"), full_page=True)
 
     await item.get_by_role("button", name="Mark discussed").click()
