@@ -29,7 +29,7 @@ from rooms.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFoun
 from rooms.events import RoomEvent
 from rooms.hooks import Actor
 from rooms.models import Group, GroupSession, Message, ModerationLogEntry, Presence, Report, User
-from rooms.views import iso
+from rooms.views import iso, message_view
 
 CATEGORIES = ("harassment", "hate", "spam", "personal_details", "unsafe_advice", "other")
 NOTE_MAX = 1000
@@ -286,8 +286,14 @@ async def _hide_if_enough(db: AsyncSession, group: Group, message: Message, repo
     return True
 
 
-async def _tell_hidden(ctx: RoomsContext, group_id: int, message_id: int, hidden: bool) -> None:
-    payload = {"group_id": group_id, "message_id": message_id, "hidden": hidden}
+async def _tell_hidden(
+    ctx: RoomsContext, group_id: int, message_id: int, hidden: bool, view: dict[str, Any] | None = None
+) -> None:
+    """As a facilitator's hide and unhide do (rooms/moderation_actions.py): shown again, the message itself
+    comes along when it belongs to the running session."""
+    payload: dict[str, Any] = {"group_id": group_id, "message_id": message_id, "hidden": hidden}
+    if view is not None:
+        payload["message"] = view
     await ctx.publisher.publish(RoomEvent(group_id, "message:hidden", payload))
 
 
@@ -395,8 +401,12 @@ async def do_resolve_report(
             )
         await db.flush()
         tell = {each.id: await person_connections(db, each.reporter_id) for each in together}
-        names = await _names(db, {report.reporter_id, report.target_user_id, actor.user_id})
+        names = await _names(db, {report.reporter_id, report.target_user_id, actor.user_id})  # target: the author
         view = staff_view(report, message, names, group.name)
+        shown: dict[str, Any] | None = None
+        live = await store.live_session(db, group.id) if shown_again else None
+        if message is not None and live is not None and message.session_id == live.id and not message.held_reason:
+            shown = message_view(message, names.get(message.author_id) or "")
     for each in together:
         if tell[each.id]:
             payload = {"report_id": each.id, "outcome": outcome}
@@ -405,5 +415,5 @@ async def do_resolve_report(
             )
             await ctx.publisher.publish(event)
     if shown_again and message is not None:
-        await _tell_hidden(ctx, group.id, message.id, False)
+        await _tell_hidden(ctx, group.id, message.id, False, shown)
     return view

@@ -219,7 +219,8 @@ async def test_three_reports_hide_a_message_with_nobody_on_duty(
     assert status == 200, data
     assert data["report"]["auto_hidden"] is False and data["report"]["message"]["hidden"] is False
     for _, inbox, _ in sockets:
-        await inbox.wait_for("message:hidden", lambda d: d["message_id"] == message_id and d["hidden"] is False)
+        shown = await inbox.wait_for("message:hidden", lambda d: d["message_id"] == message_id and d["hidden"] is False)
+        assert shown["message"]["body"] == "here is where they live: 12 Elm Street", "it comes back whole"
     for api, (_, inbox, _) in zip(reporters, sockets, strict=True):
         await inbox.wait_for("report:resolved", lambda d: d["outcome"] == "Removed the address; shown again.")
         status, mine = await api.call("GET", "/api/me/reports")
