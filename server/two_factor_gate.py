@@ -35,6 +35,41 @@ STAFF_ROUTES = frozenset(
         ("PATCH", "/api/groups/{group_id}"),
         ("POST", "/api/groups/{group_id}/sessions"),
         ("POST", "/api/sessions/{session_id}/end"),
+        ("GET", "/api/groups/{group_id}/members"),
+        ("DELETE", "/api/groups/{group_id}/members/{user_id}"),
+        ("GET", "/api/groups/{group_id}/join-requests"),
+        ("POST", "/api/groups/{group_id}/join-requests/{user_id}/approve"),
+        ("POST", "/api/groups/{group_id}/join-requests/{user_id}/decline"),
+        ("POST", "/api/groups/{group_id}/invitations"),
+        ("GET", "/api/groups/{group_id}/invitations"),
+        ("DELETE", "/api/groups/{group_id}/invitations/{invitation_id}"),
+        ("POST", "/api/groups/{group_id}/schedules"),
+        ("DELETE", "/api/groups/{group_id}/schedules/{schedule_id}"),
+        ("POST", "/api/groups/{group_id}/schedules/{schedule_id}/occurrences/{date}/cancel"),
+        ("POST", "/api/groups/{group_id}/schedules/{schedule_id}/occurrences/{date}/move"),
+        ("DELETE", "/api/groups/{group_id}/schedules/{schedule_id}/occurrences/{date}"),
+        ("GET", "/api/hubs/{hub_id}/debriefs"),
+        ("POST", "/api/debriefs/{debrief_id}/discussed"),
+        ("GET", "/api/hubs/{hub_id}/attendance"),
+        ("GET", "/api/hubs/{hub_id}/groups"),
+        ("GET", "/api/facilitators-space"),
+        ("POST", "/api/facilitators-space"),
+        ("GET", "/api/hubs/{hub_id}/reports"),
+        ("POST", "/api/reports/{report_id}/resolve"),
+        ("GET", "/api/hubs/{hub_id}/moderation-log"),
+        ("GET", "/api/hubs/{hub_id}/word-list"),
+        ("POST", "/api/hubs/{hub_id}/word-list"),
+        ("DELETE", "/api/hubs/{hub_id}/word-list/{entry_id}"),
+        ("POST", "/api/sessions/{session_id}/debrief"),
+        ("GET", "/api/me/debriefs/pending"),
+    }
+)
+# Routes whose summary names a staff role but which members use too (or which enrolment itself needs).
+NOT_STAFF_ONLY = frozenset(
+    {
+        ("GET", "/api/groups/{group_id}/sessions"),
+        ("GET", "/api/groups/{group_id}/agreement/versions"),
+        ("POST", "/api/auth/two-factor/enrol"),
     }
 )
 

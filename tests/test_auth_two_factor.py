@@ -158,3 +158,23 @@ async def test_a_hub_can_require_it_of_its_staff(database: Database) -> None:
         await enrol(sam, "Sam", clock)
         status, data = await sam.call("POST", "/api/groups/1/sessions", {})
         assert status == 201, data
+
+
+STAFF_WORDS = ("hub admin", "facilitator", "senior peer", "platform admin", "staff")
+
+
+def test_every_staff_route_is_behind_the_two_factor_rule() -> None:
+    """A route documented for staff (its summary names a staff role) is gated for staff who must enrol,
+    unless it is listed as one members use too: a new staff route cannot be forgotten."""
+    from server.openapi import declared_operations
+    from server.two_factor_gate import NOT_STAFF_ONLY, STAFF_ROUTES
+
+    ungated = [
+        f"{op.method} {op.path}"
+        for op in declared_operations()
+        if any(word in op.summary.lower() for word in STAFF_WORDS)
+        and (op.method, op.path) not in STAFF_ROUTES | NOT_STAFF_ONLY
+    ]
+    assert ungated == [], "staff routes the hub's two-factor rule does not cover"
+    declared = {(op.method, op.path) for op in declared_operations()}
+    assert declared >= STAFF_ROUTES, f"gated routes that do not exist: {sorted(STAFF_ROUTES - declared)}"
