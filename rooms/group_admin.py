@@ -31,6 +31,7 @@ async def require_group_admin(db: AsyncSession, ctx: RoomsContext, actor: Actor,
     """This hub's admins (and platform admins) only; a 404 for a group that does not exist."""
     access = await group_access(db, actor, group_id, ctx.clock().date())
     if not access.is_hub_admin:
+        await require_visible(db, actor, access)  # an unlisted group is not there for strangers (404, not 403)
         raise Forbidden("Only this hub's admins can do that.")
     return access
 
@@ -168,7 +169,8 @@ async def list_members(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_
     """The group's members: for its hub's admins, and its hub's facilitators."""
     async with db.begin():
         access = await group_access(db, actor, group_id, ctx.clock().date())
-        if not (access.is_hub_admin or access.holds_facilitator_role):
+        if not (access.is_hub_admin or access.is_facilitator):  # a lapsed facilitator's role counts for nothing
+            await require_visible(db, actor, access)
             raise Forbidden("Only this hub's admins and facilitators can see who is in a group.")
         current = access.group.agreement_version
         return [

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from rooms import store
-from rooms.models import TrainingRecord
+from rooms.models import Group, TrainingRecord
 from tests.conftest import RunningServer, client_id
 from tests.helpers_chat import NS, Inbox, call, send
 from tests.helpers_staff import make_trained_facilitator
@@ -111,3 +112,39 @@ async def test_a_lapsed_facilitator_who_stays_as_a_member_does_not_keep_the_sess
     )
     refused = await send(river_io, "anyone?")
     assert refused["ok"] is False and refused["error"]["code"] == "session_paused"
+
+
+async def test_an_unlisted_groups_admin_routes_do_not_tell_a_stranger_it_exists(
+    api_factory: Any, server: RunningServer
+) -> None:
+    """Group 2 is unlisted and Willow is neither its member nor its hub's staff: its admin routes answer her
+    as they answer for a group that does not exist (a 403 would say it does)."""
+    async with server.state.sessions() as db, db.begin():
+        await db.execute(update(Group).where(Group.id == 2).values(visibility="unlisted"))
+    willow = await api_factory("Willow")
+    for method, path, body in [
+        ("PATCH", "/api/groups/{g}", {"tags": ["x"]}),
+        ("GET", "/api/groups/{g}/members", None),
+        ("DELETE", "/api/groups/{g}/members/1", None),
+        ("GET", "/api/groups/{g}/join-requests", None),
+        ("POST", "/api/groups/{g}/join-requests/1/approve", None),
+        ("POST", "/api/groups/{g}/invitations", {}),
+        ("GET", "/api/groups/{g}/invitations", None),
+        ("DELETE", "/api/groups/{g}/invitations/1", None),
+    ]:
+        answers = [await willow.call(method, path.format(g=g), body) for g in (2, 999999)]
+        assert [(s, d["error"]["code"]) for s, d in answers] == [(404, "not_found")] * 2, (method, path, answers)
+
+
+async def test_a_facilitator_whose_training_lapsed_does_not_see_who_is_in_a_group(
+    api_factory: Any, server: RunningServer
+) -> None:
+    """Without current training the facilitator role counts for nothing (docs/roles.md): not even the list of
+    a group's members, which says who goes to a support group."""
+    today = server.state.rooms.clock().date()
+    await make_trained_facilitator(server, "Willow", expires_on=today - dt.timedelta(days=1))
+    willow = await api_factory("Willow")
+    status, data = await willow.call("GET", "/api/groups/1/members")
+    assert (status, data["error"]["code"]) == (403, "forbidden"), data
+    sam = await api_factory("Sam")
+    assert (await sam.call("GET", "/api/groups/1/members"))[0] == 200, "a facilitator with current training may"
