@@ -16,6 +16,8 @@ from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, MessageDraft
+from rooms.hookspecs import StoredMessage
+from rooms.message_facts import room_facts
 from rooms.models import Message
 from rooms.presence import publish_presence
 from rooms.sessions import session_payload
@@ -32,6 +34,8 @@ class SendRequest:
     client_id: str
     body: str
     content_note: str | None = None  # the author's own warning, shown before the message
+    # The member was told "this looks like a phone number / an address..." and chose to send it anyway.
+    confirm_personal_details: bool = False
 
 
 def parse_send(payload: Any) -> SendRequest:
@@ -44,7 +48,11 @@ def parse_send(payload: Any) -> SendRequest:
     body = payload.get("body")
     if not isinstance(body, str):
         raise DomainError("body must be text.")
-    return SendRequest(group_id, client_id, body, member_tools.parse_content_note(payload.get("content_note")))
+    confirm = payload.get("confirm_personal_details", False)
+    if not isinstance(confirm, bool):
+        raise DomainError("confirm_personal_details must be true or false.")
+    note = member_tools.parse_content_note(payload.get("content_note"))
+    return SendRequest(group_id, client_id, body, note, confirm_personal_details=confirm)
 
 
 async def _page(
@@ -57,6 +65,7 @@ async def _page(
     member_since: dt.datetime | None = None,
     limit: int,
     for_staff: bool = False,
+    held_visible_to: int | None = None,
 ) -> tuple[list[dict[str, Any]], bool]:
     """Up to `limit` messages oldest first, and whether more lie beyond in the direction asked (hidden ones as
     `for_staff` or a member may see them: rooms/views.message_view)."""
@@ -70,12 +79,18 @@ async def _page(
         member_since=member_since,
         limit=limit + 1,
         newest_first=newest_first,
+        held_visible_to=held_visible_to,
     )
     has_more = len(rows) > limit
     rows = rows[:limit]
     if newest_first:
         rows.reverse()
     return [message_view(m, name, for_staff) for m, name in rows], has_more
+
+
+def _held_visible_to(is_staff: bool, actor: Actor) -> int | None:
+    """A message held for review is seen by staff and its author only."""
+    return None if is_staff else actor.user_id
 
 
 def member_since(access: GroupAccess) -> dt.datetime | None:
@@ -134,9 +149,16 @@ async def do_enter_room(
         live = await store.live_session(db, group_id)
         await moderation_actions.refuse_entry(db, ctx, actor, group_id, role, live.id if live else None)
         staff = access.is_facilitator
+        held = _held_visible_to(staff, actor)
         if since_id is not None:
             messages, has_more = await _page(
-                db, group_id, after_id=since_id, member_since=since, limit=RESUME_PAGE, for_staff=staff
+                db,
+                group_id,
+                after_id=since_id,
+                member_since=since,
+                limit=RESUME_PAGE,
+                for_staff=staff,
+                held_visible_to=held,
             )
         else:
             history_session = live.id if live else await store.history_session_id(db, group_id)
@@ -151,6 +173,7 @@ async def do_enter_room(
                     member_since=since,
                     limit=ctx.history_page,
                     for_staff=staff,
+                    held_visible_to=held,
                 )
         await store.add_presence(
             db,
@@ -215,42 +238,64 @@ async def do_leave_room(
     return left
 
 
+# server/db.READ_ONLY: a transaction begun with this option begins without SQLite's write lock.
+READ_ONLY_OPTION = "alongside_read_only"
+
+
+async def _send_rights(db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest) -> tuple[str, int]:
+    """The sender's role and the live session, or the refusal: who may post here, now."""
+    access = await store.send_access(db, request.group_id, actor.user_id, ctx.clock().date())
+    if access is None:
+        raise NotFound("There is no such group.")
+    role = require_role(access.is_facilitator, access.membership_version, access.group_version)
+    if access.live_session_id is None:
+        raise DomainError(
+            "This group is not in session. Messages open when a facilitator starts the session.",
+            code="session_not_live",
+        )
+    await moderation_actions.refuse_if_restricted(db, ctx, actor, request.group_id, access.live_session_id, role)
+    session_tools.refuse_out_of_turn(access.one_voice, access.turn_user_id, role, actor.user_id)
+    if access.session_paused and role != "facilitator":
+        raise DomainError(
+            "The session is paused until a facilitator is back in the room; you can post again then.",
+            code="session_paused",
+        )
+    return role, access.live_session_id
+
+
 async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest) -> dict[str, Any]:
-    """Store a message and, after commit, broadcast it. A repeated client_id returns the stored message."""
+    """Store a message and, after commit, broadcast it. A repeated client_id returns the stored message.
+
+    Three steps, so no write lock is held while the message checks run (rooms/hookspecs.py, message_check):
+    read the sender's rights and the room's facts; run the checks; then, in the write transaction, check the
+    rights again (they may have changed meanwhile) and store. A held message goes to its author and staff only.
+    """
     validate.refuse_control_characters(request.body, "Your message")
     body = validate.clean_line_breaks(request.body)
     if not body.strip():
         raise DomainError("Type a message before sending.", code="message_empty")
     try:
         async with db.begin():
-            access = await store.send_access(db, request.group_id, actor.user_id, ctx.clock().date())
-            if access is None:
-                raise NotFound("There is no such group.")
-            role = require_role(access.is_facilitator, access.membership_version, access.group_version)
-            if access.live_session_id is None:
-                raise DomainError(
-                    "This group is not in session. Messages open when a facilitator starts the session.",
-                    code="session_not_live",
-                )
-            await moderation_actions.refuse_if_restricted(db, ctx, actor, request.group_id, access.live_session_id, role)
-            session_tools.refuse_out_of_turn(access.one_voice, access.turn_user_id, role, actor.user_id)
-            if access.session_paused and role != "facilitator":
-                raise DomainError(
-                    "The session is paused until a facilitator is back in the room; you can post again then.",
-                    code="session_paused",
-                )
-            now = ctx.clock()
-            await ctx.message_checks.run(MessageDraft(request.group_id, access.live_session_id, actor, role, body, now))
+            await db.connection(execution_options={READ_ONLY_OPTION: True})  # SQLite: no write lock for reading
+            role, session_id = await _send_rights(db, ctx, actor, request)
+            facts = await room_facts(db, request.group_id)
+        draft = MessageDraft(
+            request.group_id, session_id, actor, role, body, ctx.clock(), facts, request.confirm_personal_details
+        )
+        outcome = await ctx.hooks.message_check.run(draft)
+        async with db.begin():
+            role, session_id = await _send_rights(db, ctx, actor, request)
             values = {
                 "group_id": request.group_id,
                 "id": await store.next_message_id(db, request.group_id),
-                "session_id": access.live_session_id,
+                "session_id": session_id,
                 "author_id": actor.user_id,
                 "author_role": role,
                 "client_id": request.client_id,
                 "body": body,
-                "created_at": now,
+                "created_at": ctx.clock(),
                 "content_note": request.content_note,
+                "held_reason": outcome.held_reason,
             }
             await store.insert_message(db, values)
     except (DomainError, IntegrityError):
@@ -262,8 +307,33 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
         if stored is None:
             raise
         return message_view(stored, actor.pseudonym)
-    view = message_view(Message(**values), actor.pseudonym)
-    await ctx.publisher.publish(RoomEvent(request.group_id, "message:new", {"message": view}))
+    message = Message(**values)
+    view = message_view(message, actor.pseudonym)
+    if outcome.holds:
+        await ctx.publisher.publish(
+            RoomEvent(
+                request.group_id, "message:held", {"group_id": request.group_id, "message": view}, audience="staff"
+            )
+        )
+    else:
+        await ctx.publisher.publish(RoomEvent(request.group_id, "message:new", {"message": view}))
+    if outcome.flags:
+        flagged = {"group_id": request.group_id, "message_id": message.id, "reasons": [f.reason for f in outcome.flags]}
+        await ctx.publisher.publish(RoomEvent(request.group_id, "message:flagged", flagged, audience="staff"))
+    ctx.hooks.message_stored.notify(
+        StoredMessage(
+            group_id=message.group_id,
+            message_id=message.id,
+            session_id=message.session_id,
+            hub_id=facts.hub_id if facts else None,
+            author_id=actor.user_id,
+            author_role=role,
+            body=body,
+            created_at=message.created_at,
+            held=bool(outcome.holds),
+            flags=tuple(f.reason for f in outcome.flags),
+        )
+    )
     return view
 
 
@@ -280,6 +350,7 @@ async def history_since(
             member_since=member_since(access),
             limit=min(limit, MAX_PAGE),
             for_staff=access.is_facilitator,
+            held_visible_to=_held_visible_to(access.is_facilitator, actor),
         )
         await member_tools.mark_blocked(db, actor.user_id, messages)
         return messages, more
@@ -303,6 +374,7 @@ async def history_before(
             member_since=since,
             limit=min(limit, MAX_PAGE),
             for_staff=access.is_facilitator,
+            held_visible_to=_held_visible_to(access.is_facilitator, actor),
         )
         await member_tools.mark_blocked(db, actor.user_id, messages)
         return messages, more

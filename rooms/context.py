@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rooms.clock import Clock, utc_now
 from rooms.events import Publisher
-from rooms.hooks import MessageChecks, TextCleaner, keep_text
+from rooms.hooks import Hooks, MessageChecks, TextCleaner, keep_text
 
 
 @dataclass
@@ -15,8 +15,13 @@ class RoomsContext:
     publisher: Publisher
     server_id: str
     clock: Clock = utc_now
-    message_checks: MessageChecks = field(default_factory=MessageChecks)
+    hooks: Hooks = field(default_factory=Hooks)
     clean_text: TextCleaner = keep_text
     history_page: int = 50
     # A connection not refreshed by its process's heartbeat for this long is gone (its process died).
     presence_timeout: dt.timedelta = dt.timedelta(seconds=90)
+
+    @property
+    def message_checks(self) -> MessageChecks:
+        """The message_check hook (rooms/hookspecs.py)."""
+        return self.hooks.message_check

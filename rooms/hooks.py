@@ -1,36 +1,20 @@
-"""Typed hook points that other packages (moderation, third-party modules) register into.
-
-rooms never imports moderation: moderation hands its callables in through these registries.
+"""The registry of hook implementations (what rooms/hookspecs.py names): checks that decide, observers that
+watch. rooms never imports moderation: moderation and plugins hand their callables in here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
+from rooms.hookspecs import Actor as Actor
+from rooms.hookspecs import Flag, Hold, MessageCheck, ModerationAction, Priority, StoredMessage
+from rooms.hookspecs import MessageDraft as MessageDraft
 
-@dataclass(frozen=True)
-class Actor:
-    """Who is asking, as established by authentication."""
-
-    user_id: int
-    pseudonym: str
-    is_platform_admin: bool = False
-
-
-@dataclass(frozen=True)
-class MessageDraft:
-    group_id: int
-    session_id: int
-    author: Actor
-    author_role: str
-    body: str
-    now: dt.datetime
-
-
-MessageCheck = Callable[[MessageDraft], Awaitable[None]]
-"""Raises a rooms.errors.DomainError to refuse the message; returns None to let it through."""
+log = logging.getLogger("alongside.hooks")
 
 TextCleaner = Callable[[str], Awaitable[str]]
 """Turns text from staff (descriptions, agreements, hub details) into safe plain text. Asynchronous, so the
@@ -41,15 +25,105 @@ async def keep_text(text: str) -> str:
     return text
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Registered(Generic[T]):
+    name: str
+    priority: int
+    order: int
+    impl: T
+
+
+def _sorted(items: list[Registered[T]]) -> list[Registered[T]]:
+    return sorted(items, key=lambda r: (r.priority, r.order))
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What the message checks decided for a message they let through."""
+
+    holds: tuple[Hold, ...] = ()
+    flags: tuple[Flag, ...] = ()
+
+    @property
+    def held_reason(self) -> str | None:
+        return self.holds[0].reason if self.holds else None
+
+
 @dataclass
 class MessageChecks:
-    """Run in priority order; the first refusal stops the message."""
+    """The message_check hook: run in priority order; the first refusal stops the message."""
 
-    checks: list[MessageCheck] = field(default_factory=list)
+    registered: list[Registered[MessageCheck]] = field(default_factory=list)
 
-    def register(self, check: MessageCheck) -> None:
-        self.checks.append(check)
+    def register(self, check: MessageCheck, *, priority: int = Priority.PLUGIN, name: str = "") -> None:
+        name = name or getattr(check, "__name__", type(check).__name__)
+        self.registered = _sorted([*self.registered, Registered(name, priority, len(self.registered), check)])
 
-    async def run(self, draft: MessageDraft) -> None:
-        for check in self.checks:
-            await check(draft)
+    def unregister(self, name: str) -> None:
+        self.registered = [r for r in self.registered if r.name != name]
+
+    @property
+    def names(self) -> list[str]:
+        return [r.name for r in self.registered]
+
+    async def run(self, draft: MessageDraft) -> CheckOutcome:
+        holds: list[Hold] = []
+        flags: list[Flag] = []
+        for item in self.registered:
+            verdict = await item.impl(draft)
+            if isinstance(verdict, Hold):
+                holds.append(verdict)
+            elif isinstance(verdict, Flag):
+                flags.append(verdict)
+        return CheckOutcome(tuple(holds), tuple(flags))
+
+
+@dataclass
+class Observers(Generic[T]):
+    """An observing hook (message_stored, moderation_action): each observer runs in a task of its own, so a
+    slow or failing one never delays the action it watches. Failures are logged by name and type only."""
+
+    hook: str
+    registered: list[Registered[Callable[[T], Awaitable[None]]]] = field(default_factory=list)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def register(
+        self, observer: Callable[[T], Awaitable[None]], *, priority: int = Priority.PLUGIN, name: str = ""
+    ) -> None:
+        name = name or getattr(observer, "__name__", type(observer).__name__)
+        self.registered = _sorted([*self.registered, Registered(name, priority, len(self.registered), observer)])
+
+    def notify(self, event: T) -> None:
+        """Start every observer (in priority order) and return at once."""
+        for item in self.registered:
+            task = asyncio.create_task(self._run(item, event))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, item: Registered[Callable[[T], Awaitable[None]]], event: T) -> None:
+        try:
+            await item.impl(event)
+        except Exception as exc:  # an observer's failure must not reach the sender, nor leak what was said
+            log.error("%s observer %r failed: %s", self.hook, item.name, type(exc).__name__)
+
+    async def drain(self) -> None:
+        """Wait for the observers already started (tests; shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+@dataclass
+class Hooks:
+    """Every hook's implementations, in one registry handed to the rooms context."""
+
+    message_check: MessageChecks = field(default_factory=MessageChecks)
+    message_stored: Observers[StoredMessage] = field(default_factory=lambda: Observers("message_stored"))
+    moderation_action: Observers[ModerationAction] = field(default_factory=lambda: Observers("moderation_action"))
+
+
+def moderation_action_taken(hooks: Hooks, action: ModerationAction) -> None:
+    """Call after a moderation action's transaction committed (rooms/moderation_actions.py)."""
+    hooks.moderation_action.notify(action)

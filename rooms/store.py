@@ -384,9 +384,13 @@ async def messages_with_names(
     member_since: dt.datetime | None = None,
     limit: int,
     newest_first: bool = False,
+    held_visible_to: int | None = None,
 ) -> list[tuple[Message, str]]:
-    """Messages of a room; with `member_since`, only of sessions still running when that person joined."""
+    """Messages of a room; with `member_since`, only of sessions still running when that person joined; with
+    `held_visible_to` (a member), messages held for review only if that member wrote them."""
     query = select(Message, User.pseudonym).join(User, User.id == Message.author_id).where(Message.group_id == group_id)
+    if held_visible_to is not None:
+        query = query.where(or_(Message.held_reason.is_(None), Message.author_id == held_visible_to))
     if member_since is not None:
         query = query.join(GroupSession, GroupSession.id == Message.session_id).where(
             or_(GroupSession.ended_at.is_(None), GroupSession.ended_at > member_since)

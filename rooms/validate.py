@@ -95,11 +95,17 @@ _LOOKALIKES = str.maketrans(
 _SEPARATORS = re.compile(r"[\s._\-]+")
 
 
+def fold_lookalikes(lowered: str) -> str:
+    """Look-alike letters and digits to the Latin letter they mimic, in lower-cased text. Capital I, lower-case
+    l and digit 1 look alike in many fonts: after lower-casing, i and l are one letter. (Also used by the
+    word-list matching in moderation/, so a name and a listed word are folded the same way.)"""
+    return lowered.translate(_LOOKALIKES).replace("i", "l")
+
+
 def pseudonym_key(name: str) -> str:
     """What makes two pseudonyms "the same" to a reader: case, separators and look-alike letters ignored."""
-    folded = unicodedata.normalize("NFKC", name).lower().translate(_LOOKALIKES)
-    # Capital I, lower-case l and digit 1 look alike in many fonts: after lower-casing, i and l are one letter.
-    return _SEPARATORS.sub("", folded).replace("i", "l")[:32]
+    folded = fold_lookalikes(unicodedata.normalize("NFKC", name).lower())
+    return _SEPARATORS.sub("", folded)[:32]
 
 
 def _scripts(name: str) -> set[str]:

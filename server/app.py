@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from moderation.policy import register_text_policy
 from moderation.sanitise import plain_text
 from rooms import chat, facilitation, store
 from rooms.context import RoomsContext
@@ -28,6 +27,7 @@ from server.http_routes import declared_routes
 from server.metrics import standard_metrics
 from server.offload import CpuOffload
 from server.passwords import Passwords
+from server.policy_wiring import install_hooks
 from server.realtime import ChatNamespace
 from server.settings import Settings
 from server.sign_in_throttle import AddressRateLimit, DeviceCookies, LoginThrottleGuard
@@ -116,9 +116,9 @@ def create_app(settings: Settings) -> web.Application:
         clean_text=clean_text,
         presence_timeout=dt.timedelta(seconds=settings.presence_timeout_seconds),
     )
-    register_text_policy(
-        rooms_ctx.message_checks, max_chars=settings.max_message_chars, messages_per_10s=settings.messages_per_10s
-    )
+    plugins = install_hooks(rooms_ctx.hooks, settings, create_sessionmaker(engine, read_only=True))
+    if plugins:
+        log.info("plugins loaded: %s", ", ".join(plugins))
     state = AppState(
         settings=settings,
         control=control,

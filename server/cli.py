@@ -26,6 +26,7 @@ SHUTDOWN_SECONDS = 3
 def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from rooms.plugins import PluginLoadError
     from server.app import create_app
 
     settings = _settings()
@@ -39,6 +40,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         app = create_app(settings)  # also reads config/crisis_lines: a bad file is named here
     except SettingsError as exc:
         print(f"alongside: bad setting: {exc}", file=sys.stderr)
+        return 2
+    except PluginLoadError as exc:  # an installed plugin (entry point group alongside.plugins) is broken
+        print(f"alongside: {exc}", file=sys.stderr)
         return 2
     print(f"Alongside is starting at http://{settings.host}:{settings.port}/", flush=True)
     web.run_app(

@@ -13,6 +13,7 @@ from typing import Any
 import email_validator
 from aiohttp import web
 
+from moderation import names
 from rooms import community, presence, store, validate
 from rooms.errors import InvalidInput
 from rooms.models import User
@@ -145,7 +146,7 @@ async def start_session(state: AppState, request: web.Request, user: User, statu
     body=m.SignupBody,
     status=201,
     result=am.AccountUserResult,
-    refusals={400: ("weak_password",), 409: ("pseudonym_taken",), **TOO_MANY},
+    refusals={400: ("weak_password", "pseudonym_reserved"), 409: ("pseudonym_taken",), **TOO_MANY},
     description="The password must be hard to guess (zxcvbn score 3 or more; see POST /api/auth/password-check).",
 )
 async def signup(request: web.Request) -> web.Response:
@@ -159,6 +160,8 @@ async def signup(request: web.Request) -> web.Response:
         wait = await state.signup_limit.take(db, request_address(state, request), state.rooms.clock())
     if wait:
         raise too_many(wait, "Too many new accounts from this network.")
+    async with state.readers() as db, db.begin():  # "Admin", "Facilitator Sam", a hub's name: moderation/names.py
+        names.refuse_reserved(pseudonym, await names.hub_names(db))
     await require_strong(password, pseudonym, email)
     password_hash = await state.passwords.hash(password)
     async with state.sessions() as db, db.begin():

@@ -10,6 +10,7 @@ from server import (
     http_hub_groups,
     http_hubs,
     http_moderation,
+    http_policy,
     http_reports,
     http_schedules,
     http_space,
@@ -28,6 +29,7 @@ ROUTE_MODULES = (
     http_space,
     http_reports,
     http_moderation,
+    http_policy,
 )
 
 

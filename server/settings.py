@@ -38,6 +38,7 @@ class Settings:
     max_message_chars: int = 4000
     max_body_bytes: int = 65536
     messages_per_10s: int = 10
+    messages_per_minute: int = 30
     socket_events_per_second: int = 10
     socket_event_burst: int = 40
     socket_connections_per_person: int = 10
@@ -83,6 +84,7 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "max_message_chars": (1, 100_000),
     "max_body_bytes": (1024, 10 * 1024 * 1024),
     "messages_per_10s": (1, 10_000),
+    "messages_per_minute": (1, 100_000),
     "socket_events_per_second": (1, 100_000),
     "socket_event_burst": (1, 100_000),
     "socket_connections_per_person": (1, 1000),

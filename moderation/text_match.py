@@ -1,0 +1,90 @@
+"""Word-aware matching of listed words and phrases, in every script.
+
+Both the listed phrase and the message are folded the same way: NFKC, case-folded, invisible characters,
+Arabic harakat and tatweel and Hebrew points removed, look-alike letters and digits folded to the Latin
+letter they mimic (rooms.validate.fold_lookalikes, the folding pseudonyms use), runs of white space made one
+space. Accents are kept: "año" is not "ano".
+
+A match must start and end at a word boundary: the character before and after must not continue the word
+(a letter, digit or combining mark of a script written with spaces). So "cock" never fires in "Cockburn",
+nor "ass" in "class", nor a Latin word inside a Cyrillic one.
+
+Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) have no such
+boundary to find: at an edge written in one of them the phrase is matched as a sequence of characters, and
+may fire inside a longer word (a listed 死 fires in 死亡). List whole phrases of two or more characters there.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from rooms.validate import fold_lookalikes
+
+NO_SPACE_SCRIPTS = (
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1780-\u17ff"  # Khmer
+    "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"  # Hiragana, Katakana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
+    "\U00020000-\U0003134f"
+)
+_NO_SPACE = re.compile(f"[{NO_SPACE_SCRIPTS}]")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff\u0640\u064b-\u065f\u0670\u0591-\u05c7]")
+_SPACES = re.compile(r"\s+")
+
+
+def _mark_ranges() -> str:
+    """Every combining mark (categories Mn, Mc, Me) as a character-class body: they continue a word."""
+    ranges: list[str] = []
+    start = prev = -2
+    for code in [*range(0x20000), *range(0xE0000, 0xE1000)]:  # no combining marks lie between
+        if unicodedata.category(chr(code)).startswith("M"):
+            if code != prev + 1:
+                if start >= 0:
+                    ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+                start = code
+            prev = code
+    ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+    return "".join(ranges)
+
+
+_JOINING = f"(?:[^\\W{NO_SPACE_SCRIPTS}]|[{_mark_ranges()}])"
+
+
+def fold(text: str) -> str:
+    """The comparable form of a text (see the module's docstring)."""
+    folded = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return _SPACES.sub(" ", fold_lookalikes(folded)).strip()
+
+
+def _joins(char: str) -> bool:
+    return re.fullmatch(_JOINING, char) is not None
+
+
+def _bounded(folded: str) -> str:
+    """The literal first (so the engine's fast literal search finds candidates), then the boundaries: the
+    character before it (a look-behind as wide as the phrase plus one) and after it must not join the word."""
+    literal = re.escape(folded)
+    left = f"(?<!{_JOINING}{literal})" if _joins(folded[0]) else ""
+    right = f"(?!{_JOINING})" if _joins(folded[-1]) else ""
+    return literal + left + right
+
+
+@functools.lru_cache(maxsize=8192)
+def pattern(phrase: str) -> re.Pattern[str] | None:
+    """The compiled matcher of a listed phrase (folded here), or None when nothing of it is left."""
+    folded = fold(phrase)
+    return re.compile(_bounded(folded)) if folded else None
+
+
+def contains(folded_text: str, phrase: str) -> bool:
+    """Whether `phrase` occurs as whole words in `folded_text` (already passed through fold)."""
+    compiled = pattern(phrase)
+    return compiled is not None and compiled.search(folded_text) is not None
+
+
+def contains_any(folded_text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether any of `phrases` occurs (one literal search each: far faster than one big alternation)."""
+    return any(contains(folded_text, phrase) for phrase in phrases)
