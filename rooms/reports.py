@@ -6,8 +6,9 @@ facilitator is the one reported) and, once it is dealt with, to the reporter's o
 reported, so they can follow up with the reporter and notice reports used as a weapon.
 
 Unstaffed hours: a message reported by `Hub.report_threshold` different people is hidden pending review, with
-nobody on duty. Reports are about conduct only: a message is never hidden because it shows distress (that is
-safeguarding's: docs/safeguarding.md).
+nobody on duty (a facilitator's message is not: it waits for the hub's staff). Reports are about conduct only:
+a message is never hidden because it shows distress (that is safeguarding's: docs/safeguarding.md). A staff
+member never sees, or resolves, a report about themselves.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -277,8 +278,8 @@ async def _hide_if_enough(db: AsyncSession, group: Group, message: Message, repo
         )
     )
     threshold = max(1, group.hub.report_threshold)
-    if count.scalar_one() < threshold:
-        return False
+    if count.scalar_one() < threshold or message.author_role == "facilitator":
+        return False  # a facilitator's message waits for the hub's staff: members cannot outvote a facilitator
     message.hidden_at, message.hidden_by, message.hidden_reason = now, None, AUTO_HIDDEN_REASON
     detail = {"policy": "report_threshold", "reports": threshold, "reason": AUTO_HIDDEN_REASON}
     db.add(_log(report, group.hub_id, "hide", None, now, detail))
@@ -320,7 +321,8 @@ def parse_status(raw: str | None) -> str:
 async def list_hub_reports(
     db: AsyncSession, ctx: RoomsContext, actor: Actor, hub_id: int, raw_status: str | None
 ) -> list[dict[str, Any]]:
-    """The hub's queue: open reports oldest first (the longest waiting on top), resolved ones newest first."""
+    """The hub's queue: open reports oldest first (the longest waiting on top), resolved ones newest first.
+    Reports about the person asking are left out: the reported never see who reported them."""
     async with db.begin():
         await require_queue_staff(db, ctx, actor, hub_id)
         status = parse_status(raw_status)
@@ -331,6 +333,7 @@ async def list_hub_reports(
                 .join(Group, Group.id == Report.group_id)
                 .outerjoin(Message, (Message.group_id == Report.group_id) & (Message.id == Report.message_id))
                 .where(Group.hub_id == hub_id, Report.status == status)
+                .where(or_(Report.target_user_id.is_(None), Report.target_user_id != actor.user_id))
                 .order_by(order)
                 .limit(QUEUE_LIMIT)
             )
@@ -373,6 +376,8 @@ async def do_resolve_report(
         if group is None:
             raise NotFound("There is no such report.")
         await require_queue_staff(db, ctx, actor, group.hub_id)
+        if report.target_user_id == actor.user_id:
+            raise Forbidden("A report about you is dealt with by someone else.")
         outcome = (await clean_fields(ctx, body, OUTCOME_LIMITS, partial=False))["outcome"]
         if report.status != "open":
             raise Conflict("This report has already been resolved.", code="already_resolved")

@@ -12,6 +12,7 @@ from server.api_spec import ApiRoutes, domain_values, request_actor, request_bod
 from server.http_api import path_int
 
 routes = ApiRoutes()
+STAFF_GATE = "two_factor_enrolment_required"  # server/two_factor_gate.py, for staff of a hub requiring it
 
 
 @routes.api(
@@ -21,7 +22,7 @@ routes = ApiRoutes()
     tag="reports",
     result=r.StaffReportList,
     query=r.REPORT_QUERY,
-    refusals={400: ("invalid_status",), 403: ("forbidden",)},
+    refusals={400: ("invalid_status",), 403: ("forbidden", STAFF_GATE)},
     description=(
         "Open reports oldest first, or resolved ones newest first; at most 500. Each shows the reported message "
         "(its text) or member, the reporter, and `auto_hidden` for a message hidden because several members "
@@ -44,7 +45,7 @@ async def hub_reports(request: web.Request) -> web.Response:
     tag="reports",
     body=r.ResolveBody,
     result=r.StaffReportResult,
-    refusals={403: ("forbidden",), 409: ("already_resolved",)},
+    refusals={403: ("forbidden", STAFF_GATE), 409: ("already_resolved",)},
     description=(
         "Resolves the other open reports of the same message with it. Each reporter's open connections get "
         "`report:resolved`; the reported member is never told. `unhide: true` shows a hidden message again "

@@ -53,6 +53,9 @@ SEMANTIC_RULES = {
     "/api/groups/{group_id}/occurrences": "a window that ends before it starts or is longer than 366 days",
     "/api/hubs/{hub_id}/attendance": "a window that ends before it starts or is longer than 366 days",
     "/api/sessions/{session_id}/debrief": "how_it_went that is empty once markup is removed",
+    "/api/reports/{report_id}/resolve": "an outcome that is empty once markup is removed",
+    "/api/me/blocks": "blocking yourself (400 cannot_block_self)",
+    "/api/me/muted-words": "a word that is blank, or over 100 characters once NFKC-normalised (400 invalid_word)",
 }
 SEED = os.environ.get("ALONGSIDE_FUZZ_SEED", "20261123")
 ST = Path(sys.executable).with_name("st")

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from rooms.models import Message, ModerationLogEntry, Report
+from rooms.models import Hub, Message, ModerationLogEntry, Report
 from rooms.reports import AUTO_HIDDEN_REASON
 from server.settings import PROJECT_ROOT
 from tests.conftest import Api, RunningServer, client_id
@@ -110,6 +110,10 @@ async def test_a_facilitator_who_is_reported_never_hears_of_it(
     live_room: dict[str, Any], server: RunningServer, api_factory: Any
 ) -> None:
     await make_trained_facilitator(server, "hub-admin")  # a co-facilitator on duty
+    async with server.state.sessions() as db, db.begin():
+        hub = await db.get(Hub, 1)
+        assert hub is not None
+        hub.report_threshold = 1  # one report would hide a member's message
     admin = await api_factory("hub-admin")
     sam_io, sam, _ = await enter(live_room["sam"])
     _, co, _ = await enter(admin)
@@ -118,7 +122,17 @@ async def test_a_facilitator_who_is_reported_never_hears_of_it(
     made = await call(river_io, "report:create", report(message_id=said["message"]["id"], category="other"))
     assert made["ok"], made
     await co.wait_for("report:new", lambda d: d["report"]["id"] == made["report"]["id"])
-    status, data = await admin.call("POST", f"/api/reports/{made['report']['id']}/resolve", {"outcome": "Talked."})
+    async with server.state.sessions() as db, db.begin():
+        stored = await db.get(Message, (1, said["message"]["id"]))
+        assert stored is not None and stored.hidden_at is None, "members cannot outvote a facilitator"
+    status, queue = await live_room["sam"].call("GET", "/api/hubs/1/reports")
+    assert status == 200 and queue["reports"] == [], "a report about you is not in your queue"
+    report_id = made["report"]["id"]
+    status, data = await live_room["sam"].call("POST", f"/api/reports/{report_id}/resolve", {"outcome": "Fine."})
+    assert status == 403 and data["error"]["code"] == "forbidden", "nor do you resolve it"
+    status, queue = await admin.call("GET", "/api/hubs/1/reports")
+    assert [r["id"] for r in queue["reports"]] == [report_id]
+    status, data = await admin.call("POST", f"/api/reports/{report_id}/resolve", {"outcome": "Talked."})
     assert status == 200, data
 
     last = await send(river_io, "sentinel")
