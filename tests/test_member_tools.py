@@ -320,7 +320,7 @@ async def test_a_content_note_travels_with_the_message(live_room: dict[str, Any]
     notes = {m["id"]: m["content_note"] for m in joined["messages"]}
     assert notes == {sent["message"]["id"]: "loss", plain["message"]["id"]: None}
 
-    refusals = {
+    refusals: dict[str, list[Any]] = {
         "invalid_content_note": ["x" * 121, 42],
         "control_characters": ["two\nlines", "bell\u0007"],
     }
