@@ -284,9 +284,9 @@ async def other_hub_admin(server: RunningServer, api_factory: Any) -> Api:
 async def test_the_moderation_log_is_read_by_the_hubs_admins_only(
     live_room: dict[str, Any], server: RunningServer, api_factory: Any
 ) -> None:
-    sam_io, _, joined = await enter(live_room["sam"])
-    river_io, _, _ = await enter(live_room["river"])
-    river_id = user_id_of(await call(river_io, "room:join", {"group_id": 1}), "River")
+    sam_io, _, _ = await enter(live_room["sam"])
+    river_io, _, joined = await enter(live_room["river"])
+    river_id = user_id_of(joined, "River")
     posted = (await send(river_io, "words"))["message"]
     assert (await call(sam_io, "mod:hide", {"group_id": 1, "message_id": posted["id"], "reason": "unkind"}))["ok"]
     mute = {"group_id": 1, "user_id": river_id, "minutes": 10, "reason": "cool off"}

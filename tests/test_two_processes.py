@@ -197,3 +197,49 @@ async def test_the_session_pauses_when_the_facilitators_process_is_killed(
         for api in (sam, river):
             with contextlib.suppress(Exception):
                 await api.close()
+
+
+async def test_a_mute_and_slow_mode_hold_on_every_process(two_servers: list[str]) -> None:
+    """A facilitator on process A mutes a member whose other tab is on process B: B refuses the member's
+    message at once (the sanction is read from the database, not from the process that made it). Slow mode
+    counts the member's messages across both processes, from the messages table."""
+    url_a, url_b = two_servers
+    sam, river = Api(url_a), Api(url_a)
+    try:
+        await sam.login("Sam")
+        await river.login("River")
+        await open_session(sam)
+        sam_io = await sam.socket()
+        assert (await call(sam_io, "room:join", {"group_id": 1}))["ok"]
+        river_a = await river.socket()
+        river.base = url_b  # the same person's second tab, on the other process
+        river_b = await river.socket()
+        river.base = url_a
+        inbox_b = Inbox(river_b)
+        river_b.on("mod:muted", inbox_b._recorder("mod:muted"), namespace="/chat")
+        joined = await call(river_a, "room:join", {"group_id": 1})
+        assert (await call(river_b, "room:join", {"group_id": 1}))["ok"]
+        river_id = next(p["user_id"] for p in joined["present"] if p["display_name"] == "River")
+
+        def said(body: str) -> dict[str, Any]:
+            return {"group_id": 1, "client_id": client_id(), "body": body}
+
+        mute = {"group_id": 1, "user_id": river_id, "minutes": 10, "reason": "a pause, please"}
+        muted = await call(sam_io, "mod:mute", mute)
+        assert muted["ok"], muted
+        refused = await call(river_b, "message:send", said("from B while muted"))
+        assert refused["error"]["code"] == "muted" and refused["error"]["until"] == muted["sanction"]["expires_at"]
+        told = await inbox_b.wait_for("mod:muted")
+        assert told["until"] == muted["sanction"]["expires_at"], "told on the other process too"
+        assert (await call(sam_io, "mod:unmute", {"group_id": 1, "user_id": river_id}))["ok"]
+
+        assert (await call(sam_io, "mod:slow_mode", {"group_id": 1, "seconds": 30}))["ok"]
+        assert (await call(river_a, "message:send", said("one, from A")))["ok"]
+        slowed = await call(river_b, "message:send", said("two, from B"))
+        assert slowed["error"]["code"] == "slow_mode" and 0 < slowed["error"]["retry_after"] <= 30
+        assert (await call(river_a, "message:send", said("three, from A")))["error"]["code"] == "slow_mode"
+        assert (await call(sam_io, "mod:slow_mode", {"group_id": 1, "seconds": 0}))["ok"]
+        assert (await call(river_b, "message:send", said("four, from B")))["ok"]
+    finally:
+        for api in (sam, river):
+            await api.close()
