@@ -36,6 +36,15 @@ async def require_group_admin(db: AsyncSession, ctx: RoomsContext, actor: Actor,
     return access
 
 
+def refuse_opening_space(group: Group, settings: dict[str, Any]) -> None:
+    """The facilitators' space is entered only by facilitators with current training: it is never listed and
+    nobody joins it, so its host hub's admins look after its text but cannot open it to members."""
+    if group.kind != store.FACILITATORS_SPACE:
+        return
+    if settings.get("visibility", "unlisted") != "unlisted" or settings.get("joining", "invitation") != "invitation":
+        raise Forbidden("The facilitators' space is never listed and nobody joins it.")
+
+
 def _settings(body: dict[str, Any]) -> dict[str, Any]:
     """The non-text settings present in `body`, checked (the text fields are cleaned separately)."""
     values: dict[str, Any] = {}
@@ -93,6 +102,7 @@ async def do_update_group(
     ended: list[dict[str, Any]] = []
     async with db.begin():
         group = (await require_group_admin(db, ctx, actor, group_id)).group
+        refuse_opening_space(group, settings)
         await store.lock_group(db, group_id)  # archiving and opening a session run in turn, never interleaved
         await db.refresh(group)
         now = ctx.clock()

@@ -170,7 +170,9 @@ async def do_create_invitation(
 ) -> dict[str, Any]:
     """A new invitation link. The token is answered this once; only its digest is kept."""
     async with db.begin():
-        await require_group_admin(db, ctx, actor, group_id)
+        group = (await require_group_admin(db, ctx, actor, group_id)).group
+        if group.kind == store.FACILITATORS_SPACE:
+            raise Forbidden("Nobody joins the facilitators' space: facilitators with current training enter it.")
         now = ctx.clock()
         expires_at = _parse_expiry(body.get("expires_at"), now)
         token = secrets.token_urlsafe(24)

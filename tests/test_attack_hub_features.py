@@ -148,3 +148,24 @@ async def test_a_facilitator_whose_training_lapsed_does_not_see_who_is_in_a_grou
     assert (status, data["error"]["code"]) == (403, "forbidden"), data
     sam = await api_factory("Sam")
     assert (await sam.call("GET", "/api/groups/1/members"))[0] == 200, "a facilitator with current training may"
+
+
+async def test_the_host_hubs_admin_cannot_open_the_facilitators_space_to_members(api_factory: Any) -> None:
+    """The space is hosted by hub 1; its admin may look after its text, but listing it, opening it, or making
+    an invitation would let members into the facilitators' room (and its talk about practice)."""
+    sam, admin, river = await api_factory("Sam"), await api_factory("hub-admin"), await api_factory("River")
+    status, data = await sam.call("GET", "/api/facilitators-space")
+    assert status == 200, data
+    space = data["group"]["id"]
+    for body in ({"visibility": "listed"}, {"joining": "open"}, {"joining": "request"}):
+        status, data = await admin.call("PATCH", f"/api/groups/{space}", body)
+        assert (status, data["error"]["code"]) == (403, "forbidden"), (body, data)
+    status, data = await admin.call("POST", f"/api/groups/{space}/invitations", {})
+    assert (status, data["error"]["code"]) == (403, "forbidden"), data
+    status, data = await admin.call("PATCH", f"/api/groups/{space}", {"description": "Practice, not members."})
+    assert status == 200 and data["group"]["description"] == "Practice, not members.", "its text is theirs to keep"
+
+    status, data = await river.call("PUT", f"/api/groups/{space}/membership", {"agreement_version": 1})
+    assert status == 404, data
+    refused = await call(await river.socket(), "room:join", {"group_id": space})
+    assert refused["ok"] is False and refused["error"]["code"] == "not_member"
