@@ -11,8 +11,12 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, update
 
+from rooms import chat
+from rooms.errors import DomainError
+from rooms.hooks import Actor
 from rooms.models import ModerationLogEntry, Sanction
 from tests.conftest import Api, RunningServer, client_id, open_session, platform_admin
 from tests.helpers_chat import Inbox, call, send
@@ -204,6 +208,24 @@ async def test_removal_and_ban_take_a_member_out_and_keep_them_out(
     assert forever["ok"] and forever["sanction"]["expires_at"] is None
     refused = await call(willow_io, "room:join", {"group_id": 1})
     assert code(refused) == "banned" and refused["error"]["until"] is None
+    # The send path refuses too (should a connection ever outlive its eviction), and so does an invitation.
+    async with server.state.sessions() as db:
+        with pytest.raises(DomainError) as on_send:
+            await chat.do_send_message(
+                db, server.state.rooms, Actor(willow_id, "Willow"), chat.SendRequest(1, client_id(), "still here?")
+            )
+    assert on_send.value.code == "banned" and on_send.value.detail == {"until": None}
+    admin = Api(server.url)
+    try:
+        await admin.login("hub-admin")
+        status, made = await admin.call("POST", "/api/groups/1/invitations", {})
+        assert status == 201, made
+    finally:
+        await admin.close()
+    status, data = await live_room["willow"].call(
+        "POST", f"/api/invitations/{made['token']}/accept", {"agreement_version": 1}
+    )
+    assert (status, data["error"]["code"]) == (403, "banned")
 
     # A removal holds for its session only: the next session, River is back.
     status, _ = await live_room["sam"].call("POST", f"/api/sessions/{live_room['session']['id']}/end")
