@@ -147,9 +147,11 @@ async def _active(
     return list(rows.scalars())
 
 
-def _until(sanctions: list[Sanction]) -> dt.datetime | None:
+Ends = list[dt.datetime | None]  # when each sanction in force ends; None: until lifted
+
+
+def _until(ends: Ends) -> dt.datetime | None:
     """When the last of these ends; None if one is until lifted."""
-    ends = [s.expires_at for s in sanctions]
     return None if any(end is None for end in ends) else max(end for end in ends if end is not None)
 
 
@@ -506,7 +508,7 @@ async def do_pin(
 # ----- enforcement -----
 
 
-def _refuse_sanctioned(kinds: dict[str, list[Sanction]]) -> None:
+def _refuse_sanctioned(kinds: dict[str, Ends]) -> None:
     if kinds.get("ban"):
         until = _until(kinds["ban"])
         when = f" until {iso(until)}" if until else ""
@@ -529,7 +531,7 @@ def _refuse_sanctioned(kinds: dict[str, list[Sanction]]) -> None:
 
 async def _sanctions_in_force(
     db: AsyncSession, group_id: int, user_id: int, session_id: int | None, now: dt.datetime
-) -> dict[str, list[Sanction]]:
+) -> dict[str, Ends]:
     """The member's sanctions that hold now, by kind (a removal only for the given session)."""
     removal_here = Sanction.session_id == session_id if session_id is not None else false()
     rows = await db.execute(
@@ -540,9 +542,9 @@ async def _sanctions_in_force(
             or_(Sanction.kind != "removal", removal_here),
         )
     )
-    found: dict[str, list[Sanction]] = {}
+    found: dict[str, Ends] = {}
     for sanction in rows.scalars():
-        found.setdefault(sanction.kind, []).append(sanction)
+        found.setdefault(sanction.kind, []).append(sanction.expires_at)
     return found
 
 
@@ -554,15 +556,31 @@ async def refuse_if_restricted(
     if role == "facilitator":
         return
     now = ctx.clock()
-    _refuse_sanctioned(await _sanctions_in_force(db, group_id, actor.user_id, session_id, now))
-    controls = (
+    # One query on the hot path: the room's controls, and beside them each sanction of this member in force.
+    rows = (
         await db.execute(
-            select(GroupSession.locked, GroupSession.slow_mode_seconds).where(GroupSession.id == session_id)
+            select(GroupSession.locked, GroupSession.slow_mode_seconds, Sanction.kind, Sanction.expires_at)
+            .select_from(GroupSession)
+            .outerjoin(
+                Sanction,
+                and_(
+                    Sanction.group_id == GroupSession.group_id,
+                    Sanction.user_id == actor.user_id,
+                    _in_force(now),
+                    or_(Sanction.kind != "removal", Sanction.session_id == GroupSession.id),
+                ),
+            )
+            .where(GroupSession.id == session_id)
         )
-    ).first()
-    if controls is None:
+    ).all()
+    if not rows:
         return
-    locked, slow = bool(controls[0]), int(controls[1] or 0)
+    kinds: dict[str, Ends] = {}
+    for _, _, kind, expires_at in rows:
+        if kind is not None:
+            kinds.setdefault(kind, []).append(expires_at)
+    _refuse_sanctioned(kinds)
+    locked, slow = bool(rows[0][0]), int(rows[0][1] or 0)
     if locked:
         raise Forbidden("The room is locked for now: only facilitators post. You can still read.", code="room_locked")
     if slow > 0:
@@ -603,7 +621,7 @@ async def refuse_if_banned(db: AsyncSession, ctx: RoomsContext, group_id: int, u
     """Joining (or renewing) a group one is banned from is refused until the ban ends."""
     bans = await _active(db, group_id, user_id, ctx.clock(), ("ban",))
     if bans:
-        until = _until(bans)
+        until = _until([ban.expires_at for ban in bans])
         when = f" until {iso(until)}" if until else ""
         raise Forbidden(
             f"A facilitator has banned you from this group{when}.", code="banned", detail={"until": iso(until)}
