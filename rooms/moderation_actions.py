@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, false, or_, select
@@ -25,7 +26,8 @@ from rooms.community import clean_fields
 from rooms.context import RoomsContext
 from rooms.errors import Conflict, DomainError, Forbidden, NotFound
 from rooms.events import RoomEvent
-from rooms.hooks import Actor
+from rooms.hooks import Actor, moderation_action_taken
+from rooms.hookspecs import ModerationAction
 from rooms.models import GroupSession, Message, Presence, Sanction, User
 from rooms.presence import evict
 from rooms.sessions import session_payload
@@ -81,9 +83,20 @@ async def _member_sids(db: AsyncSession, group_id: int, user_id: int) -> tuple[s
     return tuple(sorted(set(rows.scalars())))
 
 
-def _logged(group_id: int, entry: dict[str, Any]) -> RoomEvent:
-    """Every action, as its log entry, to the staff beside the room (with the reason; never to members)."""
-    return RoomEvent(group_id, "mod:logged", {"group_id": group_id, "entry": entry}, audience="staff")
+@dataclass(frozen=True)
+class Logged:
+    """A log entry as staff see it, and as the moderation_action hook's observers get it."""
+
+    view: dict[str, Any]
+    action: ModerationAction
+
+
+async def _tell_logged(ctx: RoomsContext, group_id: int, logged: Logged) -> None:
+    """After commit: the entry to the staff beside the room (with the reason; never to members), and to the
+    moderation_action hook's observers (rooms/hookspecs.py)."""
+    event = RoomEvent(group_id, "mod:logged", {"group_id": group_id, "entry": logged.view}, audience="staff")
+    await ctx.publisher.publish(event)
+    moderation_action_taken(ctx.hooks, logged.action)
 
 
 async def _log(
@@ -98,7 +111,7 @@ async def _log(
     message_id: int | None = None,
     reason: str = "",
     detail: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> Logged:
     entry = await moderation_log.write(
         db,
         hub_id=access.group.hub_id,
@@ -112,7 +125,19 @@ async def _log(
         reason=reason,
         detail=detail,
     )
-    return moderation_log.entry_view(entry, actor.pseudonym, target.pseudonym if target else None, access.group.name)
+    view = moderation_log.entry_view(entry, actor.pseudonym, target.pseudonym if target else None, access.group.name)
+    observed = ModerationAction(
+        hub_id=entry.hub_id,
+        group_id=entry.group_id,
+        session_id=entry.session_id,
+        actor_id=entry.actor_id,
+        action=entry.action,
+        target_user_id=entry.target_user_id,
+        target_message_id=entry.target_message_id,
+        reason=entry.reason,
+        at=entry.created_at,
+    )
+    return Logged(view, observed)
 
 
 # ----- sanctions -----
@@ -163,7 +188,7 @@ async def _sanction(
     body: dict[str, Any],
     kind: str,
     minutes: int | None,
-) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...], GroupAccess]:
+) -> tuple[dict[str, Any], Logged, tuple[str, ...], GroupAccess]:
     """Record a mute, removal or ban and its log entry; returns its view, the entry and the member's sids."""
     user_id = validate.row_id(body.get("user_id"), "user_id")
     access = await _require_facilitator(db, ctx, actor, group_id)
@@ -201,7 +226,7 @@ async def do_mute(
         view, entry, sids, _ = await _sanction(db, ctx, actor, group_id, body, "mute", minutes)
     told = {"group_id": group_id, "user_id": view["user"]["id"], "until": view["expires_at"], "reason": view["reason"]}
     await ctx.publisher.publish(RoomEvent(group_id, "mod:muted", told, audience="staff", to_connections=sids))
-    await ctx.publisher.publish(_logged(group_id, entry))
+    await _tell_logged(ctx, group_id, entry)
     return {"sanction": view}
 
 
@@ -210,7 +235,7 @@ async def _take_out(
     ctx: RoomsContext,
     group_id: int,
     view: dict[str, Any],
-    entry: dict[str, Any],
+    entry: Logged,
     sids: tuple[str, ...],
 ) -> None:
     """Tell the member's connections why, then take them out of the room on every process."""
@@ -222,7 +247,7 @@ async def _take_out(
         "reason": view["reason"],
     }
     await ctx.publisher.publish(RoomEvent(group_id, "mod:removed", told, audience="staff", to_connections=sids))
-    await ctx.publisher.publish(_logged(group_id, entry))
+    await _tell_logged(ctx, group_id, entry)
     await evict(db, ctx, [(sid, group_id) for sid in sids])
 
 
@@ -286,7 +311,7 @@ async def do_unmute(
         sids = await _member_sids(db, group_id, user_id)
     told = {"group_id": group_id, "user_id": user_id}
     await ctx.publisher.publish(RoomEvent(group_id, "mod:unmuted", told, audience="staff", to_connections=sids))
-    await ctx.publisher.publish(_logged(group_id, entry))
+    await _tell_logged(ctx, group_id, entry)
     return {"sanctions": views}
 
 
@@ -325,7 +350,7 @@ async def do_lift(
     told = {"group_id": group_id, "user_id": sanction.user_id, "kind": sanction.kind, "sanction_id": sanction.id}
     name_told = "mod:unmuted" if sanction.kind == "mute" else "mod:lifted"
     await ctx.publisher.publish(RoomEvent(group_id, name_told, told, audience="staff", to_connections=sids))
-    await ctx.publisher.publish(_logged(group_id, entry))
+    await _tell_logged(ctx, group_id, entry)
     return {"sanction": view}
 
 
@@ -390,7 +415,7 @@ async def do_hide(
         session = await session_payload(db, live) if live is not None and unpinned else None
     told = {"group_id": group_id, "message_id": message.id, "hidden": True}
     await ctx.publisher.publish(RoomEvent(group_id, "message:hidden", told))
-    await ctx.publisher.publish(_logged(group_id, entry))
+    await _tell_logged(ctx, group_id, entry)
     if session is not None:
         await ctx.publisher.publish(RoomEvent(group_id, "session:updated", {"group_id": group_id, "session": session}))
     return {"message_id": message.id, "hidden": True, "hidden_reason": reason}
@@ -425,7 +450,7 @@ async def do_unhide(
         if live is not None and message.session_id == live.id and message.held_reason is None:
             told["message"] = message_view(message, author.pseudonym if author else "")
     await ctx.publisher.publish(RoomEvent(group_id, "message:hidden", told))
-    await ctx.publisher.publish(_logged(group_id, entry))
+    await _tell_logged(ctx, group_id, entry)
     return {"message_id": message.id, "hidden": False}
 
 
@@ -449,7 +474,7 @@ async def _control(
         entry = await _log(db, ctx, actor, access, action, session_id=session.id, message_id=message_id, detail=detail)
         payload = await session_payload(db, session)
     await ctx.publisher.publish(RoomEvent(group_id, "session:updated", {"group_id": group_id, "session": payload}))
-    await ctx.publisher.publish(_logged(group_id, entry))
+    await _tell_logged(ctx, group_id, entry)
     return {"session": payload}
 
 

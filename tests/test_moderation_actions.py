@@ -367,3 +367,24 @@ async def test_a_member_sending_twice_at_once_in_slow_mode_stores_one(live_room:
     assert (await call(sam_io, "mod:slow_mode", {"group_id": 1, "seconds": 60}))["ok"]
     acks = await asyncio.gather(*(send(river_io, f"at once {n}", cid=client_id()) for n in range(3)))
     assert sorted(a["ok"] for a in acks) == [False, False, True], acks
+
+
+async def test_observers_of_the_moderation_action_hook_see_each_action_after_commit(
+    live_room: dict[str, Any], server: RunningServer
+) -> None:
+    from rooms.hookspecs import ModerationAction
+
+    seen: list[ModerationAction] = []
+
+    async def observe(action: ModerationAction) -> None:
+        seen.append(action)
+
+    hooks = server.state.rooms.hooks
+    hooks.moderation_action.register(observe, name="test observer")
+    sam_io, _, _ = await enter(live_room["sam"])
+    assert (await call(sam_io, "mod:lock", {"group_id": 1, "locked": True}))["ok"]
+    assert code(await call(sam_io, "mod:lock", {"group_id": 1, "locked": "yes"})) == "invalid_payload"
+    await hooks.moderation_action.drain()
+    assert [(a.action, a.group_id, a.session_id, a.hub_id) for a in seen] == [
+        ("lock", 1, live_room["session"]["id"], 1)
+    ], "one notice for the action; none for a refusal"
