@@ -352,18 +352,22 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, socke
             since_id = None if since is None else validate.integer(since, "since_id")
             state = self._state()
             room = room_name(group_id)
-            async with state.readers() as db:
-                role = await chat.require_entry(
-                    db, state.rooms, actor, group_id
-                )  # refuse before subscribing: no eavesdropping
-                if role == "facilitator":
-                    async with db.begin():
-                        if await two_factor.enrolment_required(db, actor.user_id):
-                            raise DomainError(
-                                "Your hub asks its staff to use two-factor sign-in. Turn it on under Account "
-                                "to enter rooms as a facilitator.",
-                                code="two_factor_enrolment_required",
-                            )
+            try:
+                async with state.readers() as db:
+                    role = await chat.require_entry(
+                        db, state.rooms, actor, group_id
+                    )  # refuse before subscribing: no eavesdropping
+                    if role == "facilitator":
+                        async with db.begin():
+                            if await two_factor.enrolment_required(db, actor.user_id):
+                                raise DomainError(
+                                    "Your hub asks its staff to use two-factor sign-in. Turn it on under Account "
+                                    "to enter rooms as a facilitator.",
+                                    code="two_factor_enrolment_required",
+                                )
+            except DomainError:
+                await self._leave_refused(sid, group_id)
+                raise
             # Facilitators also hear the staff room beside it (backchannel, private words, newcomers).
             rooms = [room, staff_room_name(group_id)] if role == "facilitator" else [room]
             async with self._lock_of(sid):
@@ -405,6 +409,19 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, socke
             return {"ok": True, **result, "limits": limits}
 
         return await self._handle("room:join", sid, work, fresh=True)
+
+    async def _leave_refused(self, sid: str, group_id: int) -> None:
+        """A connection already in the room whose person may no longer enter it (as they were) leaves it and the
+        staff room now, rather than listening on until the next sweep."""
+        async with self._lock_of(sid):
+            if not self._in_room(sid, group_id) and sid not in self._transport_rooms().get(
+                staff_room_name(group_id), {}
+            ):
+                return
+            await self.leave_room(sid, room_name(group_id))
+            await self.leave_room(sid, staff_room_name(group_id))
+            async with self._state().sessions() as db:
+                await chat.do_leave_room(db, self._state().rooms, sid, group_id)
 
     async def on_room_leave(self, sid: str, payload: Any = None) -> Ack:
         async def work(actor: Actor) -> Ack:

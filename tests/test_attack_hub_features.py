@@ -169,3 +169,31 @@ async def test_the_host_hubs_admin_cannot_open_the_facilitators_space_to_members
     assert status == 404, data
     refused = await call(await river.socket(), "room:join", {"group_id": space})
     assert refused["ok"] is False and refused["error"]["code"] == "not_member"
+
+
+async def test_a_refused_rejoin_takes_the_connection_out_of_the_room_and_the_staff_room(
+    live_room: dict[str, Any], server: RunningServer
+) -> None:
+    """Sam (a facilitator, not a member) is in the room when his training lapses (no route re-checks it): asking
+    to enter again is refused, and his connection must not go on hearing the room or the staff room."""
+    await make_trained_facilitator(server, "Willow")
+    sam_io, sam, _ = await enter(live_room["sam"])
+    willow_io, willow, _ = await enter(live_room["willow"])
+    river_io, _, _ = await enter(live_room["river"])
+    sam_id = await user_id(server, "Sam")
+    async with server.state.sessions() as db, db.begin():
+        await db.execute(delete(TrainingRecord).where(TrainingRecord.user_id == sam_id))
+    refused = await call(sam_io, "room:join", {"group_id": 1})
+    assert refused["ok"] is False and refused["error"]["code"] == "not_member"
+
+    heard = len(sam.of("message:new")), len(sam.of("backchannel:new")), len(sam.of("private:updated"))
+    said = await call(willow_io, "backchannel:send", {"group_id": 1, "client_id": client_id(), "body": "staff only"})
+    assert said["ok"], said
+    assert (await call(river_io, "private:request", {"group_id": 1}))["ok"]
+    done = await send(willow_io, "sentinel")
+    await willow.wait_for("message:new", lambda d: d["message"]["id"] == done["message"]["id"])
+    # Sentinel for Sam's connection: an acked call answered after everything above was published.
+    assert (await call(sam_io, "room:leave", {"group_id": 1}))["ok"]
+    assert (len(sam.of("message:new")), len(sam.of("backchannel:new")), len(sam.of("private:updated"))) == heard
+    refused = await send(sam_io, "still here?")
+    assert refused["ok"] is False and refused["error"]["code"] == "not_in_room"
