@@ -332,6 +332,8 @@ async def test_the_moderation_log_is_read_by_the_hubs_admins_only(
     status, data = await admin.call("GET", "/api/hubs/1/moderation-log?group_id=1&from=2000-01-01&to=2000-01-02")
     assert (status, data["entries"]) == (200, [])
     status, data = await admin.call("GET", "/api/hubs/1/moderation-log?action=erase")
+    assert (status, data["entries"]) == (200, [])
+    status, data = await admin.call("GET", "/api/hubs/1/moderation-log?action=Erase%20all")
     assert (status, data["error"]["code"]) == (400, "invalid_action")
     status, data = await admin.call("GET", "/api/hubs/1/moderation-log?from=yesterday")
     assert (status, data["error"]["code"]) == (400, "invalid_date")
