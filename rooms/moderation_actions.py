@@ -28,9 +28,10 @@ from rooms.errors import Conflict, DomainError, Forbidden, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, moderation_action_taken
 from rooms.hookspecs import ModerationAction
-from rooms.models import GroupSession, Message, Presence, Sanction, User
+from rooms.models import GroupSession, Message, Sanction, User
 from rooms.presence import evict
 from rooms.sessions import session_payload
+from rooms.side_talk import member_connections
 from rooms.views import iso, message_view
 
 HIDE_REASON = {"reason": (1, 200)}
@@ -76,11 +77,6 @@ async def _running(db: AsyncSession, group_id: int) -> GroupSession:
 
 async def _reason(ctx: RoomsContext, body: dict[str, Any], limits: dict[str, tuple[int, int]]) -> str:
     return (await clean_fields(ctx, body, limits, partial=limits["reason"][0] == 0)).get("reason", "")
-
-
-async def _member_sids(db: AsyncSession, group_id: int, user_id: int) -> tuple[str, ...]:
-    rows = await db.execute(select(Presence.sid).where(Presence.group_id == group_id, Presence.user_id == user_id))
-    return tuple(sorted(set(rows.scalars())))
 
 
 @dataclass(frozen=True)
@@ -213,7 +209,7 @@ async def _sanction(
     entry = await _log(
         db, ctx, actor, access, action, session_id=sanction.session_id, target=target, reason=reason, detail=detail
     )
-    sids = await _member_sids(db, group_id, user_id)
+    sids = await member_connections(db, group_id, user_id)
     return sanction_view(sanction, target.pseudonym), entry, sids, access
 
 
@@ -308,7 +304,7 @@ async def do_unmute(
             detail=detail,
         )
         views = [sanction_view(s, target.pseudonym) for s in mutes]
-        sids = await _member_sids(db, group_id, user_id)
+        sids = await member_connections(db, group_id, user_id)
     told = {"group_id": group_id, "user_id": user_id}
     await ctx.publisher.publish(RoomEvent(group_id, "mod:unmuted", told, audience="staff", to_connections=sids))
     await _tell_logged(ctx, group_id, entry)
@@ -346,7 +342,7 @@ async def do_lift(
             detail=detail,
         )
         view = sanction_view(sanction, name)
-        sids = await _member_sids(db, group_id, sanction.user_id)
+        sids = await member_connections(db, group_id, sanction.user_id)
     told = {"group_id": group_id, "user_id": sanction.user_id, "kind": sanction.kind, "sanction_id": sanction.id}
     name_told = "mod:unmuted" if sanction.kind == "mute" else "mod:lifted"
     await ctx.publisher.publish(RoomEvent(group_id, name_told, told, audience="staff", to_connections=sids))
