@@ -197,7 +197,8 @@ async def test_three_reports_hide_a_message_with_nobody_on_duty(
 ) -> None:
     """Sam opened the session over the API and never entered the room: no facilitator is connected."""
     willow_io, _, _ = await enter(live_room["willow"])
-    said = await send(willow_io, "here is where they live: 12 Elm Street")
+    doxxing = {"group_id": 1, "client_id": client_id(), "body": "here is where they live: 12 Elm Street"}
+    said = await call(willow_io, "message:send", {**doxxing, "confirm_personal_details": True})  # she insists
     message_id = said["message"]["id"]
     second, _ = await newcomer(api_factory)
     third, _ = await newcomer(api_factory)
