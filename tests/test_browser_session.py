@@ -14,6 +14,7 @@ from tests.helpers_browser import assert_accessible, chromium, demo_server, ente
 from tests.helpers_staff import make_trained_facilitator
 
 pytestmark = pytest.mark.browser
+SPACE_LINK = "Facilitators\u2019 space"  # the header link, with a typographic apostrophe
 
 
 @pytest.fixture
@@ -100,7 +101,7 @@ async def test_a_facilitator_finds_the_facilitators_space_from_the_header(
     from playwright.async_api import expect
 
     sam = await signed_in_page(browser, web_server.url, "Sam")
-    await sam.get_by_role("link", name="Facilitators’ space").click()
+    await sam.get_by_role("link", name=SPACE_LINK).click()
     await expect(sam.get_by_role("heading", level=1)).to_have_text("Facilitators' space")
     await expect(sam.get_by_test_id("session-status")).to_contain_text("Live")
     await sam.get_by_test_id("composer").fill("Hello from Riverside: how do others open a first session?")
@@ -109,5 +110,5 @@ async def test_a_facilitator_finds_the_facilitators_space_from_the_header(
     await assert_accessible(sam, "the facilitators' space")
 
     river = await signed_in_page(browser, web_server.url, "River")
-    await expect(river.get_by_role("link", name="Facilitators’ space")).to_have_count(0)
+    await expect(river.get_by_role("link", name=SPACE_LINK)).to_have_count(0)
     assert sam.errors == [] and river.errors == []
