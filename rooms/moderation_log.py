@@ -103,23 +103,23 @@ def entry_view(
     }
 
 
-def _moment(raw: str | None, field: str, *, end: bool) -> dt.datetime | None:
-    """A date (a whole UTC day, both ends inclusive) or an ISO 8601 time with a zone. For `end`, the first
-    moment after the window (so the query's upper bound is always exclusive)."""
-    if raw is None:
+def _day_bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None:
+    """A whole UTC day (YYYY-MM-DD, both ends inclusive): its first moment, or for `end` the first moment after
+    it (so the query's upper bound is exclusive; None past the last day there is)."""
+    if raw is None or raw == "":
         return None
     try:
-        if len(raw) == 10:
-            start = dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(0), tzinfo=dt.UTC)
-            return start + dt.timedelta(days=1) if end else start
-        moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            raise InvalidInput(f"{field} needs a time zone (for example a trailing Z for UTC).", code="invalid_date")
-        return moment.astimezone(dt.UTC) + (dt.timedelta(microseconds=1) if end else dt.timedelta(0))
-    except (ValueError, OverflowError):
-        raise InvalidInput(
-            f"{field} must be a date like 2026-01-31 or a time like 2026-01-31T18:00:00Z.", code="invalid_date"
-        ) from None
+        if len(raw) != 10:
+            raise ValueError
+        start = dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(0), tzinfo=dt.UTC)
+    except ValueError:
+        raise InvalidInput(f"{field} must be a date like 2026-01-31.", code="invalid_date") from None
+    if not end:
+        return start
+    try:
+        return start + dt.timedelta(days=1)
+    except OverflowError:
+        return None
 
 
 def _optional_id(query: dict[str, str], name: str) -> int | None:
@@ -142,12 +142,12 @@ async def read_hub_log(
     group_id = _optional_id(query, "group_id")
     user_id = _optional_id(query, "user_id")
     before_id = _optional_id(query, "before_id")
-    action = query.get("action")
+    action = query.get("action") or None
     if action is not None and not ACTION_SHAPE.fullmatch(action):
         raise InvalidInput(f"action is a name such as {', '.join(ACTIONS[:4])}.", code="invalid_action")
-    start = _moment(query.get("from"), "from", end=False)
-    end = _moment(query.get("to"), "to", end=True)
-    raw_limit = query.get("limit")
+    start = _day_bound(query.get("from"), "from", end=False)
+    end = _day_bound(query.get("to"), "to", end=True)
+    raw_limit = query.get("limit") or None
     try:
         limit = LOG_LIMIT_DEFAULT if raw_limit is None else int(raw_limit)
     except ValueError:

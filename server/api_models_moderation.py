@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from rooms.moderation_log import ACTIONS, LOG_LIMIT_MAX
+from rooms.validate import ROW_ID_MAX
 from server.api_models import Response
 from server.api_spec import QueryParam
 
@@ -41,16 +42,16 @@ class LogList(Response):
     entries: list[LogEntry]
 
 
-_ID = {"type": "integer", "minimum": 1}
-_MOMENT = {"type": "string", "description": "A date (YYYY-MM-DD, a whole UTC day) or an ISO 8601 time with a zone."}
+_ID = {"type": "integer", "minimum": 1, "maximum": ROW_ID_MAX}
+_DAY = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 LOG_QUERY = (
     QueryParam("group_id", "Only this group's entries.", _ID),
     QueryParam(
         "action", "Only this action (e.g. " + ", ".join(ACTIONS) + ").", {"type": "string", "pattern": "^[a-z_]{1,40}$"}
     ),
     QueryParam("user_id", "Only entries where this person acted or was acted on.", _ID),
-    QueryParam("from", "From this day or time (inclusive).", _MOMENT),
-    QueryParam("to", "Up to this day or time (inclusive).", _MOMENT),
+    QueryParam("from", "From this day (YYYY-MM-DD, a whole UTC day; inclusive).", _DAY),
+    QueryParam("to", "Up to this day (YYYY-MM-DD, a whole UTC day; inclusive).", _DAY),
     QueryParam("before_id", "Entries older than this one (the next page).", _ID),
     QueryParam(
         "limit", "At most this many (default 100).", {"type": "integer", "minimum": 1, "maximum": LOG_LIMIT_MAX}
