@@ -222,7 +222,7 @@ async def _valid_invitation(db: AsyncSession, token: str, now: dt.datetime) -> t
     if invitation.expires_at is not None and invitation.expires_at <= now:
         raise _invalid()
     group = await store.get_group(db, invitation.group_id)
-    if group is None:
+    if group is None or group.kind == store.FACILITATORS_SPACE:  # nobody joins the space, however invited
         raise _invalid()
     return invitation, group
 

@@ -197,3 +197,23 @@ async def test_a_refused_rejoin_takes_the_connection_out_of_the_room_and_the_sta
     assert (len(sam.of("message:new")), len(sam.of("backchannel:new")), len(sam.of("private:updated"))) == heard
     refused = await send(sam_io, "still here?")
     assert refused["ok"] is False and refused["error"]["code"] == "not_in_room"
+
+
+async def test_an_invitation_to_the_facilitators_space_made_before_the_rule_lets_nobody_in(
+    api_factory: Any, server: RunningServer
+) -> None:
+    """An invitation row to the space (made before invitations to it were refused) is treated as invalid."""
+    from rooms.joining import token_digest
+    from rooms.models import Invitation
+
+    sam, river = await api_factory("Sam"), await api_factory("River")
+    space = (await sam.call("GET", "/api/facilitators-space"))[1]["group"]["id"]
+    now = server.state.rooms.clock()
+    async with server.state.sessions() as db, db.begin():
+        db.add(Invitation(group_id=space, token_digest=token_digest("old-link"), created_at=now, uses=0))
+    for method, path, body in [
+        ("GET", "/api/invitations/old-link", None),
+        ("POST", "/api/invitations/old-link/accept", {"agreement_version": 1}),
+    ]:
+        status, data = await river.call(method, path, body)
+        assert (status, data["error"]["code"]) == (404, "invitation_invalid"), data
