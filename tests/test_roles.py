@@ -118,8 +118,11 @@ async def people(server: RunningServer, api_factory: Any) -> tuple[dict[str, Api
     """One signed-in client per role, and user ids by pseudonym."""
     admin = await api_factory("hub-admin")
     clients = {"member": await api_factory("River"), "facilitator": await api_factory("Sam"), "hub admin": admin}
-    for role, staff_role in (("senior peer", "senior_peer"), ("safeguarding lead", "safeguarding_lead")):
-        pseudonym, password = f"{role.title().replace(' ', '')}{_unique()}", STRONG
+    for role, staff_role, name in (
+        ("senior peer", "senior_peer", "Kestrel"),
+        ("safeguarding lead", "safeguarding_lead", "Heron"),
+    ):
+        pseudonym, password = f"{name}{_unique()}", STRONG  # not a role name: those are reserved
         client: Api = await api_factory()
         assert (await client.call("POST", "/api/auth/signup", {"pseudonym": pseudonym, "password": password}))[0] == 201
         code, data = await admin.call("POST", "/api/hubs/1/staff", {"pseudonym": pseudonym, "role": staff_role})
