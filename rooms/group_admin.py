@@ -37,12 +37,15 @@ async def require_group_admin(db: AsyncSession, ctx: RoomsContext, actor: Actor,
 
 
 def refuse_opening_space(group: Group, settings: dict[str, Any]) -> None:
-    """The facilitators' space is entered only by facilitators with current training: it is never listed and
-    nobody joins it, so its host hub's admins look after its text but cannot open it to members."""
+    """The facilitators' space is entered only by facilitators with current training: it is never listed,
+    nobody joins it and it is never archived (its session cannot be ended), so its host hub's admins look after
+    its text but cannot open it to members or close it."""
     if group.kind != store.FACILITATORS_SPACE:
         return
     if settings.get("visibility", "unlisted") != "unlisted" or settings.get("joining", "invitation") != "invitation":
         raise Forbidden("The facilitators' space is never listed and nobody joins it.")
+    if settings.get("archived"):
+        raise Forbidden("The facilitators' space is a standing room; it is never archived.")
 
 
 def _settings(body: dict[str, Any]) -> dict[str, Any]:

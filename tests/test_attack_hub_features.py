@@ -157,7 +157,7 @@ async def test_the_host_hubs_admin_cannot_open_the_facilitators_space_to_members
     status, data = await sam.call("GET", "/api/facilitators-space")
     assert status == 200, data
     space = data["group"]["id"]
-    for body in ({"visibility": "listed"}, {"joining": "open"}, {"joining": "request"}):
+    for body in ({"visibility": "listed"}, {"joining": "open"}, {"joining": "request"}, {"archived": True}):
         status, data = await admin.call("PATCH", f"/api/groups/{space}", body)
         assert (status, data["error"]["code"]) == (403, "forbidden"), (body, data)
     status, data = await admin.call("POST", f"/api/groups/{space}/invitations", {})
