@@ -548,9 +548,9 @@ async def other_hub_admin(server: RunningServer, api_factory: Any) -> Api:
     root = await platform_admin(server, api_factory)
     status, data = await root.call("POST", "/api/hubs", {"name": "Hillside Hub", "slug": "hillside"})
     assert status == 201, data
-    other = await newcomer(api_factory, "Hillside Admin")
+    other = await newcomer(api_factory, "Hillside Keeper")
     status, data = await root.call(
-        "POST", f"/api/hubs/{data['hub']['id']}/staff", {"pseudonym": "Hillside Admin", "role": "hub_admin"}
+        "POST", f"/api/hubs/{data['hub']['id']}/staff", {"pseudonym": "Hillside Keeper", "role": "hub_admin"}
     )
     assert status == 201, data
     return other
