@@ -56,6 +56,7 @@ SEMANTIC_RULES = {
     "/api/reports/{report_id}/resolve": "an outcome that is empty once markup is removed",
     "/api/me/blocks": "blocking yourself (400 cannot_block_self)",
     "/api/me/muted-words": "a word that is blank, or over 100 characters once NFKC-normalised (400 invalid_word)",
+    "/api/hubs/{hub_id}/word-list": "a phrase with no letter or digit; a word of distress to hold or refuse",
 }
 SEED = os.environ.get("ALONGSIDE_FUZZ_SEED", "20261123")
 ST = Path(sys.executable).with_name("st")
