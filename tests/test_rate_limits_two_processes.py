@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from server.db import create_engine
-from server.demo import seed_demo
-from server.passwords import Passwords
 from tests.conftest import Api, Database, open_session
 from tests.helpers_chat import call, send
-from tests.services import ServerProcess, free_port, redis_server, wait_ready
+from tests.helpers_processes import server_processes
+from tests.services import redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.redis
@@ -29,35 +25,9 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture
 async def two_servers(database: Database, redis_url: str) -> AsyncIterator[list[str]]:
-    engine = create_engine(database.url, database.schema)
-    await seed_demo(engine, Passwords(1, 8))
-    await engine.dispose()
-    servers, urls = [], []
-    for name in ("a", "b"):
-        port = free_port()
-        env = {
-            **os.environ,
-            "ALONGSIDE_DATABASE_URL": database.url,
-            "ALONGSIDE_DATABASE_SCHEMA": database.schema,
-            "ALONGSIDE_REDIS_URL": redis_url,
-            "ALONGSIDE_PASSWORD_TIME_COST": "1",
-            "ALONGSIDE_PASSWORD_MEMORY_KIB": "8",
-            "ALONGSIDE_SERVER_ID": f"process-{name}",
-            "ALONGSIDE_MESSAGES_PER_10S": str(BURST),
-            "ALONGSIDE_MESSAGES_PER_MINUTE": "100",
-            "ALONGSIDE_CONFIG": str(ROOT / "config" / "alongside.toml"),
-        }
-        servers.append(ServerProcess([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], env, ROOT))
-        urls.append(f"http://127.0.0.1:{port}")
-    try:
-        for url, server in zip(urls, servers, strict=True):
-            await wait_ready(url, server)
-        yield urls
-    finally:
-        for server in servers:
-            server.proc.terminate()
-        for server in servers:
-            server.stop()
+    limits = {"messages_per_10s": str(BURST), "messages_per_minute": "100"}
+    async with server_processes(database, redis_url, settings=limits) as processes:
+        yield [url for url, _ in processes]
 
 
 async def test_a_member_alternating_between_processes_is_limited_at_the_same_total(two_servers: list[str]) -> None:

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from server.db import create_engine
-from server.demo import seed_demo
-from server.passwords import Passwords
 from tests.conftest import Api, Database, client_id, open_session
 from tests.helpers_chat import Inbox, call, wait_until
-from tests.services import ServerProcess, free_port, redis_server, wait_ready
+from tests.helpers_processes import server_processes
+from tests.services import ServerProcess, redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.redis
@@ -37,38 +34,11 @@ async def two_servers(two_processes: list[tuple[str, ServerProcess]]) -> list[st
 
 
 @pytest.fixture
-async def two_processes(database: Database, redis_url: str) -> Any:
+async def two_processes(database: Database, redis_url: str) -> AsyncIterator[list[tuple[str, ServerProcess]]]:
     """Processes a and b on one database and Redis, with a fast presence heartbeat (1 s, gone after 3 s)."""
-    engine = create_engine(database.url, database.schema)
-    await seed_demo(engine, Passwords(1, 8))
-    await engine.dispose()
-    servers: list[ServerProcess] = []
-    urls: list[str] = []
-    for name in ("a", "b"):
-        port = free_port()
-        env = {
-            **os.environ,
-            "ALONGSIDE_DATABASE_URL": database.url,
-            "ALONGSIDE_DATABASE_SCHEMA": database.schema,
-            "ALONGSIDE_REDIS_URL": redis_url,
-            "ALONGSIDE_PASSWORD_TIME_COST": "1",
-            "ALONGSIDE_PASSWORD_MEMORY_KIB": "8",
-            "ALONGSIDE_SERVER_ID": f"process-{name}",
-            "ALONGSIDE_PRESENCE_HEARTBEAT_SECONDS": "1",
-            "ALONGSIDE_PRESENCE_TIMEOUT_SECONDS": "3",
-            "ALONGSIDE_CONFIG": str(ROOT / "config" / "alongside.toml"),
-        }
-        servers.append(ServerProcess([*SERVE, "--port", str(port)], env, ROOT))
-        urls.append(f"http://127.0.0.1:{port}")
-    try:
-        for url, server in zip(urls, servers, strict=True):
-            await wait_ready(url, server)
-        yield list(zip(urls, servers, strict=True))
-    finally:
-        for server in servers:
-            server.proc.terminate()
-        for server in servers:
-            server.stop()
+    fast_presence = {"presence_heartbeat_seconds": "1", "presence_timeout_seconds": "3"}
+    async with server_processes(database, redis_url, settings=fast_presence) as processes:
+        yield processes
 
 
 async def test_members_on_different_processes_see_each_other(two_servers: list[str]) -> None:
