@@ -237,3 +237,46 @@ async def _history(db: AsyncSession, session_id: int, channel: str, member_id: i
         query = query.where(SideMessage.member_id == member_id)
     rows = await db.execute(query.order_by(SideMessage.id.desc()).limit(HISTORY))
     return [side_view(message, name) for message, name in reversed(rows.all())]
+
+
+LEAD_ROLES = frozenset({"safeguarding_lead"})
+
+
+async def _lead_session(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> GroupSession:
+    """The running session of a group in a hub where the person asking is a safeguarding lead (or a
+    facilitator of it: they read the same backchannel here as in the room)."""
+    from rooms.access import require_group, require_hub_role
+
+    group = await require_group(db, group_id)
+    access = await group_access(db, actor, group_id, ctx.clock().date())
+    if not access.is_facilitator:
+        await require_hub_role(
+            db, actor, group.hub_id, LEAD_ROLES, "Only the hub's safeguarding leads and the session's facilitators."
+        )
+    session = await store.live_session(db, group_id)
+    if session is None:
+        raise DomainError("This group is not in session.", code="session_not_live")
+    return session
+
+
+async def lead_backchannel(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> dict[str, Any]:
+    """The backchannel of a group's running session, for the hub's safeguarding leads beside the room."""
+    async with db.begin():
+        session = await _lead_session(db, ctx, actor, group_id)
+        return {"session_id": session.id, "messages": await _history(db, session.id, "backchannel", None)}
+
+
+async def do_lead_backchannel_send(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, client_id: Any, body: Any
+) -> dict[str, Any]:
+    """A safeguarding lead writes in the backchannel from outside the room; the facilitators hear it live."""
+    cid, text = _client_id(client_id), _clean_body(body)
+    async with db.begin():
+        session = await _lead_session(db, ctx, actor, group_id)
+        values = {"session_id": session.id, "channel": "backchannel", "client_id": cid, "body": text}
+        message = await _store(db, ctx, values, actor, group_id, "safeguarding_lead")
+        view = side_view(message, actor.pseudonym)
+    await ctx.publisher.publish(
+        RoomEvent(group_id, "backchannel:new", {"group_id": group_id, "message": view}, audience="staff")
+    )
+    return view

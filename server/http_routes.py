@@ -13,6 +13,7 @@ from server import (
     http_policy,
     http_reports,
     http_schedules,
+    http_side_talk,
     http_space,
     http_supervision,
 )
@@ -30,6 +31,7 @@ ROUTE_MODULES = (
     http_reports,
     http_moderation,
     http_policy,
+    http_side_talk,
 )
 
 

@@ -54,6 +54,8 @@ STAFF_ROUTES = frozenset(
         ("GET", "/api/hubs/{hub_id}/groups"),
         ("GET", "/api/facilitators-space"),
         ("POST", "/api/facilitators-space"),
+        ("GET", "/api/groups/{group_id}/backchannel"),
+        ("POST", "/api/groups/{group_id}/backchannel"),
         ("GET", "/api/hubs/{hub_id}/reports"),
         ("POST", "/api/reports/{report_id}/resolve"),
         ("GET", "/api/hubs/{hub_id}/moderation-log"),

@@ -170,3 +170,34 @@ async def test_a_members_first_session_is_marked_for_facilitators_only(
     await call(willow_io, "room:join", {"group_id": 1})
     later = await call(sam_io, "room:join", {"group_id": 1})
     assert rejoined["staff"]["newcomers"] == [] and later["staff"]["newcomers"] == []
+
+
+async def test_the_hubs_safeguarding_lead_talks_in_the_backchannel_from_outside_the_room(
+    live_room: dict[str, Any], server: RunningServer, api_factory: Any
+) -> None:
+    admin = await api_factory("hub-admin")
+    lead = await api_factory()
+    signup = {"pseudonym": "Heron Lead", "password": "a quiet lantern by the weir"}
+    assert (await lead.call("POST", "/api/auth/signup", signup))[0] == 201
+    assert (await admin.call("POST", "/api/hubs/1/staff", {"pseudonym": "Heron Lead", "role": "safeguarding_lead"}))[
+        0
+    ] in (200, 201)
+    sam_io, sam, _ = await enter(live_room["sam"])
+    river_io, river, _ = await enter(live_room["river"])
+    note = {"group_id": 1, "client_id": client_id(), "body": "River mentioned a plan; can we talk?"}
+    assert (await call(sam_io, "backchannel:send", note))["ok"]
+
+    status, data = await lead.call("GET", "/api/groups/1/backchannel")
+    assert status == 200 and [m["body"] for m in data["messages"]] == [note["body"]]
+    reply = {"client_id": client_id(), "body": "Yes, I'm here. Stay with River; I'll call after."}
+    status, data = await lead.call("POST", "/api/groups/1/backchannel", reply)
+    assert status == 201 and data["message"]["author"]["role"] == "safeguarding_lead"
+    await sam.wait_for("backchannel:new", lambda d: d["message"]["body"] == reply["body"])
+
+    for outsider in (live_room["river"], live_room["willow"]):
+        assert (await outsider.call("GET", "/api/groups/1/backchannel"))[0] == 403
+        assert (await outsider.call("POST", "/api/groups/1/backchannel", reply))[0] == 403
+    done = await send(sam_io, "sentinel")
+    await river.wait_for("message:new", lambda d: d["message"]["id"] == done["message"]["id"])
+    assert river.of("backchannel:new") == [], "a member never hears the backchannel"
+    await river_io.disconnect()
