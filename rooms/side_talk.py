@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rooms import store, validate
 from rooms.access import group_access, require_room_role
 from rooms.context import RoomsContext
-from rooms.errors import DomainError, Forbidden, NotFound
+from rooms.errors import Conflict, DomainError, Forbidden, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, MessageDraft
 from rooms.models import GroupSession, Presence, PrivateWord, SideMessage, User
@@ -255,7 +255,7 @@ async def _lead_session(db: AsyncSession, ctx: RoomsContext, actor: Actor, group
         )
     session = await store.live_session(db, group_id)
     if session is None:
-        raise DomainError("This group is not in session.", code="session_not_live")
+        raise Conflict("This group is not in session.", code="session_not_live")
     return session
 
 

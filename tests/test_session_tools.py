@@ -201,3 +201,9 @@ async def test_the_hubs_safeguarding_lead_talks_in_the_backchannel_from_outside_
     await river.wait_for("message:new", lambda d: d["message"]["id"] == done["message"]["id"])
     assert river.of("backchannel:new") == [], "a member never hears the backchannel"
     await river_io.disconnect()
+
+
+async def test_the_backchannel_of_a_group_not_in_session_is_a_conflict(api_factory: Any) -> None:
+    sam = await api_factory("Sam")
+    status, data = await sam.call("GET", "/api/groups/2/backchannel")
+    assert status == 409 and data["error"]["code"] == "session_not_live"
