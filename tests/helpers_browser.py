@@ -62,6 +62,8 @@ async def new_page(browser: Any, width: int = 1200, prepare: Any = None, **optio
     """A page in a new context (London time, unless told otherwise) that collects uncaught page errors in
     `page.errors`; `prepare(context)` runs before the page exists."""
     options.setdefault("timezone_id", "Europe/London")
+    # No colour transitions: axe must not measure a button's contrast halfway through one (a flake).
+    options.setdefault("reduced_motion", "reduce")
     context = await browser.new_context(viewport={"width": width, "height": 900}, **options)
     if prepare is not None:
         await prepare(context)
