@@ -138,8 +138,10 @@ async def test_typing_is_relayed_to_others_only(live_room: dict[str, Any]) -> No
     assert (await call(river_io, "typing", {"group_id": 1, "typing": True}))["ok"]
     seen = await willow_inbox.wait_for("typing")
     assert seen["display_name"] == "River" and seen["typing"] is True
-    await asyncio.sleep(0.2)
-    assert river_inbox.of("typing") == []
+    # Sentinel: Willow types after River; once River hears Willow, River's own notice would have come first.
+    assert (await call(willow_io, "typing", {"group_id": 1, "typing": True}))["ok"]
+    await river_inbox.wait_for("typing", lambda d: d["display_name"] == "Willow")
+    assert [d["display_name"] for d in river_inbox.of("typing")] == ["Willow"], "nobody hears their own typing"
     await river_io.disconnect()
     await willow_io.disconnect()
 
