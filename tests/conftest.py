@@ -144,6 +144,10 @@ class Api:
 
     async def socket(self, **kwargs: Any) -> socketio.AsyncClient:
         client = socketio.AsyncClient(reconnection=kwargs.pop("reconnection", False))
+        # python-socketio waits 1 s for /chat to answer by default; a loaded CI machine can take longer (the
+        # connect handler reads the sign-in from the database), and the client then says only "Unexpected
+        # connection error". A refused connect still fails at once.
+        kwargs.setdefault("wait_timeout", 10)
         headers = {"Cookie": self.cookie_header(), **kwargs.pop("headers", {})}
         await client.connect(self.base, namespaces=["/chat"], headers=headers, transports=["websocket"], **kwargs)
         self.sockets.append(client)
