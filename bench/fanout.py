@@ -212,6 +212,7 @@ async def start_alongside(name: str, database_url: str, schema: str, args: argpa
         "ALONGSIDE_DATABASE_URL": database_url,
         "ALONGSIDE_DATABASE_SCHEMA": schema,
         "ALONGSIDE_MESSAGES_PER_10S": "10000",
+        "ALONGSIDE_MESSAGES_PER_MINUTE": "60000",
         "ALONGSIDE_SOCKET_EVENTS_PER_SECOND": "100000",
         "ALONGSIDE_SOCKET_EVENT_BURST": "100000",
         "ALONGSIDE_PASSWORD_TIME_COST": "1",
