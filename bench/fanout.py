@@ -72,8 +72,8 @@ async def wait_ready(url: str, path: str) -> None:
     raise RuntimeError(f"{url} did not start")
 
 
-async def login(url: str, pseudonym: str) -> str:
-    credentials = {"pseudonym": pseudonym, "password": PASSWORD}
+async def login(url: str, pseudonym: str, password: str = PASSWORD) -> str:
+    credentials = {"pseudonym": pseudonym, "password": password}
     async with (
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http,
         http.post(url + "/api/auth/login", json=credentials) as response,
@@ -185,6 +185,7 @@ class Server:
         self.url = ""
         self.cookies: list[str] = []
         self.rounds: list[Result] = []
+        self.facilitator: socketio.AsyncClient | None = None
 
     def close(self) -> None:
         if self.proc is not None:
@@ -226,6 +227,19 @@ async def start_alongside(name: str, database_url: str, schema: str, args: argpa
         await http.post(server.url + "/api/auth/login", json={"pseudonym": "Sam", "password": "demo-facilitator-pass"})
         async with http.post(server.url + "/api/groups/1/sessions", json={}) as response:
             assert response.status == 201, await response.text()
+    # A facilitator stays in the room, as in a real session: without one the session pauses (no facilitator,
+    # no session) and members' messages are refused.
+    sam_cookie = await login(server.url, "Sam", "demo-facilitator-pass")
+    server.facilitator = socketio.AsyncClient(reconnection=False)
+    await server.facilitator.connect(
+        server.url,
+        namespaces=["/chat"],
+        headers={"Cookie": f"alongside_session={sam_cookie}"},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
+    joined = await server.facilitator.call("room:join", {"group_id": 1}, namespace="/chat", timeout=30)
+    assert joined["ok"] and joined["role"] == "facilitator", joined
     server.cookies = [await login(server.url, f"bench-{n}") for n in range(args.receivers + 1)]
     return server
 
