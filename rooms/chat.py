@@ -19,6 +19,7 @@ from rooms.hooks import Actor, MessageDraft
 from rooms.hookspecs import StoredMessage
 from rooms.message_facts import room_facts
 from rooms.models import Message
+from rooms.own_mute import own_mute
 from rooms.presence import publish_presence
 from rooms.sessions import session_payload
 from rooms.views import message_view
@@ -209,6 +210,7 @@ async def do_enter_room(
             "role": role,
             "blocked_user_ids": lists.blocked_user_ids,
             "muted_words": lists.muted_words,
+            "muted": None if staff else await own_mute(db, group_id, actor.user_id, ctx.clock()),
             **beside,
         }
     told = await publish_presence(db, ctx, [group_id])
