@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 from rooms.hookspecs import Actor as Actor
 from rooms.hookspecs import Flag, Hold, MessageCheck, ModerationAction, Priority, StoredMessage
 from rooms.hookspecs import MessageDraft as MessageDraft
+from rooms.risk import NO_RISK, RiskAssessment, RiskDetector, RiskMatch, RiskTier
 
 log = logging.getLogger("alongside.hooks")
 
@@ -116,12 +117,59 @@ class Observers(Generic[T]):
 
 
 @dataclass
+class RiskDetectors:
+    """The risk_detect hook: every detector assesses the text; the highest tier wins and every detector's
+    matches are kept, so staff see all the evidence. A failing detector is logged (name and exception type,
+    never the text) and skipped: the others still decide."""
+
+    registered: list[Registered[RiskDetector]] = field(default_factory=list)
+
+    def register(self, detector: RiskDetector, *, priority: int = Priority.PLUGIN, name: str = "") -> None:
+        name = name or getattr(detector, "__name__", type(detector).__name__)
+        if name in self.names():
+            raise ValueError(f"a risk detector named {name!r} is already registered")
+        self.registered = _sorted([*self.registered, Registered(name, priority, len(self.registered), detector)])
+
+    def unregister(self, name: str) -> None:
+        self.registered = [r for r in self.registered if r.name != name]
+
+    def names(self) -> list[str]:
+        return [r.name for r in self.registered]
+
+    async def assess(self, text: str) -> RiskAssessment:
+        results: list[tuple[str, RiskAssessment]] = []
+        for item in self.registered:
+            try:
+                results.append((item.name, await item.impl(text)))
+            except Exception as exc:  # one detector's failure must not silence the others
+                log.error("risk detector %r failed: %s", item.name, type(exc).__name__)
+        return merge_assessments(results)
+
+
+def merge_assessments(results: list[tuple[str, RiskAssessment]]) -> RiskAssessment:
+    """Highest tier wins; its detectors' explanations lead; all matches are kept (once each)."""
+    if not results:
+        return NO_RISK
+    tier = max(a.tier for _, a in results)
+    matches: list[RiskMatch] = []
+    for _, assessment in results:
+        matches.extend(m for m in assessment.matches if m not in matches)
+    if tier == RiskTier.NONE:
+        return RiskAssessment(RiskTier.NONE, tuple(matches), ", ".join(n for n, _ in results), NO_RISK.explanation)
+    deciding = [(name, a) for name, a in results if a.tier == tier]
+    detector = ", ".join(a.detector or name for name, a in deciding)
+    explanation = " ".join(dict.fromkeys(a.explanation for _, a in deciding if a.explanation))
+    return RiskAssessment(tier, tuple(matches), detector, explanation)
+
+
+@dataclass
 class Hooks:
     """Every hook's implementations, in one registry handed to the rooms context."""
 
     message_check: MessageChecks = field(default_factory=MessageChecks)
     message_stored: Observers[StoredMessage] = field(default_factory=lambda: Observers("message_stored"))
     moderation_action: Observers[ModerationAction] = field(default_factory=lambda: Observers("moderation_action"))
+    risk_detectors: RiskDetectors = field(default_factory=RiskDetectors)
 
 
 def moderation_action_taken(hooks: Hooks, action: ModerationAction) -> None:

@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
+from rooms.risk import RiskDetector
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -146,6 +148,15 @@ SPECS: tuple[HookSpec, ...] = (
         when="After the message's transaction committed and it was published; each observer in its own task.",
         may="Observe only (e.g. risk detection). It cannot change or delay the send; errors are logged by "
         "observer name and exception type, never with the message's content.",
+    ),
+    HookSpec(
+        "risk_detect",
+        RiskDetector,
+        when="When something asks rooms.hooks.Hooks.risk_detectors.assess(text): safeguarding runs it after a "
+        "message was stored (from a message_stored observer), off the send path. Every detector runs.",
+        may="Observe only: return a RiskAssessment (tier none/concern/high/imminent, the matches, why). The "
+        "highest tier wins and all matches are merged. It cannot hold, hide or refuse a message; a failing "
+        "detector is logged by name and exception type and skipped.",
     ),
     HookSpec(
         "moderation_action",
