@@ -445,3 +445,7 @@ class MutedWord(Base):
     __tablename__ = "muted_words"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     word: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+# Safeguarding's tables live in their own module, on this metadata (imported last: it needs Base).
+from rooms import safeguarding_models as safeguarding_models  # noqa: E402
