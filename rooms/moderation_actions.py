@@ -387,6 +387,8 @@ async def do_hide(
             raise Forbidden("A facilitator's message is not hidden from the room.", code="target_is_facilitator")
         if message.hidden_at is not None:
             raise Conflict("That message is already hidden.", code="already_hidden")
+        if message.held_reason is not None:  # members never see it; its author is owed an answer
+            raise Conflict("That message is held for review: release or decline it.", code="message_held")
         now = ctx.clock()
         message.hidden_at, message.hidden_by, message.hidden_reason = now, actor.user_id, reason
         live = await store.live_session(db, group_id)
@@ -427,6 +429,8 @@ async def do_unhide(
         reason = await _reason(ctx, body, LIFT_REASON)
         if message.hidden_at is None:
             raise Conflict("That message is not hidden.", code="not_hidden")
+        if message.held_reason is not None:  # declined (rooms/held_messages.py): for good
+            raise Conflict("That message was declined: it is not posted.", code="message_declined")
         message.hidden_at = message.hidden_by = message.hidden_reason = None
         await db.flush()
         author = await store.get_user(db, message.author_id)

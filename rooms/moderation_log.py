@@ -40,7 +40,10 @@ ACTIONS = (  # a facilitator's, written by rooms/moderation_actions.py
     "unlock",
     "pin",
     "unpin",
+    "release",  # a held message released to the room (rooms/held_messages.py)
+    "decline",  # a held message never posted
 )
+POLICY_ACTIONS = ("hold", "flag")  # a policy's verdict on a message (actor null; rooms/policy_log.py)
 
 
 async def write(

@@ -40,6 +40,9 @@ def message_view(message: Message, display_name: str, for_staff: bool = False) -
         view["body"], view["content_note"] = "", None
     if message.held_reason:  # held for review: only its author and staff are ever given it (rooms/chat.py)
         view["held"], view["held_reason"] = True, message.held_reason
+        if hidden:  # declined by a facilitator (rooms/held_messages.py): its author still reads their own words
+            view["declined"], view["declined_reason"] = True, message.hidden_reason
+            view["body"], view["content_note"] = message.body, message.content_note
     return view
 
 

@@ -1,5 +1,5 @@
 """Socket.IO events for a facilitator's moderation in the room (docs/protocol.md, "Moderation"): hide and unhide
-a message, mute, remove, ban and lift, slow mode, lock and pin.
+a message, mute, remove, ban and lift, slow mode, lock and pin, release or decline a held message.
 
 A mixin of ChatNamespace (server/realtime.py), which supplies `_handle` (every outcome an ack, refusals change
 nothing), `_require_in_room` and `_state`. The rules live in rooms/moderation_actions.py; this module only
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from rooms import held_messages, validate
 from rooms import moderation_actions as mod
-from rooms import validate
 from rooms.errors import DomainError
 from rooms.hooks import Actor
 from server.state import AppState
@@ -37,6 +37,8 @@ USE_CASES: dict[str, UseCase] = {
     "mod:slow_mode": mod.do_slow_mode,
     "mod:lock": mod.do_lock,
     "mod:pin": mod.do_pin,
+    "mod:release": held_messages.do_release,
+    "mod:decline": held_messages.do_decline,
 }
 
 
@@ -98,3 +100,9 @@ class ModerationEvents:
 
     async def on_moderation_pin(self, sid: str, payload: Any = None) -> Ack:
         return await self._moderate("mod:pin", sid, payload)
+
+    async def on_moderation_release(self, sid: str, payload: Any = None) -> Ack:
+        return await self._moderate("mod:release", sid, payload)
+
+    async def on_moderation_decline(self, sid: str, payload: Any = None) -> Ack:
+        return await self._moderate("mod:decline", sid, payload)
