@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.conftest import RunningServer
 from tests.helpers_chat import Inbox, call, send
-from tests.helpers_policy import set_link_policy
+from tests.helpers_policy import add_word, set_link_policy
 from tests.test_moderation_actions import code, heard_everything, log_count
 
 EVENTS = ("message:held", "message:released", "message:declined", "message:hidden", "mod:logged")
@@ -129,3 +129,29 @@ async def test_a_decline_without_a_reason_still_tells_the_author(
     declined = await call(sam_io, "mod:decline", {"group_id": 1, "message_id": held["id"]})
     assert declined["ok"] and declined["reason"], declined
     assert (await river.wait_for("message:declined"))["reason"] == declined["reason"]
+
+
+async def test_policies_holds_and_flags_are_logged_by_no_one_without_the_text(
+    live_room: dict[str, Any], server: RunningServer, api_factory: Any
+) -> None:
+    admin = await api_factory("hub-admin")
+    assert (await add_word(admin, "pineapple", "flag", "FLAG-RULE-REASON"))[0] == 201
+    _, sam, _ = await enter(live_room["sam"])
+    river_io, _, _ = await enter(live_room["river"])
+    held = await held_message(server, river_io, sam)
+    hold = await sam.wait_for("mod:logged", lambda d: d["entry"]["action"] == "hold")
+    entry = hold["entry"]
+    assert entry["actor"] is None and entry["target_message_id"] == held["id"]
+    assert entry["reason"] == held["held_reason"] and entry["target_user"]["display_name"] == "River"
+
+    flagged_body = "FLAGGED-TEXT-3e9 pineapple on pizza"
+    flagged = (await send(river_io, flagged_body))["message"]
+    flag = await sam.wait_for("mod:logged", lambda d: d["entry"]["action"] == "flag")
+    assert flag["entry"]["actor"] is None and flag["entry"]["target_message_id"] == flagged["id"]
+    assert "FLAG-RULE-REASON" in flag["entry"]["reason"] or "pineapple" in flag["entry"]["reason"]
+
+    status, data = await admin.call("GET", "/api/hubs/1/moderation-log?action=hold")
+    assert status == 200 and [e["target_message_id"] for e in data["entries"]] == [held["id"]]
+    status, data = await admin.call("GET", "/api/hubs/1/moderation-log")
+    assert status == 200 and {"hold", "flag"} <= {e["action"] for e in data["entries"]}
+    assert LINK not in json.dumps(data) and "FLAGGED-TEXT-3e9" not in json.dumps(data), "never the message's text"
