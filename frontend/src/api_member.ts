@@ -1,7 +1,9 @@
 /** REST calls of the member-facing pages (docs/api.md): the public front door and crisis lines, the
- * filtered directory, joining by request or invitation and leaving. Same fetch helper and errors as ./api. */
+ * filtered directory, joining by request or invitation and leaving; members' own tools (blocks, muted words,
+ * reports). Same fetch helper and errors as ./api. */
 
 import { request } from './api';
+import type { BlockedPerson, MyReport, StaffReport } from './room/mod_types';
 import type { DirectoryFilter, GroupDetails, InvitedGroup, JoinOutcome, PublicGroup, PublicHub } from './types_member';
 
 type Opts = { signal?: AbortSignal };
@@ -55,4 +57,27 @@ export const memberApi = {
     ).group,
   /** Where a calendar app can read the group's meetings (public for listed groups). */
   calendarUrl: (id: number): string => `/api/groups/${id}/calendar.ics`,
+};
+
+/** Members' own tools and the reports queue (docs/api.md "Members' tools: reports, blocks, muted words"). */
+export const memberToolsApi = {
+  blocks: async (signal?: AbortSignal): Promise<BlockedPerson[]> =>
+    (await request<{ blocked: BlockedPerson[] }>('GET', '/api/me/blocks', undefined, opts(signal))).blocked,
+  block: async (userId: number): Promise<BlockedPerson> =>
+    (await request<{ blocked: BlockedPerson }>('POST', '/api/me/blocks', { user_id: userId })).blocked,
+  unblock: async (userId: number): Promise<void> => {
+    await request<void>('DELETE', `/api/me/blocks/${userId}`);
+  },
+  mutedWords: async (signal?: AbortSignal): Promise<string[]> =>
+    (await request<{ words: string[] }>('GET', '/api/me/muted-words', undefined, opts(signal))).words,
+  /** Replaces the whole list; the server keeps each word NFKC-normalised and case-folded. */
+  setMutedWords: async (words: string[]): Promise<string[]> =>
+    (await request<{ words: string[] }>('PUT', '/api/me/muted-words', { words })).words,
+  myReports: async (signal?: AbortSignal): Promise<MyReport[]> =>
+    (await request<{ reports: MyReport[] }>('GET', '/api/me/reports', undefined, opts(signal))).reports,
+  hubReports: async (hubId: number, signal?: AbortSignal): Promise<StaffReport[]> =>
+    (await request<{ reports: StaffReport[] }>('GET', `/api/hubs/${hubId}/reports?status=open`, undefined, opts(signal)))
+      .reports,
+  resolveReport: async (id: number, outcome: string, unhide: boolean): Promise<StaffReport> =>
+    (await request<{ report: StaffReport }>('POST', `/api/reports/${id}/resolve`, { outcome, unhide })).report,
 };

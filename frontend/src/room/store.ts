@@ -42,6 +42,17 @@ export class MessageStore {
     return added.sort((a, b) => a.id - b.id);
   }
 
+  get(id: number): Message | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Replace a message already held (its moderation state changed); false when it is not held. */
+  replace(message: Message): boolean {
+    if (!this.byId.has(message.id)) return false;
+    this.byId.set(message.id, message);
+    return true;
+  }
+
   /** All messages in id order. */
   ordered(): Message[] {
     return [...this.byId.values()].sort((a, b) => a.id - b.id);

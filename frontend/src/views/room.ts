@@ -1,6 +1,8 @@
 /**
  * A group's live room over Socket.IO (namespace /chat, docs/protocol.md): session banner, who is here,
- * the message log, the composer, typing indicators and the facilitator's session controls.
+ * the message log, the composer, typing indicators and the facilitator's session controls; moderation and
+ * members' own tools (../room/moderation.ts, ../room/message_view.ts): hidden and held messages, blocks,
+ * muted words, content notes, reports, the pinned message and the personal-details prompt.
  */
 
 import { io, type Socket } from 'socket.io-client';
@@ -10,8 +12,12 @@ import { memberApi } from '../api_member';
 import { confirmDialog } from '../dialog';
 import { announce, append, h, replaceChildren } from '../dom';
 import { addDescribedBy, AlertRegion, busy, isBusy } from '../forms';
-import { t, tCount, translateError } from '../i18n';
+import { isMessageKey, t, tCount, translateError } from '../i18n';
 import { meetingText } from '../meetings';
+import { blockedFromJoin } from '../room/filters';
+import { renderMessage, type MessageViewContext } from '../room/message_view';
+import type { ModJoin, ModMessage, ModSession } from '../room/mod_types';
+import { ModerationTools } from '../room/moderation';
 import { MessageStore } from '../room/store';
 import { SessionTools } from '../room/tools';
 import { IncomingTyping, OutgoingTyping } from '../room/typing';
@@ -26,7 +32,6 @@ import type {
   RoomLimits,
   RoomRole,
   ServerToClientEvents,
-  Session,
 } from '../types';
 import type { NextSession } from '../types_member';
 
@@ -70,6 +75,17 @@ export function newClientId(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** "a phone number and an email address", from a `personal_details_confirm` refusal's `found`. */
+function personalDetailsText(found: unknown): string {
+  const kinds = Array.isArray(found) ? found.filter((k): k is string => typeof k === 'string') : [];
+  const named = kinds.map((kind) => {
+    const key = `mod.personal.${kind}`;
+    return isMessageKey(key) ? t(key) : t('mod.personalSomething');
+  });
+  const unique = [...new Set(named)];
+  return unique.length === 0 ? t('mod.personalSomething') : unique.join(t('mod.personalAnd'));
+}
+
 function facilitatorBadge(): HTMLSpanElement {
   return h('span', { class: 'badge badge--facilitator' }, t('room.facilitator'));
 }
@@ -94,7 +110,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   let early: Message[] = [];
   let hasMoreBefore = false;
   let role: RoomRole | null = null;
-  let session: Session | null = null;
+  let session: ModSession | null = null;
   /** When the group next meets (GET /api/groups/{id}), said whenever no session is running. */
   let nextSession: NextSession | null = null;
   /** The session had already ended when this person came in: tell them when to come back, not thanks. */
@@ -105,7 +121,13 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   let wasDisconnected = false;
   let leaving = false;
   /** The last message that failed to send, so that sending the same text again reuses its client_id. */
-  let retry: { clientId: string; body: string } | null = null;
+  let retry: { clientId: string; body: string; note: string } | null = null;
+  /** The viewer's own muted words (room:join's `muted_words`, already folded by the server). */
+  let mutedWords: string[] = [];
+  /** Messages this viewer chose to open (a blocked member's, a muted word's, one behind a content note). */
+  const opened = new Set<number>();
+  /** Facilitators only: why a policy flagged a message (`message:flagged`). */
+  const flags = new Map<number, string[]>();
   let wasOverLimit = false;
   /** The longest message the server accepts (from the join ack; the default until then). */
   let maxChars = DEFAULT_MAX_MESSAGE_CHARS;
@@ -164,6 +186,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     emptyNote,
   );
   const typingStatus = h('p', { class: 'typing', role: 'status', 'aria-live': 'polite', 'data-testid': 'typing' });
+  /** The pinned message, shown to everyone above the log. */
+  const pinnedBox = h('section', { class: 'pinned', 'aria-labelledby': 'pinned-heading', 'data-testid': 'pinned', hidden: true });
 
   // Composer
   const textarea = h('textarea', {
@@ -177,6 +201,16 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   const counter = h('p', { id: 'composer-count', class: 'counter' });
   const disabledReason = h('p', { id: 'composer-disabled', class: 'composer__reason' });
   const sendButton = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'send' }, t('room.send'));
+  const noteInput = h('input', {
+    type: 'text',
+    id: 'composer-note',
+    name: 'content_note',
+    maxlength: 120,
+    autocomplete: 'off',
+    dir: 'auto',
+    'data-testid': 'content-note-input',
+  });
+  addDescribedBy(noteInput, 'composer-note-hint');
   const sendAlert = new AlertRegion();
   addDescribedBy(textarea, 'composer-hint');
   addDescribedBy(textarea, 'composer-disabled');
@@ -188,6 +222,13 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     h('label', { for: 'composer', id: 'composer-label' }, t('room.composerLabel')),
     hint,
     textarea,
+    h(
+      'div',
+      { class: 'composer__note' },
+      h('label', { for: 'composer-note' }, t('mod.contentNoteField')),
+      h('p', { id: 'composer-note-hint', class: 'hint' }, t('mod.contentNoteHint')),
+      noteInput,
+    ),
     h('div', { class: 'composer__footer' }, counter, sendButton),
     disabledReason,
     sendAlert.el,
@@ -203,6 +244,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   }, t('room.presenceShow'));
   /** The session tools panel (../room/tools.ts) goes here once the socket exists. */
   const toolsSlot = h('div', { class: 'tools-slot' });
+  /** The moderation notices (a mute's countdown, slow mode, the lock, reports) go here, above the composer. */
+  const moderationSlot = h('div', { class: 'moderation-slot' });
   const presenceList = h('ul', { id: 'presence-list', class: 'presence__list', 'data-testid': 'presence' });
   const presence = h(
     'aside',
@@ -224,9 +267,11 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       'section',
       { class: 'chat', 'aria-labelledby': 'messages-heading' },
       h('h2', { id: 'messages-heading', class: 'visually-hidden' }, t('room.messagesHeading')),
+      pinnedBox,
       loadEarlier,
       messagesLog,
       typingStatus,
+      moderationSlot,
       composer,
     ),
     presence,
@@ -236,26 +281,73 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
 
   // ---- Rendering --------------------------------------------------------------------------------
 
-  function messageItem(m: Message): HTMLLIElement {
-    const mine = me !== null && m.author.id === me.id;
-    const facilitator = m.author.role === 'facilitator';
-    return h(
-      'li',
-      {
-        class: `message${facilitator ? ' message--facilitator' : ''}${mine ? ' message--mine' : ''}`,
-        'data-testid': 'message',
-        'data-id': m.id,
-        'data-session': m.session_id,
+  function viewContext(): MessageViewContext {
+    return {
+      myId: me?.id ?? null,
+      staff: role === 'facilitator',
+      blocked: moderation.blockedIds,
+      mutedWords,
+      opened,
+      flags,
+      pinnedId: session?.pinned_message_id ?? null,
+      running: session?.status === 'live' || session?.status === 'paused',
+      actions: {
+        report: (m) => void moderation.report(m),
+        hide: (m) => void moderation.hide(m),
+        unhide: (m) => void moderation.unhide(m),
+        pin: (m) => void moderation.pin(m),
       },
-      h(
-        'p',
-        { class: 'message__meta' },
-        h('span', { class: 'message__author' }, m.author.display_name),
-        mine ? h('span', { class: 'message__you' }, t('room.you')) : null,
-        facilitator ? facilitatorBadge() : null,
-        timeElement(m.created_at),
-      ),
-      h('p', { class: 'message__body prewrap' }, m.body),
+    };
+  }
+
+  function messageItem(m: Message): HTMLLIElement {
+    return renderMessage(m as ModMessage, viewContext());
+  }
+
+  /** Draw one message again in place (its moderation state, or the viewer's filters, changed). */
+  function redraw(id: number): void {
+    const m = store.get(id);
+    const old = list.querySelector<HTMLLIElement>(`li[data-id="${id}"]`);
+    if (!m || !old) return;
+    const hadFocus = old.contains(document.activeElement);
+    const li = messageItem(m);
+    old.replaceWith(li);
+    markSessionStart(li);
+    if (hadFocus) li.querySelector<HTMLElement>('button, summary')?.focus();
+  }
+
+  function redrawAll(): void {
+    for (const m of store.ordered()) redraw(m.id);
+    renderPinned();
+  }
+
+  /** Apply a change to a message held here (hidden, unhidden, released) and draw it again. */
+  function patchMessage(id: number, patch: Partial<ModMessage>): void {
+    const m = store.get(id) as ModMessage | undefined;
+    if (!m) return;
+    store.replace({ ...m, ...patch });
+    redraw(id);
+    if (session?.pinned_message_id === id) renderPinned();
+  }
+
+  function renderPinned(): void {
+    const id = session?.pinned_message_id ?? null;
+    const running = session?.status === 'live' || session?.status === 'paused';
+    pinnedBox.hidden = id === null || !running;
+    if (pinnedBox.hidden || id === null) {
+      pinnedBox.replaceChildren();
+      return;
+    }
+    const m = store.get(id) as ModMessage | undefined;
+    replaceChildren(
+      pinnedBox,
+      h('h3', { id: 'pinned-heading', class: 'pinned__heading' }, t('mod.pinnedHeading')),
+      m
+        ? [
+            h('p', { class: 'message__meta' }, h('span', { class: 'message__author', dir: 'auto' }, m.author.display_name), ' ', timeElement(m.created_at)),
+            h('p', { class: 'pinned__body prewrap', dir: 'auto', 'data-testid': 'pinned-body' }, m.body),
+          ]
+        : h('p', { class: 'muted' }, t('mod.pinnedMissing')),
     );
   }
 
@@ -419,10 +511,11 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
         h(
           'li',
           { class: 'presence__person', 'data-user-id': p.user_id },
-          h('span', { class: 'presence__name' }, p.display_name),
+          h('span', { class: 'presence__name', dir: 'auto' }, p.display_name),
           me !== null && p.user_id === me.id ? h('span', { class: 'message__you' }, t('room.you')) : null,
           p.role === 'facilitator' ? facilitatorBadge() : null,
           p.away ? h('span', { class: 'badge badge--away', 'data-testid': 'stepping-out' }, t('tools.steppingOut')) : null,
+          moderation.personActions(p),
         ),
       ),
     );
@@ -458,10 +551,12 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     else if (tools.composerNote() !== '') reason = tools.composerNote();
     else if (!live) reason = t('room.composerDisabled');
     else if (!connected) reason = t('room.composerDisabledOffline');
+    else if (moderation.sendBlockedReason() !== '') reason = moderation.sendBlockedReason();
     // Not in session: nothing can be sent, so the composer is off (the typed text stays). Offline: keep
     // typing, only sending waits for the connection.
     textarea.disabled = !everJoined || !live;
-    sendButton.disabled = !live || !connected;
+    sendButton.disabled = !live || !connected || moderation.sendBlockedReason() !== '';
+    noteInput.disabled = textarea.disabled;
     // An alert from an earlier send attempt ("offline", "not in session") goes once it no longer holds,
     // and while it says the same as the note below, the note steps aside so it is not said twice.
     const alerted = sendAlert.el.textContent ?? '';
@@ -489,7 +584,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   }
 
   function showJoinError(error: ErrorBody): void {
-    const text = translateError(error.code, error.message);
+    const text = moderation.explainRefusal(error as ErrorBody & Record<string, unknown>) ?? translateError(error.code, error.message);
     pageAlert.show(text);
     if (error.code === 'not_member' || error.code === 'agreement_required') {
       pageAlert.el.append(' ', h('a', { href: hrefFor(`/groups/${groupId}`) }, t('room.toGroupPage')));
@@ -510,6 +605,30 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   });
   const tools = new SessionTools(socket as unknown as Socket, groupId, me?.id ?? null);
   toolsSlot.append(tools.el);
+  const moderation = new ModerationTools({
+    socket: socket as unknown as Socket,
+    groupId,
+    myId: me?.id ?? null,
+    signal,
+    changed: () => {
+      renderPresence();
+      updateComposer();
+    },
+    blockedChanged: () => {
+      redrawAll();
+      renderPresence();
+    },
+    patchMessage,
+    leave: (text) => {
+      if (leaving) return;
+      leaving = true;
+      socket.disconnect();
+      setFlash(text);
+      navigate(`/groups/${groupId}`);
+    },
+  });
+  toolsSlot.append(moderation.staffEl);
+  moderationSlot.append(moderation.noticesEl);
 
   async function ask<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>): Promise<AckOf<E>> {
     const raw = socket as unknown as Socket;
@@ -606,12 +725,16 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     maxChars = maxMessageChars(ack.limits);
     session = ack.session;
     present = ack.present;
+    const extra = ack as typeof ack & ModJoin;
+    mutedWords = extra.muted_words ?? [];
+    moderation.applyJoin(ack.role, ack.session, extra.muted, blockedFromJoin(extra.blocked_user_ids, ack.messages as ModMessage[]));
     tools.applyJoin(ack.role, ack.session, ack);
     tools.applyPresence(ack.present);
     if (!reconnecting) arrivedAfterEnd = ack.session?.status === 'ended';
     renderBanner();
     renderControls();
     renderPresence();
+    if (reconnecting) redrawAll();
     if (!reconnecting) {
       hasMoreBefore = ack.has_more;
       addMessages(ack.messages, 'history');
@@ -630,6 +753,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
         if (!catchingUp) summariseCatchUp();
       }
     }
+    renderPinned();
     const arrived = early;
     early = [];
     for (const message of arrived) receive(message);
@@ -659,7 +783,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     if (leaving || payload.group_id !== groupId) return;
     leaving = true;
     socket.disconnect();
-    setFlash(t('room.removed'));
+    setFlash(moderation.takeRemovalText() ?? t('room.removed'));
     navigate(`/groups/${groupId}`);
   });
 
@@ -716,6 +840,30 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     applySession(payload.session);
   });
 
+  // Moderation of messages (docs/protocol.md "Moderation"): hidden or shown again for everyone; held and
+  // flagged ones are told to facilitators only.
+  const rawSocket = socket as unknown as Socket;
+  rawSocket.on('message:hidden', (payload: { group_id: number; message_id: number; hidden: boolean; message?: ModMessage }) => {
+    if (payload.group_id !== groupId) return;
+    if (!payload.hidden && payload.message) {
+      if (store.has(payload.message.id)) patchMessage(payload.message.id, { ...payload.message, hidden: false, hidden_reason: null });
+      return;
+    }
+    // A member keeps no text of a hidden message; staff keep it (and its reason, from the ack or mod:logged).
+    const forMembers: Partial<ModMessage> = role === 'facilitator' ? {} : { body: '', content_note: null };
+    patchMessage(payload.message_id, payload.hidden ? { hidden: true, ...forMembers } : { hidden: false, hidden_reason: null });
+  });
+  rawSocket.on('message:held', (payload: { group_id: number; message: ModMessage }) => {
+    if (payload.group_id !== groupId || role !== 'facilitator') return;
+    if (store.has(payload.message.id)) patchMessage(payload.message.id, payload.message);
+    else addMessages([payload.message], 'live');
+  });
+  rawSocket.on('message:flagged', (payload: { group_id: number; message_id: number; reasons: string[] }) => {
+    if (payload.group_id !== groupId || role !== 'facilitator') return;
+    flags.set(payload.message_id, [...(flags.get(payload.message_id) ?? []), ...payload.reasons]);
+    redraw(payload.message_id);
+  });
+
   socket.on('typing', (payload) => {
     if (payload.group_id !== groupId || (me !== null && payload.user_id === me.id)) return;
     incoming.update(payload.user_id, payload.display_name, payload.typing);
@@ -735,12 +883,20 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   }
   void loadNextSession();
 
-  function applySession(next: Session): void {
+  function applySession(next: ModSession): void {
     // Ignore a stale update about an older session than the one shown.
     if (session && next.id < session.id) return;
     const was = session?.status;
+    const pinnedBefore = session?.pinned_message_id ?? null;
     session = next;
     tools.applySession(next);
+    moderation.applySession(next);
+    const pinnedNow = next.pinned_message_id ?? null;
+    if (pinnedBefore !== pinnedNow) {
+      if (pinnedBefore !== null) redraw(pinnedBefore);
+      if (pinnedNow !== null) redraw(pinnedNow);
+    }
+    renderPinned();
     renderBanner();
     renderControls();
     updateComposer();
@@ -794,9 +950,67 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   });
 
   /** Put text that could not be sent back into the composer, ahead of anything typed since. */
-  function restoreDraft(body: string): void {
+  function restoreDraft(body: string, note = ''): void {
     textarea.value = textarea.value.trim() === '' ? body : `${body}\n${textarea.value}`;
+    if (note !== '' && noteInput.value.trim() === '') noteInput.value = note;
     updateCounter();
+  }
+
+  /**
+   * Send one message (with its content note). A message that seems to share personal details is refused
+   * until the member confirms: ask first, then send it again with `confirm_personal_details`, or give the
+   * text back to edit.
+   */
+  async function sendMessage(clientId: string, body: string, note: string, confirmed: boolean): Promise<void> {
+    let failure: string | null = null;
+    try {
+      const payload: PayloadOf<'message:send'> & { content_note?: string; confirm_personal_details?: boolean } = {
+        group_id: groupId,
+        client_id: clientId,
+        body,
+      };
+      if (note !== '') payload.content_note = note;
+      if (confirmed) payload.confirm_personal_details = true;
+      const ack = await ask('message:send', payload);
+      if (leaving) return;
+      if (ack.ok) {
+        sendAlert.clear();
+        addMessages([ack.message], 'live');
+        scrollToBottom();
+        if ((ack.message as ModMessage).held) announce(t('mod.heldMine'));
+      } else if (ack.error.code === 'personal_details_confirm' && !confirmed) {
+        const error = ack.error as ErrorBody & { found?: unknown; detail?: { found?: unknown } };
+        const sendAnyway = await confirmDialog(
+          {
+            title: t('mod.personalTitle'),
+            body: t('mod.personalBody', { what: personalDetailsText(error.found ?? error.detail?.found) }),
+            confirmLabel: t('mod.personalSend'),
+            cancelLabel: t('mod.personalEdit'),
+          },
+          signal,
+        );
+        if (leaving) return;
+        if (sendAnyway) {
+          await sendMessage(clientId, body, note, true);
+          return;
+        }
+        retry = { clientId, body, note };
+        restoreDraft(body, note);
+        textarea.focus();
+        return;
+      } else {
+        const error = ack.error as ErrorBody & Record<string, unknown>;
+        failure = moderation.explainRefusal(error) ?? translateError(error.code, error.message, { max: maxChars });
+      }
+    } catch {
+      if (leaving) return;
+      failure = t('room.sendFailed');
+    }
+    if (failure !== null) {
+      retry = { clientId, body, note };
+      restoreDraft(body, note);
+      sendAlert.show(failure);
+    }
   }
 
   composer.addEventListener('submit', async (event) => {
@@ -823,33 +1037,16 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     }
     // A retry of text that failed reuses its client_id, so if the first try did reach the server the
     // message is still stored only once.
-    const clientId = retry && retry.body === body ? retry.clientId : newClientId();
+    const note = noteInput.value.trim();
+    const clientId = retry && retry.body === body && retry.note === note ? retry.clientId : newClientId();
     retry = null;
     // The composer empties at once so the next message can be typed while this one is on its way; if it is
     // refused, its text comes back.
     textarea.value = '';
+    noteInput.value = '';
     updateCounter();
     outgoing.stop();
-    let failure: string | null = null;
-    try {
-      const ack = await ask('message:send', { group_id: groupId, client_id: clientId, body });
-      if (leaving) return;
-      if (ack.ok) {
-        sendAlert.clear();
-        addMessages([ack.message], 'live');
-        scrollToBottom();
-      } else {
-        failure = translateError(ack.error.code, ack.error.message, { max: maxChars });
-      }
-    } catch {
-      if (leaving) return;
-      failure = t('room.sendFailed');
-    }
-    if (failure !== null) {
-      retry = { clientId, body };
-      restoreDraft(body);
-      sendAlert.show(failure);
-    }
+    await sendMessage(clientId, body, note, false);
   });
 
   startButton.addEventListener('click', async () => {
@@ -923,6 +1120,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     window.clearTimeout(quietTimer);
     outgoing.reset();
     incoming.retain();
+    moderation.dispose();
     socket.disconnect();
     socket.removeAllListeners();
   };
