@@ -15,7 +15,7 @@ from moderation import text_match
 from moderation.distress import is_distress_vocabulary, seems_distressed
 from rooms.errors import DomainError
 from rooms.hooks import MessageDraft
-from rooms.hookspecs import Flag, Hold, Verdict
+from rooms.hookspecs import Flag, Hold, RoomFacts, Verdict
 
 ACTIONS = ("hold", "refuse", "flag")
 HELD_REASON = "waiting for a facilitator to review"
@@ -29,7 +29,7 @@ class WordRule:
     reason: str = ""
 
 
-WordListLoader = Callable[[int], Awaitable[Sequence[WordRule]]]
+WordListLoader = Callable[[RoomFacts], Awaitable[Sequence[WordRule]]]
 
 
 def effective_action(rule: WordRule, distressed: bool) -> str:
@@ -57,7 +57,8 @@ def judge(body: str, rules: Sequence[WordRule]) -> Verdict | None:
 
 
 class WordListPolicy:
-    """Loads the hub's list for each room message (one indexed read, outside the write transaction)."""
+    """Asks for the hub's list for each room message, outside the write transaction; the loader may answer from
+    a cache while `RoomFacts.word_list_version` is unchanged (server/policy_wiring.py does)."""
 
     def __init__(self, load: WordListLoader) -> None:
         self.load = load
@@ -65,5 +66,5 @@ class WordListPolicy:
     async def __call__(self, draft: MessageDraft) -> Verdict | None:
         if draft.room is None:
             return None
-        rules = await self.load(draft.room.hub_id)
+        rules = await self.load(draft.room)
         return judge(draft.body, rules) if rules else None

@@ -16,11 +16,11 @@ from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, MessageDraft
-from rooms.hookspecs import StoredMessage
-from rooms.message_facts import room_facts
+from rooms.hookspecs import RoomFacts, StoredMessage
 from rooms.models import Message
 from rooms.own_mute import own_mute
 from rooms.presence import publish_presence
+from rooms.send_facts import send_facts
 from rooms.sessions import session_payload
 from rooms.views import message_view
 
@@ -244,25 +244,29 @@ async def do_leave_room(
 READ_ONLY_OPTION = "alongside_read_only"
 
 
-async def _send_rights(db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest) -> tuple[str, int]:
-    """The sender's role and the live session, or the refusal: who may post here, now."""
-    access = await store.send_access(db, request.group_id, actor.user_id, ctx.clock().date())
-    if access is None:
+async def _send_rights(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest
+) -> tuple[str, int, RoomFacts]:
+    """The sender's role, the live session and the room's facts, or the refusal: who may post here, now."""
+    facts = await send_facts(db, request.group_id, actor.user_id, ctx.clock())
+    if facts is None:
         raise NotFound("There is no such group.")
-    role = require_role(access.is_facilitator, access.membership_version, access.group_version)
-    if access.live_session_id is None:
+    role = require_role(facts.is_facilitator, facts.membership_version, facts.group_version)
+    if facts.live_session_id is None:
         raise DomainError(
             "This group is not in session. Messages open when a facilitator starts the session.",
             code="session_not_live",
         )
-    await moderation_actions.refuse_if_restricted(db, ctx, actor, request.group_id, access.live_session_id, role)
-    session_tools.refuse_out_of_turn(access.one_voice, access.turn_user_id, role, actor.user_id)
-    if access.session_paused and role != "facilitator":
+    if role != "facilitator" and (facts.sanctions_in_force or facts.locked or facts.slow_mode_seconds):
+        # Rare: read which restriction holds (and until when), and count slow mode, only when one may.
+        await moderation_actions.refuse_if_restricted(db, ctx, actor, request.group_id, facts.live_session_id, role)
+    session_tools.refuse_out_of_turn(facts.one_voice, facts.turn_user_id, role, actor.user_id)
+    if facts.session_paused and role != "facilitator":
         raise DomainError(
             "The session is paused until a facilitator is back in the room; you can post again then.",
             code="session_paused",
         )
-    return role, access.live_session_id
+    return role, facts.live_session_id, facts.room
 
 
 async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest) -> dict[str, Any]:
@@ -279,14 +283,13 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
     try:
         async with db.begin():
             await db.connection(execution_options={READ_ONLY_OPTION: True})  # SQLite: no write lock for reading
-            role, session_id = await _send_rights(db, ctx, actor, request)
-            facts = await room_facts(db, request.group_id)
+            role, session_id, facts = await _send_rights(db, ctx, actor, request)
         draft = MessageDraft(
             request.group_id, session_id, actor, role, body, ctx.clock(), facts, request.confirm_personal_details
         )
         outcome = await ctx.hooks.message_check.run(draft)
         async with db.begin():
-            role, session_id = await _send_rights(db, ctx, actor, request)
+            role, session_id, _ = await _send_rights(db, ctx, actor, request)
             values = {
                 "group_id": request.group_id,
                 "id": await store.next_message_id(db, request.group_id),
@@ -327,7 +330,7 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
             group_id=message.group_id,
             message_id=message.id,
             session_id=message.session_id,
-            hub_id=facts.hub_id if facts else None,
+            hub_id=facts.hub_id,
             author_id=actor.user_id,
             author_role=role,
             body=body,

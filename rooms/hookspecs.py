@@ -36,6 +36,7 @@ class RoomFacts:
     hub_name: str
     country: str  # ISO 3166-1 alpha-2: where a phone number without +country code is read from
     link_policy: str  # allow | block | hold
+    word_list_version: str = ""  # changes whenever the hub's word list changes: a cached copy is current if equal
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ def phrases() -> list[str]:
 
 @pytest.fixture(scope="module")
 def hooks() -> Hooks:
-    async def careless(hub_id: int) -> list[WordRule]:
+    async def careless(room: RoomFacts) -> list[WordRule]:
         return CARELESS_LIST
 
     registry = Hooks()

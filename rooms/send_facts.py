@@ -1,0 +1,126 @@
+"""Everything the send path needs to know, read in one query: the sender's right to post (membership with the
+current agreement, or the facilitator role), the running session and its controls, whether any sanction of
+theirs is in force, and the room's facts for the content policies.
+
+Why one query: the send path reads these twice (before the checks, and again in the write transaction), and on
+SQLite each statement is a round trip to the database thread. The hub's word list is identified by a version
+read here (see version_label), so a cached copy is used while it is unchanged, on every process, with no
+message between processes. The detail of a sanction (which kind, until
+when) is read only when one is in force, which is rare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Date, Integer, and_, bindparam, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from rooms.hookspecs import RoomFacts
+from rooms.models import Group, GroupSession, Hub, Membership, Sanction, UTCDateTime, WordListEntry
+from rooms.store import RUNNING, may_facilitate_group
+
+
+@dataclass(frozen=True)
+class SendFacts:
+    group_version: int
+    membership_version: int | None
+    is_facilitator: bool
+    live_session_id: int | None  # the running session, live or paused
+    session_paused: bool
+    one_voice: bool
+    turn_user_id: int | None
+    locked: bool
+    slow_mode_seconds: int
+    sanctions_in_force: int  # of this sender in this group (a removal only from the running session)
+    room: RoomFacts
+
+
+@functools.cache
+def _query() -> Any:  # a Select; built once, as constructing it costs more than running it
+    membership, live = aliased(Membership), aliased(GroupSession)
+    user_id = bindparam("user_id", type_=Integer)
+    now = bindparam("now", type_=UTCDateTime)
+    sanctions = (
+        select(func.count(Sanction.id))
+        .where(
+            Sanction.group_id == Group.id,
+            Sanction.user_id == user_id,
+            Sanction.lifted_at.is_(None),
+            or_(Sanction.expires_at.is_(None), Sanction.expires_at > now),
+            or_(Sanction.kind != "removal", Sanction.session_id == live.id),
+        )
+        .scalar_subquery()
+    )
+    word_list = select(*_version_columns()).where(WordListEntry.hub_id == Group.hub_id)
+    return (
+        select(
+            Group.agreement_version,
+            membership.agreement_version,
+            may_facilitate_group(Group.kind, Group.hub_id, user_id, bindparam("today", type_=Date)),
+            live.id,
+            live.status,
+            live.one_voice,
+            live.turn_user_id,
+            live.locked,
+            live.slow_mode_seconds,
+            sanctions,
+            Group.hub_id,
+            Hub.name,
+            Hub.country,
+            Group.link_policy,
+            *(word_list.with_only_columns(column).scalar_subquery() for column in _version_columns()),
+        )
+        .join(Hub, Hub.id == Group.hub_id)
+        .outerjoin(membership, and_(membership.group_id == Group.id, membership.user_id == user_id))
+        .outerjoin(live, and_(live.group_id == Group.id, live.status.in_(RUNNING)))
+        .where(Group.id == bindparam("group_id"))
+        .limit(1)
+    )
+
+
+async def send_facts(db: AsyncSession, group_id: int, user_id: int, now: dt.datetime) -> SendFacts | None:
+    params = {"group_id": group_id, "user_id": user_id, "today": now.date(), "now": now}
+    row = (await db.execute(_query(), params)).first()
+    if row is None:
+        return None
+    return SendFacts(
+        group_version=row[0],
+        membership_version=row[1],
+        is_facilitator=bool(row[2]),
+        live_session_id=row[3],
+        session_paused=row[4] == "paused",
+        one_voice=bool(row[5]),
+        turn_user_id=row[6],
+        locked=bool(row[7]),
+        slow_mode_seconds=int(row[8] or 0),
+        sanctions_in_force=int(row[9] or 0),
+        room=RoomFacts(
+            hub_id=row[10],
+            hub_name=row[11],
+            country=row[12] or "GB",
+            link_policy=row[13] or "allow",
+            word_list_version=version_label(row[14:17]),
+        ),
+    )
+
+
+def _version_columns() -> tuple[Any, ...]:
+    return func.count(WordListEntry.id), func.max(WordListEntry.id), func.max(WordListEntry.created_at)
+
+
+def version_label(values: Sequence[Any]) -> str:
+    """RoomFacts.word_list_version. Entries are added and removed, never edited: a removal lowers the count and
+    an addition brings a newer created_at, so no change leaves all three as they were (an id alone could be
+    reused: SQLite gives a new row the highest id + 1, which a removed newest entry frees)."""
+    return "|".join("" if value is None else str(value) for value in values)
+
+
+async def word_list_version(db: AsyncSession, hub_id: int) -> str:
+    row = (await db.execute(select(*_version_columns()).where(WordListEntry.hub_id == hub_id))).one()
+    return version_label(row)
