@@ -1,0 +1,136 @@
+"""The lexicon detector's data, read from config/risk-lexicon/: the validated lexicon (JSON) and Alongside's
+tiers and language rules (tiers.toml), compiled once. Data, not code: a hub changes the files, not Python.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from moderation.risk.text import normalise
+from rooms.risk import RiskTier
+
+LEXICON_DIR = Path(__file__).resolve().parents[2] / "config" / "risk-lexicon"
+LEXICON_FILE = "suicide_risk_lexicon_v1.json"
+TIERS_FILE = "tiers.toml"
+
+TIER_NAMES = {"none": RiskTier.NONE, "concern": RiskTier.CONCERN, "high": RiskTier.HIGH, "imminent": RiskTier.IMMINENT}
+MEANS = "means"
+
+
+class RiskRulesError(ValueError):
+    """config/risk-lexicon/ cannot be used (named in the message, never any message text)."""
+
+
+@dataclass(frozen=True)
+class PhraseSource:
+    """A set of phrases that share a construct (or an Alongside addition), matched by one expression."""
+
+    construct: str
+    why: str
+    tier_name: str  # none | concern | high | imminent | means
+    pattern: re.Pattern[str]
+    tiers: dict[str, RiskTier]  # normalised phrase -> its tier (the construct's, or an override)
+
+
+@dataclass(frozen=True)
+class RiskRules:
+    sources: tuple[PhraseSource, ...]
+    reported_patterns: tuple[re.Pattern[str], ...]
+    reported_why: str
+    reported_subjects: frozenset[str]
+    reported_verbs: re.Pattern[str]
+    lyric_cues: tuple[str, ...]
+    negation_window: int
+    negation_cues: frozenset[str]
+    pseudo_negations: re.Pattern[str]
+    negation_terminators: frozenset[str]
+    past: re.Pattern[str]
+    present: re.Pattern[str]
+    imminence: re.Pattern[str]
+    imminence_why: str
+    idioms: tuple[re.Pattern[str], ...]
+
+
+def _alternation(phrases: list[str]) -> re.Pattern[str]:
+    unique = sorted({p for p in phrases if p}, key=len, reverse=True)
+    if not unique:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in unique) + r")(?!\w)")
+
+
+def _tier(name: str, where: str) -> RiskTier:
+    if name not in TIER_NAMES:
+        raise RiskRulesError(f"{where}: unknown tier {name!r} (none, concern, high, imminent)")
+    return TIER_NAMES[name]
+
+
+def _strings(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RiskRulesError(f"{where}: expected a list of strings")
+    return list(value)
+
+
+def load_rules(directory: Path = LEXICON_DIR) -> RiskRules:
+    try:
+        lexicon = json.loads((directory / LEXICON_FILE).read_text(encoding="utf-8"))["constructs"]
+        config = tomllib.loads((directory / TIERS_FILE).read_text(encoding="utf-8"))
+    except (OSError, KeyError, ValueError) as exc:
+        raise RiskRulesError(f"{directory}: cannot read the risk lexicon: {type(exc).__name__}: {exc}") from exc
+
+    overrides: dict[str, RiskTier] = {}
+    for name, phrases in config.get("phrase_tiers", {}).items():
+        for phrase in _strings(phrases, f"{TIERS_FILE} [phrase_tiers] {name}"):
+            overrides[normalise(phrase)] = _tier(name, f"{TIERS_FILE} [phrase_tiers]")
+    concern_words = {normalise(w) for w in _strings(config["concern_words"]["phrases"], "[concern_words]")}
+
+    sources: list[PhraseSource] = []
+    for construct, spec in config["constructs"].items():
+        if construct not in lexicon:
+            raise RiskRulesError(f"{TIERS_FILE}: construct {construct!r} is not in {LEXICON_FILE}")
+        tier_name = spec["tier"]
+        base = RiskTier.NONE if tier_name == MEANS else _tier(tier_name, f"[constructs.{construct!r}]")
+        tiers: dict[str, RiskTier] = {}
+        for token in lexicon[construct]["tokens"]:
+            phrase = normalise(token)
+            if tier_name == "concern" and " " not in phrase and phrase not in concern_words:
+                continue
+            tiers[phrase] = base if tier_name == MEANS else min(base, overrides.get(phrase, base))
+        sources.append(PhraseSource(construct, spec["why"], tier_name, _alternation(list(tiers)), tiers))
+    for name, spec in config.get("additions", {}).items():
+        tier = _tier(name, f"[additions.{name}]")
+        phrases = [normalise(p) for p in _strings(spec["phrases"], f"[additions.{name}]")]
+        sources.append(
+            PhraseSource(f"Alongside: {name}", spec["why"], name, _alternation(phrases), dict.fromkeys(phrases, tier))
+        )
+
+    reported = config["reported"]
+    negation = config["negation"]
+    tense = config["tense"]
+    imminence = config["imminence"]
+    return RiskRules(
+        sources=tuple(sources),
+        reported_patterns=tuple(re.compile(p) for p in _strings(reported["patterns"], "[reported] patterns")),
+        reported_why=reported["why"],
+        reported_subjects=frozenset(_strings(reported["subjects"], "[reported] subjects")),
+        reported_verbs=_alternation([normalise(v) for v in _strings(reported["verbs"], "[reported] verbs")]),
+        lyric_cues=tuple(normalise(c) for c in _strings(config["quotation"]["lyric_cues"], "[quotation]")),
+        negation_window=int(negation["window"]),
+        negation_cues=frozenset(_strings(negation["cues"], "[negation] cues")),
+        pseudo_negations=_alternation([normalise(p) for p in _strings(negation["pseudo"], "[negation] pseudo")]),
+        negation_terminators=frozenset(_strings(negation["terminators"], "[negation] terminators")),
+        past=_alternation([normalise(p) for p in _strings(tense["past"], "[tense] past")]),
+        present=_alternation([normalise(p) for p in _strings(tense["present"], "[tense] present")]),
+        imminence=_alternation([normalise(p) for p in _strings(imminence["cues"], "[imminence] cues")]),
+        imminence_why=imminence["why"],
+        idioms=tuple(re.compile(p) for p in _strings(config["idioms"]["patterns"], "[idioms] patterns")),
+    )
+
+
+@functools.cache
+def default_rules() -> RiskRules:
+    return load_rules(LEXICON_DIR)
