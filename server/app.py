@@ -21,14 +21,17 @@ from server.control_bus import ControlBus
 from server.cookie_names import read_prefixed_cookies
 from server.crisis_defaults import CRISIS_DEFAULTS, load_crisis_defaults
 from server.db import create_engine, create_sessionmaker, migrate
+from server.dispatcher import Dispatcher
 from server.handshake_gate import HandshakeGate
 from server.http_errors import error_response, json_errors
 from server.http_routes import declared_routes
+from server.http_safeguarding import DISPATCHER
 from server.metrics import standard_metrics
 from server.offload import CpuOffload
 from server.passwords import Passwords
 from server.policy_wiring import install_hooks
 from server.realtime import ChatNamespace
+from server.safeguarding_channels import Channels
 from server.settings import Settings
 from server.sign_in_throttle import AddressRateLimit, DeviceCookies, LoginThrottleGuard
 from server.state import STATE, AppState
@@ -151,6 +154,11 @@ def create_app(settings: Settings) -> web.Application:
     namespace = ChatNamespace(lambda: state)
     control.on_message(namespace.on_control_message)
     app[NAMESPACE] = namespace
+    # Safeguarding: every process delivers the outbox, climbs the ladder and runs risk detection.
+    dispatcher = Dispatcher(state, Channels(settings, sio, state.readers))
+    rooms_ctx.hooks.message_stored.register(dispatcher.on_message_stored, name="risk_detection")
+    namespace.dispatcher = dispatcher
+    app[DISPATCHER] = dispatcher
     sio.register_namespace(namespace)
     sio.attach(app)
     for routes in declared_routes():
@@ -199,6 +207,7 @@ async def housekeeping(state: AppState, namespace: ChatNamespace) -> None:
             ("ghost presence", lambda: _forget_ghosts(state, namespace)),
             ("lapsed room rights", namespace.sweep_room_rights),
             ("signed-out connections", namespace.sweep_signed_out),
+            ("safeguarding console rights", namespace.sweep_console_rights),
             ("expired sign-ins", lambda: _purge_expired(state)),
         ]
     )
@@ -260,6 +269,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             await chat.do_forget_all_presence(db)
     periodic = asyncio.create_task(_periodic(state, app[NAMESPACE]))
     control_listener = asyncio.create_task(state.control.listen())
+    dispatcher = asyncio.create_task(app[DISPATCHER].run())
     log.info(
         "Alongside %s ready (database %s, broker %s)",
         state.settings.server_id,
@@ -267,10 +277,11 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         "redis" if state.settings.redis_url else "in-process",
     )
     yield
-    for task in (periodic, control_listener):
+    for task in (periodic, control_listener, dispatcher):
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    await app[DISPATCHER].close()
     await state.control.close()
     try:
         async with asyncio.timeout(SHUTDOWN_CLEANUP_SECONDS), state.sessions() as db:

@@ -12,6 +12,7 @@ from server import (
     http_moderation,
     http_policy,
     http_reports,
+    http_safeguarding,
     http_schedules,
     http_side_talk,
     http_space,
@@ -32,6 +33,7 @@ ROUTE_MODULES = (
     http_moderation,
     http_policy,
     http_side_talk,
+    http_safeguarding,
 )
 
 

@@ -21,6 +21,7 @@ from server.auth import token_from_cookie_header, web_session_room
 from server.broker import CHAT_NAMESPACE
 from server.realtime_member_tools import MemberToolEvents
 from server.realtime_moderation import ModerationEvents
+from server.realtime_safeguarding import SafeguardingEvents
 from server.realtime_tools import SessionToolEvents
 from server.state import AppState
 from server.transport import REFUSED_EVENT
@@ -89,7 +90,7 @@ class LocalConnection:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, socketio.AsyncNamespace):  # type: ignore[misc]
+class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, SafeguardingEvents, socketio.AsyncNamespace):  # type: ignore[misc]
     revalidate_after = 60.0
 
     def __init__(self, state_getter: Callable[[], AppState]) -> None:
@@ -507,6 +508,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, socke
         **SessionToolEvents.EVENTS,
         **MemberToolEvents.EVENTS,
         **ModerationEvents.EVENTS,
+        **SafeguardingEvents.EVENTS,
     }
 
     async def trigger_event(self, event: str, *args: Any) -> Any:

@@ -60,6 +60,22 @@ class Settings:
     log_level: str = "INFO"
     metrics_token: str = ""
     frontend_dir: str = str(PROJECT_ROOT / "frontend" / "dist")
+    # Safeguarding escalation (docs/safeguarding.md). Email is off while smtp_host is empty.
+    public_url: str = ""  # the address links in emails point at; empty: the first allowed origin
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_from: str = "alongside@localhost"
+    outbox_max_attempts: int = 10  # then the delivery is a dead letter, listed for the hub's admins
+    outbox_retry_base_ms: int = 2000  # the first retry's delay; doubled each attempt, with jitter
+    outbox_retry_max_seconds: int = 300
+    outbox_poll_ms: int = 1000  # each process looks for due deliveries and missed deadlines this often
+    outbox_lease_seconds: int = 60  # a claimed delivery not finished by then may be claimed again
+    delivery_timeout_seconds: int = 10  # one email or webhook attempt
+    risk_recovery_minutes: int = 10  # at start-up and each sweep, messages this recent never assessed are
+    # assessed then (a process that died between storing a message and assessing it loses no detection)
     server_id: str = field(default_factory=lambda: f"{os.uname().nodename}-{os.getpid()}")
 
     @property
@@ -72,6 +88,11 @@ class Settings:
         if self.allowed_origins:
             return self.allowed_origins
         return (f"http://localhost:{self.port}", f"http://127.0.0.1:{self.port}")
+
+    @property
+    def link_base(self) -> str:
+        """Where links in emails and webhooks point: public_url, else the first allowed origin."""
+        return (self.public_url or self.origins[0]).rstrip("/")
 
     def replace(self, **changes: Any) -> Settings:
         return _validated(dataclasses.replace(self, **changes))
@@ -102,6 +123,14 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "presence_timeout_seconds": (2, 3600),
     "password_time_cost": (1, 20),
     "password_memory_kib": (8, 4 * 1024 * 1024),
+    "smtp_port": (1, 65535),
+    "outbox_max_attempts": (1, 100),
+    "outbox_retry_base_ms": (10, 3_600_000),
+    "outbox_retry_max_seconds": (1, 86400),
+    "outbox_poll_ms": (20, 60_000),
+    "outbox_lease_seconds": (2, 3600),
+    "delivery_timeout_seconds": (1, 300),
+    "risk_recovery_minutes": (1, 7 * 24 * 60),
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "mode": ("development", "production"),
@@ -177,6 +206,13 @@ def _validated(settings: Settings) -> Settings:
     for origin in settings.allowed_origins:
         if origin == "*" or not origin.startswith(("http://", "https://")):
             raise SettingsError(f"allowed_origins: expected http(s)://host[:port] entries (never '*'), got {origin!r}")
+    if settings.public_url and not settings.public_url.startswith(("http://", "https://")):
+        raise SettingsError(f"public_url: expected http(s)://host[:port], got {settings.public_url!r}")
+    if settings.outbox_lease_seconds <= settings.delivery_timeout_seconds:
+        raise SettingsError(
+            "outbox_lease_seconds: expected more than delivery_timeout_seconds "
+            f"({settings.delivery_timeout_seconds}), got {settings.outbox_lease_seconds}"
+        )
     if not settings.is_development:
         if settings.secret_key == DEV_SECRET_KEY:
             raise SettingsError(
@@ -191,6 +227,10 @@ def _validated(settings: Settings) -> Settings:
         for origin in settings.allowed_origins:
             if not origin.startswith("https://"):
                 raise SettingsError(f"allowed_origins: expected https:// origins in production mode, got {origin!r}")
+        if settings.public_url and not settings.public_url.startswith("https://"):
+            raise SettingsError(
+                f"public_url: expected an https:// address in production mode, got {settings.public_url!r}"
+            )
         if settings.metrics_token and len(settings.metrics_token) < 24:
             raise SettingsError("metrics_token: expected at least 24 characters")
     return settings

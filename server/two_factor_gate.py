@@ -64,6 +64,18 @@ STAFF_ROUTES = frozenset(
         ("DELETE", "/api/hubs/{hub_id}/word-list/{entry_id}"),
         ("POST", "/api/sessions/{session_id}/debrief"),
         ("GET", "/api/me/debriefs/pending"),
+        ("GET", "/api/hubs/{hub_id}/concerns"),
+        ("GET", "/api/concerns/{concern_id}"),
+        ("POST", "/api/concerns/{concern_id}/acknowledge"),
+        ("POST", "/api/concerns/{concern_id}/start"),
+        ("POST", "/api/concerns/{concern_id}/notes"),
+        ("POST", "/api/concerns/{concern_id}/resolve"),
+        ("POST", "/api/concerns/{concern_id}/reveal-contact"),
+        ("GET", "/api/hubs/{hub_id}/break-glass-log"),
+        ("GET", "/api/hubs/{hub_id}/dead-letters"),
+        ("POST", "/api/outbox/{outbox_id}/redeliver"),
+        ("GET", "/api/hubs/{hub_id}/escalation"),
+        ("PUT", "/api/hubs/{hub_id}/escalation"),
     }
 )
 # Routes whose summary names a staff role but which members use too (or which enrolment itself needs).

@@ -1,0 +1,155 @@
+"""Every server process runs one Dispatcher: it delivers the safeguarding outbox, climbs the ladder for
+concerns nobody acknowledged in time, and runs risk detection on each stored message (and, after a crash,
+on recent messages nothing assessed).
+
+Why in every process: no single process, Redis connection, inbox or webhook may be the one thing a concern
+depends on. Claims are safe across processes (rooms/outbox.py), escalations happen once under a row lock
+(rooms/safeguarding.py), and a process that dies mid-delivery loses only its lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+
+from rooms import outbox, safeguarding
+from rooms.hookspecs import StoredMessage
+from rooms.outbox import Delivery
+from server.safeguarding_channels import Channels, DeliveryFailed
+from server.state import AppState
+
+log = logging.getLogger("alongside.safeguarding")
+RECOVERY_EVERY_SECONDS = 30.0
+RECOVERY_GRACE = dt.timedelta(seconds=10)  # the live observer's turn first
+BATCH = 20
+
+
+def config_from(state: AppState) -> safeguarding.SafeguardingConfig:
+    settings = state.settings
+    return safeguarding.SafeguardingConfig(
+        email_enabled=bool(settings.smtp_host),
+        policy=outbox.OutboxPolicy(
+            max_attempts=settings.outbox_max_attempts,
+            retry_base=dt.timedelta(milliseconds=settings.outbox_retry_base_ms),
+            retry_max=dt.timedelta(seconds=settings.outbox_retry_max_seconds),
+            lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
+        ),
+    )
+
+
+class Dispatcher:
+    def __init__(self, state: AppState, channels: Channels) -> None:
+        self._state = state
+        self._channels = channels
+        self.config = config_from(state)
+        self._wake = asyncio.Event()
+        self._next_recovery = 0.0
+        state.metrics.describe(
+            "alongside_safeguarding_deliveries_total", "counter", "Safeguarding deliveries by channel and outcome."
+        )
+
+    async def close(self) -> None:
+        await self._channels.close()
+
+    def wake(self) -> None:
+        """Something was just queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Until cancelled: deliver what is due, climb what is overdue, and now and then recover detection."""
+        poll = self._state.settings.outbox_poll_ms / 1000
+        while True:
+            self._wake.clear()
+            busy = False
+            try:
+                busy = await self.tick()
+            except Exception as exc:  # the database was away; try again next round
+                log.error("dispatcher round failed: %s", type(exc).__name__)
+            if busy:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), poll)
+
+    async def tick(self) -> bool:
+        """One round. True if it claimed a full batch (there may be more due)."""
+        state = self._state
+        if time.monotonic() >= self._next_recovery:
+            self._next_recovery = time.monotonic() + RECOVERY_EVERY_SECONDS
+            await self.recover()
+        async with state.sessions() as db:
+            await safeguarding.escalate_overdue(db, state.rooms, self.config)
+        async with state.sessions() as db:
+            claimed = await outbox.claim_due(
+                db, state.settings.server_id, state.rooms.clock(), self.config.policy, BATCH
+            )
+        if claimed:
+            await asyncio.gather(*(self._deliver(delivery) for delivery in claimed))
+        return len(claimed) >= BATCH
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        state = self._state
+        server_id = state.settings.server_id
+        try:
+            async with state.readers() as db, db.begin():
+                summary = await safeguarding.concern_summary(db, delivery.concern_id, state.rooms.clock())
+            if summary is None:
+                raise DeliveryFailed("the concern is gone")
+            await self._channels.send(delivery, summary)
+        except DeliveryFailed as exc:
+            await self._failed(delivery, str(exc))
+            return
+        except Exception as exc:
+            log.error("delivery %s over %s failed: %s", delivery.id, delivery.channel, type(exc).__name__)
+            await self._failed(delivery, type(exc).__name__)
+            return
+        async with state.sessions() as db:
+            await outbox.record_delivered(db, delivery, server_id, state.rooms.clock())
+        state.metrics.inc("alongside_safeguarding_deliveries_total", channel=delivery.channel, outcome="delivered")
+
+    async def _failed(self, delivery: Delivery, error: str) -> None:
+        state = self._state
+        async with state.sessions() as db:
+            outcome = await outbox.record_failure(
+                db, delivery, state.settings.server_id, state.rooms.clock(), error, self.config.policy
+            )
+        state.metrics.inc("alongside_safeguarding_deliveries_total", channel=delivery.channel, outcome=outcome)
+        if outcome == outbox.DEAD:
+            log.warning(
+                "delivery %s over %s is a dead letter after %s attempts",
+                delivery.id,
+                delivery.channel,
+                delivery.attempts,
+            )
+
+    # ---- risk detection
+
+    async def on_message_stored(self, stored: StoredMessage) -> None:
+        """The message_stored observer: assess, record (raising a concern at high and above) and, after
+        commit, offer the author support and mark the message for facilitators. Never touches the message."""
+        state = self._state
+        assessment = await state.rooms.hooks.risk_detectors.assess(stored.body)
+        async with state.sessions() as db:
+            detection = await safeguarding.record_assessment(db, state.rooms, self.config, stored, assessment)
+        if not detection.recorded:
+            return
+        if detection.created:
+            self.wake()
+        async with state.readers() as db:
+            await safeguarding.announce_detection(db, state.rooms, stored, assessment)
+
+    async def recover(self) -> None:
+        """Assess recent messages nothing assessed: their process died between storing and assessing."""
+        state = self._state
+        window = dt.timedelta(minutes=state.settings.risk_recovery_minutes)
+        async with state.readers() as db:
+            missed = await safeguarding.unassessed(db, state.rooms.clock(), window, RECOVERY_GRACE)
+        for stored in missed:
+            try:
+                await self.on_message_stored(stored)
+            except Exception as exc:
+                log.error("risk recovery of a message failed: %s", type(exc).__name__)
+        if missed:
+            log.info("risk detection recovered %d message(s) no process had assessed", len(missed))
