@@ -125,3 +125,39 @@ async def assert_accessible(page: Any, where: str) -> None:
     """No WCAG 2.2 AA violations that axe-core can find; the failure lists each one readably."""
     problems = await axe_violations(page)
     assert not problems, f"axe-core found WCAG 2.2 AA problems on {where}:\n  " + "\n  ".join(problems)
+
+
+XSS_PAYLOADS = PROJECT_ROOT / "tests" / "data" / "xss" / "payloads.txt"
+# Every way a payload could run ends up in window.__xss: alert, confirm, prompt and print are replaced before
+# any page script, and a native dialog that still opened is recorded by Playwright's dialog handler too.
+XSS_TRAP = """
+window.__xss = [];
+for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+  window[name] = (...args) => { window.__xss.push(name + ':' + args.join(',')); };
+}
+"""
+
+
+def xss_payloads(limit: int | None = None) -> list[str]:
+    """The copied XSS payloads (tests/data/xss/payloads.txt), in file order."""
+    lines = [line for line in XSS_PAYLOADS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return lines[:limit] if limit is not None else lines
+
+
+async def trap_xss(context: Any) -> None:
+    """A `prepare` for new_page/signed_in_page: install the window.__xss trap in every page of the context."""
+    await context.add_init_script(XSS_TRAP)
+    context.on("page", lambda page: page.on("dialog", lambda dialog: _record_dialog(page, dialog)))
+
+
+async def _record_dialog(page: Any, dialog: Any) -> None:
+    page.native_dialogs = [*getattr(page, "native_dialogs", []), dialog.message]
+    await dialog.dismiss()
+
+
+async def assert_no_xss(page: Any, where: str) -> None:
+    """Nothing ran: the trap is in place, nothing reached it, and no native dialog opened."""
+    trapped = await page.evaluate("Array.isArray(window.__xss) ? window.__xss : null")
+    assert trapped is not None, f"the XSS trap was not installed on {where}"
+    assert trapped == [], f"script ran on {where}: {trapped}"
+    assert getattr(page, "native_dialogs", []) == [], f"a dialog opened on {where}: {page.native_dialogs}"

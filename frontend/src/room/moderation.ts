@@ -80,7 +80,7 @@ export class ModerationTools {
   private readonly slowNotice = h('p', { class: 'notice', 'data-testid': 'slow-mode-notice', hidden: true });
   private readonly slowCountdown: Countdown;
   private readonly roomNotice = h('p', { class: 'notice', role: 'status', 'data-testid': 'room-notice' });
-  private readonly reportNotices = h('ul', { class: 'report-notices', role: 'status', 'data-testid': 'report-notices' });
+  private readonly reportNotices = h('ul', { class: 'report-notices' });
   private readonly slowInput = h('input', { type: 'number', id: 'slow-mode-seconds', min: 0, max: 3600, step: 1, value: 0, inputmode: 'numeric', 'data-testid': 'slow-mode-input' });
   private readonly lockBox = h('input', { type: 'checkbox', 'data-testid': 'lock-room' });
   private readonly pinnedState = h('p', { class: 'muted', 'data-testid': 'pinned-state' });
@@ -95,7 +95,7 @@ export class ModerationTools {
       this.host.changed();
     });
     append(this.muteNotice, this.muteText, h('p', null, t('mod.mutedTimeLeft'), ' ', this.muteCountdown.el));
-    this.noticesEl = h('div', { class: 'mod-notices' }, this.alert.el, this.muteNotice, this.slowNotice, this.roomNotice, this.reportNotices);
+    this.noticesEl = h('div', { class: 'mod-notices' }, this.alert.el, this.muteNotice, this.slowNotice, this.roomNotice, h('div', { role: 'status', 'data-testid': 'report-notices' }, this.reportNotices));
 
     const slowForm = h(
       'form',
