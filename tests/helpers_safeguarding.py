@@ -7,6 +7,12 @@ import asyncio
 import contextlib
 import email
 import email.policy
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +25,10 @@ from standardwebhooks import Webhook
 from rooms import store
 from rooms.models import HubStaff
 from rooms.safeguarding_models import Concern, OutboxRow
-from tests.conftest import Api, RunningServer
+from tests.conftest import Api, Database, RunningServer
 from tests.helpers_chat import Inbox, call
-from tests.services import free_port
+from tests.helpers_processes import ROOT, SERVE
+from tests.services import ServerProcess, free_port, unavailable, wait_ready
 
 SAFEGUARDING_EVENTS = (
     "concern:new",
@@ -98,39 +105,44 @@ async def wait_for_rows(
 
 @dataclass
 class SmtpInbox:
-    """A real SMTP server (aiosmtpd) on a loopback port; what it received, parsed."""
+    """A real SMTP server (aiosmtpd, in its own thread and loop) on a loopback port; what it received."""
 
     port: int
     messages: list[email.message.EmailMessage] = field(default_factory=list)
-    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    controller: Controller | None = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd's handler hook
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, email.message.EmailMessage)
-        self.messages.append(parsed)
-        self.arrived.set()
+        self.messages.append(parsed)  # list.append is atomic: read from the test's loop by polling
         return "250 OK"
 
-    async def wait_for(self, count: int, timeout: float = 10.0) -> list[email.message.EmailMessage]:
-        async def enough() -> None:
-            while len(self.messages) < count:
-                self.arrived.clear()
-                await self.arrived.wait()
+    async def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        await asyncio.get_running_loop().run_in_executor(None, self.controller.start)
 
-        await asyncio.wait_for(enough(), timeout)
+    async def stop(self) -> None:
+        if self.controller is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.controller.stop)
+            self.controller = None
+
+    async def wait_for(self, count: int, timeout: float = 10.0) -> list[email.message.EmailMessage]:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(self.messages) < count:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"{len(self.messages)} of {count} emails arrived")
+            await asyncio.sleep(0.02)
         return self.messages
 
 
 @contextlib.asynccontextmanager
-async def smtp_server() -> AsyncIterator[SmtpInbox]:
-    inbox = SmtpInbox(free_port())
-    loop = asyncio.get_running_loop()
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port, loop=loop)
-    await loop.run_in_executor(None, controller.start)
+async def smtp_server(port: int | None = None) -> AsyncIterator[SmtpInbox]:
+    inbox = SmtpInbox(port or free_port())
+    await inbox.start()
     try:
         yield inbox
     finally:
-        await loop.run_in_executor(None, controller.stop)
+        await inbox.stop()
 
 
 @dataclass
@@ -198,3 +210,73 @@ async def set_escalation(api: Api, hub_id: int = 1, **values: Any) -> dict[str, 
     status, data = await api.call("PUT", f"/api/hubs/{hub_id}/escalation", values)
     assert status == 200, data
     return dict(data)
+
+
+class RedisProcess:
+    """A private redis-server that a test can stop and start again on the same port (Redis down, then back)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._dir = tempfile.TemporaryDirectory()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            unavailable("redis-server is not installed (apt-get install redis-server)")
+            raise AssertionError("unreachable")
+        args = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.proc = subprocess.Popen(
+            [*args, "--dir", self._dir.name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def close(self) -> None:
+        self.stop()
+        self._dir.cleanup()
+
+
+def process_env(database: Database, redis_url: str, name: str, settings: dict[str, str]) -> dict[str, str]:
+    """The environment of one real `alongside serve` process (as tests/helpers_processes.py sets it up)."""
+    return {
+        **os.environ,
+        "ALONGSIDE_DATABASE_URL": database.url,
+        "ALONGSIDE_DATABASE_SCHEMA": database.schema,
+        "ALONGSIDE_REDIS_URL": redis_url,
+        "ALONGSIDE_PASSWORD_TIME_COST": "1",
+        "ALONGSIDE_PASSWORD_MEMORY_KIB": "8",
+        "ALONGSIDE_SERVER_ID": f"process-{name}",
+        "ALONGSIDE_CONFIG": str(ROOT / "config" / "alongside.toml"),
+        **{f"ALONGSIDE_{key.upper()}": value for key, value in settings.items()},
+    }
+
+
+async def start_process(
+    database: Database, redis_url: str, name: str, settings: dict[str, str], port: int | None = None
+) -> tuple[str, ServerProcess]:
+    port = port or free_port()
+    server = ServerProcess([*SERVE, "--port", str(port)], process_env(database, redis_url, name, settings), ROOT)
+    url = f"http://127.0.0.1:{port}"
+    await wait_ready(url, server)
+    return url, server
