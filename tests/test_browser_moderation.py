@@ -354,3 +354,118 @@ async def test_xss_payloads_in_a_report_note_a_hold_reason_and_a_pinned_message_
     for page, who in ((river, "River"), (willow, "Willow"), (sam, "Sam")):
         await assert_no_xss(page, f"{who}'s room")
         assert page.errors == [], who
+
+
+async def test_muted_words_from_the_account_page_fold_messages_away_for_that_member_only(
+    browser: Any, web_server: RunningServer
+) -> None:
+    from playwright.async_api import expect
+
+    await start_session(web_server)
+    sam = await in_room(browser, web_server, "Sam")
+    river = await signed_in_page(browser, web_server.url, "River")
+    await river.goto(web_server.url + "/#/account")
+    await river.get_by_test_id("muted-words").fill("Relapse\nSTRASSE")
+    await river.get_by_test_id("muted-words-save").click()
+    await expect(river.get_by_role("status").filter(has_text="muted words are saved")).to_be_visible()
+    await expect(river.get_by_test_id("muted-words")).to_have_value("relapse\nstrasse")  # folded by the server
+    await river.goto(web_server.url + "/#/groups")
+    await enter_room(river)
+
+    await post(sam, "Talking about a RELAPSE today, gently.")
+    await post(sam, "Not a muted word: relapsed is another word.")
+    folded = message(river, "Talking about a RELAPSE")
+    await expect(folded.get_by_test_id("muted-word-placeholder")).to_be_visible()
+    await expect(folded.get_by_test_id("message-body")).to_be_hidden()
+    await expect(message(river, "relapsed is another word").get_by_test_id("message-body")).to_be_visible()
+    await folded.get_by_role("button", name="Show anyway").click()
+    await expect(folded.get_by_test_id("message-body")).to_be_visible()
+    # Nobody else is affected.
+    await expect(message(sam, "Talking about a RELAPSE").get_by_test_id("message-body")).to_be_visible()
+    assert river.errors == [] and sam.errors == []
+
+
+async def test_a_facilitator_releases_one_held_message_and_declines_another(
+    browser: Any, web_server: RunningServer
+) -> None:
+    from playwright.async_api import expect
+
+    admin = Api(web_server.url)
+    try:
+        await admin.login("hub-admin")
+        status, data = await admin.call(
+            "POST", "/api/hubs/1/word-list", {"phrase": "zebrafish", "action": "hold", "reason": "Pets are off topic"}
+        )
+        assert status == 201, data
+    finally:
+        await admin.close()
+    await start_session(web_server)
+    sam = await in_room(browser, web_server, "Sam")
+    willow = await in_room(browser, web_server, "Willow")
+    river = await in_room(browser, web_server, "River")
+
+    await post(river, "My zebrafish helps me relax")
+    await expect(message(river, "helps me relax").get_by_test_id("held-notice")).to_contain_text("Pets are off topic")
+    held = message(sam, "helps me relax")
+    await expect(held.get_by_test_id("held-marker")).to_contain_text("Pets are off topic")
+    await message_action(held, "release-message")
+    await expect(message(willow, "helps me relax")).to_be_visible()
+    await expect(message(river, "helps me relax").get_by_test_id("held-notice")).to_have_count(0)
+    await expect(held.get_by_test_id("held-marker")).to_have_count(0)
+
+    await post(river, "Another zebrafish story")
+    held = message(sam, "Another zebrafish")
+    await expect(held.get_by_test_id("held-marker")).to_be_visible()
+    await message_action(held, "decline-message")
+    await fill_dialog(sam, reason="Let us keep to the topic")
+    await expect(message(river, "Another zebrafish").get_by_test_id("declined-notice")).to_contain_text(
+        "Let us keep to the topic"
+    )
+    await expect(held.get_by_test_id("declined-marker")).to_contain_text("Let us keep to the topic")
+    # Willow never sees it: the sentinel is Sam's next message.
+    await post(sam, "Thanks everyone")
+    await expect(message(willow, "Thanks everyone")).to_be_visible()
+    await expect(message(willow, "Another zebrafish")).to_have_count(0)
+    assert sam.errors == [] and river.errors == [] and willow.errors == []
+
+
+async def test_slow_mode_the_lock_and_a_removal_as_the_member_sees_them(
+    browser: Any, web_server: RunningServer
+) -> None:
+    from playwright.async_api import expect
+
+    await start_session(web_server)
+    sam = await in_room(browser, web_server, "Sam")
+    river = await in_room(browser, web_server, "River")
+
+    await sam.get_by_test_id("slow-mode-input").fill("120")
+    await sam.get_by_test_id("slow-mode-set").click()
+    await expect(river.get_by_test_id("room-notice")).to_contain_text("one message every 120 seconds")
+    await post(river, "First message in slow mode")
+    await expect(message(sam, "First message in slow mode")).to_be_visible()
+    await post(river, "Second, too soon")
+    wait = river.get_by_test_id("slow-mode-countdown")
+    await expect(wait).to_have_text(CLOCK)
+    first = int(await wait.get_attribute("data-seconds"))
+    assert 100 <= first <= 120
+    await river.wait_for_function(
+        "n => Number(document.querySelector('[data-testid=slow-mode-countdown]').dataset.seconds) < n", arg=first
+    )
+    await expect(river.get_by_test_id("composer")).to_have_value("Second, too soon")  # kept to send later
+    await sam.get_by_test_id("slow-mode-input").fill("0")
+    await sam.get_by_test_id("slow-mode-set").click()
+    await expect(river.get_by_test_id("room-notice")).to_be_hidden()
+
+    await sam.get_by_test_id("lock-room").check()
+    await expect(river.get_by_test_id("room-notice")).to_contain_text("The room is locked")
+    await expect(river.get_by_test_id("send")).to_be_disabled()
+    await sam.get_by_test_id("lock-room").uncheck()
+    await expect(river.get_by_test_id("room-notice")).to_be_hidden()
+
+    await person_action(sam, "River", "remove-person")
+    await fill_dialog(sam, reason="Time to step away for today")
+    await expect(river.get_by_role("status").filter(has_text="removed you from this session")).to_contain_text(
+        "Time to step away for today"
+    )
+    await expect(river.get_by_test_id("composer")).to_have_count(0)  # back on the group page
+    assert sam.errors == [] and river.errors == []

@@ -38,6 +38,12 @@ export const enModeration = {
   'mod.showMessage': 'Show message',
   'mod.showAnyway': 'Show anyway',
   'mod.hideAgain': 'Fold away again',
+  'mod.declinedStaff': 'Declined: members never see it. Reason:',
+  'mod.declinedMine': 'Not posted: a facilitator declined this message. Only you see it. Reason:',
+  'mod.declineTitle': 'Decline the held message from {name}',
+  'mod.declineHint': 'Optional. Its author is told; other members never see the message.',
+  'mod.releasedDone': 'The message is released to the room.',
+  'mod.declinedDone': 'The message was declined. Its author is told.',
   'mod.pinnedHeading': 'Pinned',
   'mod.pinnedMissing': 'A message from earlier in the session is pinned.',
 
@@ -181,5 +187,8 @@ export const enModeration = {
   'error.sanction_not_active': 'That sanction has already ended or been lifted.',
   'error.already_resolved': 'Someone has already resolved this report.',
   'error.cannot_block_self': 'You cannot block yourself.',
+  'error.message_held': 'That message is held for review: release or decline it instead.',
+  'error.not_held': 'That message is no longer waiting for review.',
+  'error.message_declined': 'That message was declined.',
   'error.invalid_word': 'Each muted word must be one line of 1 to 100 characters.',
 } as const;

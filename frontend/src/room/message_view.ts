@@ -54,8 +54,8 @@ function optionButton(label: string, testId: string, onClick: () => void): HTMLB
 function options(m: ModMessage, ctx: MessageViewContext, mine: boolean): HTMLElement | null {
   const items: HTMLButtonElement[] = [];
   const a = ctx.actions;
-  if (!mine && !(m.hidden && !ctx.staff)) items.push(optionButton(t('mod.report'), 'report-message', () => a.report(m)));
-  if (ctx.staff) {
+  if (!mine && !m.declined && !m.held && !(m.hidden && !ctx.staff)) items.push(optionButton(t('mod.report'), 'report-message', () => a.report(m)));
+  if (ctx.staff && !m.declined) {
     if (m.held) {
       if (a.release) { const release = a.release; items.push(optionButton(t('mod.release'), 'release-message', () => release(m))); }
       if (a.decline) { const decline = a.decline; items.push(optionButton(t('mod.decline'), 'decline-message', () => decline(m))); }
@@ -84,6 +84,10 @@ function options(m: ModMessage, ctx: MessageViewContext, mine: boolean): HTMLEle
 /** Staff's markers: hidden (with why), held (with why), flagged (with the policies' reasons). */
 function staffMarkers(m: ModMessage, ctx: MessageViewContext): Child[] {
   const out: Child[] = [];
+  if (m.declined) {
+    out.push(h('p', { class: 'message__marker message__marker--hidden', 'data-testid': 'declined-marker' }, t('mod.declinedStaff'), ' ', h('span', { dir: 'auto' }, m.declined_reason ?? '')));
+    return out;
+  }
   if (m.hidden) {
     out.push(h('p', { class: 'message__marker message__marker--hidden', 'data-testid': 'hidden-marker' }, t('mod.hiddenStaff'), ' ', m.hidden_reason ? h('span', { dir: 'auto' }, m.hidden_reason) : null));
   }
@@ -104,7 +108,7 @@ export function renderMessage(m: ModMessage, ctx: MessageViewContext): HTMLLIEle
   if (facilitator) classes.push('message--facilitator');
   if (mine) classes.push('message--mine');
   if (m.hidden) classes.push('message--hidden');
-  if (m.held) classes.push('message--held');
+  if (m.held && !m.declined) classes.push('message--held');
   if (ctx.pinnedId === m.id) classes.push('message--pinned');
   const meta = h(
     'p',
@@ -117,8 +121,8 @@ export function renderMessage(m: ModMessage, ctx: MessageViewContext): HTMLLIEle
   const li = h('li', { class: classes.join(' '), 'data-testid': 'message', 'data-id': m.id, 'data-session': m.session_id });
   li.append(meta);
 
-  // A member never has a hidden message's text: only the fact.
-  if (m.hidden && !ctx.staff) {
+  // A member never has a hidden message's text: only the fact (the author of a declined one keeps theirs).
+  if (m.hidden && !ctx.staff && !(mine && m.declined)) {
     li.dataset.state = 'hidden';
     li.append(h('p', { class: 'message__placeholder', 'data-testid': 'hidden-placeholder' }, t('mod.hiddenMember')));
     const opts = options(m, ctx, mine);
@@ -126,7 +130,9 @@ export function renderMessage(m: ModMessage, ctx: MessageViewContext): HTMLLIEle
     return li;
   }
   if (ctx.staff) li.append(...(staffMarkers(m, ctx).filter(Boolean) as Node[]));
-  if (m.held && !ctx.staff) {
+  if (m.declined && !ctx.staff) {
+    li.append(h('p', { class: 'message__marker message__marker--hidden', 'data-testid': 'declined-notice' }, t('mod.declinedMine'), ' ', h('span', { dir: 'auto' }, m.declined_reason ?? '')));
+  } else if (m.held && !ctx.staff) {
     li.append(h('p', { class: 'message__marker message__marker--held', 'data-testid': 'held-notice' }, t('mod.heldMine'), ' ', h('span', { dir: 'auto' }, m.held_reason ?? '')));
   }
 

@@ -18,6 +18,9 @@ export interface ModMessage extends Message {
   /** Held for a facilitator's review: only its author and facilitators are given it. */
   held?: boolean;
   held_reason?: string | null;
+  /** A held message a facilitator declined: never posted; its author still sees their own text. */
+  declined?: boolean;
+  declined_reason?: string | null;
 }
 
 /** A session with the room controls of "Moderation". */

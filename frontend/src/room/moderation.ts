@@ -453,6 +453,31 @@ export class ModerationTools {
     });
   }
 
+  /** Post a message a policy held for review. */
+  async release(message: ModMessage): Promise<void> {
+    await this.act('mod:release', { message_id: message.id }, (r) => {
+      this.host.patchMessage(message.id, { ...(r.message as ModMessage), held: false, held_reason: null });
+      announce(t('mod.releasedDone'));
+    });
+  }
+
+  /** Keep a held message from members for good, with an optional reason its author is told. */
+  async decline(message: ModMessage): Promise<void> {
+    const values = await formDialog(
+      this.dialogBase(t('mod.declineTitle', { name: message.author.display_name }), t('mod.decline'), [
+        { kind: 'text', name: 'reason', label: t('mod.reasonField'), hint: t('mod.declineHint'), maxLength: 200 },
+      ]),
+      this.host.signal,
+    );
+    if (!values) return;
+    const payload: Record<string, unknown> = { message_id: message.id };
+    if (typeof values.reason === 'string' && values.reason !== '') payload.reason = values.reason;
+    await this.act('mod:decline', payload, (r) => {
+      this.host.patchMessage(message.id, { declined: true, declined_reason: String(r.reason ?? ''), hidden: true });
+      announce(t('mod.declinedDone'));
+    });
+  }
+
   async pin(message: ModMessage | null): Promise<void> {
     await this.act('mod:pin', { message_id: message?.id ?? null }, (r) => {
       this.host.changed();
@@ -561,6 +586,14 @@ export class ModerationTools {
         p.kind === 'ban' ? (until ? t('mod.bannedUntil', { time: localText(until) }) : t('mod.bannedForever')) : t('mod.removedNotice');
       this.removalText = reason ? `${what} ${t('mod.reasonLabel')} ${reason}` : what;
       this.host.leave(this.removalText);
+    });
+    on('message:released', (p) => {
+      const m = p.message as ModMessage;
+      this.host.patchMessage(Number(p.message_id), { ...m, held: false, held_reason: null });
+    });
+    on('message:declined', (p) => {
+      this.host.patchMessage(Number(p.message_id), { declined: true, declined_reason: String(p.reason ?? ''), hidden: true });
+      if (!this.isStaff) announce(t('mod.declinedMine'));
     });
     on('mod:logged', (p) => {
       const entry = p.entry as LogEntry;

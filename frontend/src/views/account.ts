@@ -1,6 +1,7 @@
 /** Your account: signed-in devices (sign one or all out), a new password, two-factor sign-in for staff. */
 
 import { api, ApiError, describeError, isAbort } from '../api';
+import { memberToolsApi } from '../api_member';
 import { confirmDialog } from '../dialog';
 import { append, h } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
@@ -367,6 +368,64 @@ function hubRulesSection(signal: AbortSignal): HTMLElement {
   return section;
 }
 
+/**
+ * The viewer's own muted words (docs/api.md "Members' tools"): messages holding them are folded away for
+ * this person only, in every room, and can still be opened. One word or phrase per line.
+ */
+function mutedWordsSection(signal: AbortSignal): HTMLElement {
+  const alert = new AlertRegion();
+  const status = new StatusRegion();
+  const text = h('textarea', { name: 'muted_words', rows: 4, dir: 'auto', 'data-testid': 'muted-words' });
+  const save = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'muted-words-save' }, t('mod.mutedWordsSave'));
+  const form = h(
+    'form',
+    { class: 'form muted-words', novalidate: true },
+    field({ label: t('mod.mutedWordsField'), control: text, hint: t('mod.mutedWordsHint') }),
+    alert.el,
+    status.el,
+    h('div', { class: 'actions' }, save),
+  );
+  const words = (): string[] => text.value.split('\n').map((w) => w.trim()).filter((w) => w !== '');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (isBusy(save)) return;
+    alert.clear();
+    status.clear();
+    setInvalid(text, false);
+    const wanted = words();
+    if (wanted.length > 50) {
+      setInvalid(text, true);
+      alert.show(t('mod.mutedWordsTooMany'));
+      text.focus();
+      return;
+    }
+    const restore = busy(save, t('mod.mutedWordsSaving'));
+    try {
+      const saved = await memberToolsApi.setMutedWords(wanted);
+      text.value = saved.join('\n');
+      status.show(t('mod.mutedWordsSaved'));
+    } catch (err) {
+      setInvalid(text, true);
+      alert.show(describeError(err));
+    } finally {
+      restore();
+    }
+  });
+  void memberToolsApi
+    .mutedWords(signal)
+    .then((saved) => {
+      if (text.value === '') text.value = saved.join('\n');
+    })
+    .catch(() => undefined);
+  return h(
+    'section',
+    { 'aria-labelledby': 'muted-words-heading' },
+    h('h2', { id: 'muted-words-heading' }, t('mod.mutedWordsHeading')),
+    h('p', null, t('mod.mutedWordsIntro')),
+    form,
+  );
+}
+
 export function accountView({ main, setTitle, signal }: ViewContext): Cleanup {
   setTitle(t('account.title'));
   const notice = new StatusRegion();
@@ -383,6 +442,7 @@ export function accountView({ main, setTitle, signal }: ViewContext): Cleanup {
       myTrainingNotice(signal),
       twoFactorSection(signal),
       hubRulesSection(signal),
+      mutedWordsSection(signal),
       devicesSection(signal),
       password.el,
     ),

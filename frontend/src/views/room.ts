@@ -296,6 +296,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
         hide: (m) => void moderation.hide(m),
         unhide: (m) => void moderation.unhide(m),
         pin: (m) => void moderation.pin(m),
+        release: (m) => void moderation.release(m),
+        decline: (m) => void moderation.decline(m),
       },
     };
   }
