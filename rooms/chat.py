@@ -16,11 +16,11 @@ from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, MessageDraft
-from rooms.hookspecs import RoomFacts, StoredMessage
+from rooms.hookspecs import StoredMessage
 from rooms.models import Message
 from rooms.own_mute import own_mute
 from rooms.presence import publish_presence
-from rooms.send_facts import send_facts
+from rooms.send_facts import SendFacts, send_facts
 from rooms.sessions import session_payload
 from rooms.views import message_view
 
@@ -244,66 +244,139 @@ async def do_leave_room(
 READ_ONLY_OPTION = "alongside_read_only"
 
 
-async def _send_rights(
-    db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest
-) -> tuple[str, int, RoomFacts]:
-    """The sender's role, the live session and the room's facts, or the refusal: who may post here, now."""
-    facts = await send_facts(db, request.group_id, actor.user_id, ctx.clock())
+def _role(facts: SendFacts | None) -> str:
     if facts is None:
         raise NotFound("There is no such group.")
-    role = require_role(facts.is_facilitator, facts.membership_version, facts.group_version)
+    return require_role(facts.is_facilitator, facts.membership_version, facts.group_version)
+
+
+def _restricted(facts: SendFacts, role: str) -> bool:
+    """A sanction of the sender may be in force, or the room is locked or slow: read which, and until when."""
+    return role != "facilitator" and bool(facts.sanctions_in_force or facts.locked or facts.slow_mode_seconds)
+
+
+def _refuse_by_session(facts: SendFacts, role: str, actor: Actor) -> int:
+    """The running session's own refusals; returns its id."""
     if facts.live_session_id is None:
         raise DomainError(
             "This group is not in session. Messages open when a facilitator starts the session.",
             code="session_not_live",
         )
-    if role != "facilitator" and (facts.sanctions_in_force or facts.locked or facts.slow_mode_seconds):
-        # Rare: read which restriction holds (and until when), and count slow mode, only when one may.
-        await moderation_actions.refuse_if_restricted(db, ctx, actor, request.group_id, facts.live_session_id, role)
     session_tools.refuse_out_of_turn(facts.one_voice, facts.turn_user_id, role, actor.user_id)
     if facts.session_paused and role != "facilitator":
         raise DomainError(
             "The session is paused until a facilitator is back in the room; you can post again then.",
             code="session_paused",
         )
-    return role, facts.live_session_id, facts.room
+    return facts.live_session_id
+
+
+async def _send_rights(db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest) -> SendFacts:
+    """The facts the message is sent under, or the refusal: who may post here, now (in this order: no such
+    group, not a member, no session, a sanction or the room's controls, out of turn, paused)."""
+    facts = await send_facts(db, request.group_id, actor.user_id, ctx.clock())
+    role = _role(facts)
+    assert facts is not None
+    if facts.live_session_id is None:
+        _refuse_by_session(facts, role, actor)
+    assert facts.live_session_id is not None
+    if _restricted(facts, role):
+        await moderation_actions.refuse_if_restricted(db, ctx, actor, request.group_id, facts.live_session_id, role)
+    _refuse_by_session(facts, role, actor)
+    return facts
+
+
+async def _facts_to_check(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest
+) -> tuple[SendFacts, bool]:
+    """The facts to run the checks against, and whether they were remembered: those of the sender's last
+    message when they still let them post (no read needed), otherwise read now, refusing if the sender may not
+    post."""
+    cached = ctx.send_facts.get(actor.user_id, request.group_id)
+    if cached is not None:
+        try:
+            role = _role(cached)
+            if not _restricted(cached, role):
+                _refuse_by_session(cached, role, actor)
+                return cached, True
+        except DomainError:
+            pass  # they may have changed since: read them
+    async with db.begin():
+        await db.connection(execution_options={READ_ONLY_OPTION: True})  # SQLite: no write lock for reading
+        return await _send_rights(db, ctx, actor, request), False
+
+
+def _checked_under(facts: SendFacts) -> tuple[object, ...]:
+    """What the checks depend on: the sender's role, the session and the room (its policies, its word list)."""
+    return (_role(facts), facts.live_session_id, facts.room)
+
+
+class _FactsChanged(Exception):
+    """The message was checked under facts that no longer hold: check it again."""
+
+
+CHECK_ATTEMPTS = 3
 
 
 async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest) -> dict[str, Any]:
     """Store a message and, after commit, broadcast it. A repeated client_id returns the stored message.
 
-    Three steps, so no write lock is held while the message checks run (rooms/hookspecs.py, message_check):
-    read the sender's rights and the room's facts; run the checks; then, in the write transaction, check the
-    rights again (they may have changed meanwhile) and store. A held message goes to its author and staff only.
+    No write lock is held while the message checks run (rooms/hookspecs.py, message_check): they run against
+    the facts of the sender's last message (rooms/send_facts.SendFactsCache) or, without those, facts read
+    first; then the write transaction reads the facts again, refuses the sender if they may no longer post,
+    and stores the message only if what the checks depended on is unchanged (otherwise the checks run again,
+    against fresh facts: rare, and a rate limit then counts that message twice). A check that refuses a message
+    checked against remembered facts is asked again with fresh ones before the refusal stands. A held message
+    goes to its author and staff only.
     """
     validate.refuse_control_characters(request.body, "Your message")
     body = validate.clean_line_breaks(request.body)
     if not body.strip():
         raise DomainError("Type a message before sending.", code="message_empty")
     try:
-        async with db.begin():
-            await db.connection(execution_options={READ_ONLY_OPTION: True})  # SQLite: no write lock for reading
-            role, session_id, facts = await _send_rights(db, ctx, actor, request)
-        draft = MessageDraft(
-            request.group_id, session_id, actor, role, body, ctx.clock(), facts, request.confirm_personal_details
-        )
-        outcome = await ctx.hooks.message_check.run(draft)
-        async with db.begin():
-            role, session_id, _ = await _send_rights(db, ctx, actor, request)
-            values = {
-                "group_id": request.group_id,
-                "id": await store.next_message_id(db, request.group_id),
-                "session_id": session_id,
-                "author_id": actor.user_id,
-                "author_role": role,
-                "client_id": request.client_id,
-                "body": body,
-                "created_at": ctx.clock(),
-                "content_note": request.content_note,
-                "held_reason": outcome.held_reason,
-            }
-            await store.insert_message(db, values)
+        for attempt in range(1, CHECK_ATTEMPTS + 1):
+            checked, remembered = await _facts_to_check(db, ctx, actor, request)
+            role, session_id, facts = _role(checked), checked.live_session_id, checked.room
+            assert session_id is not None
+            draft = MessageDraft(
+                request.group_id, session_id, actor, role, body, ctx.clock(), facts, request.confirm_personal_details
+            )
+            try:
+                outcome = await ctx.hooks.message_check.run(draft)
+            except DomainError:
+                if not remembered:
+                    raise
+                ctx.send_facts.forget(actor.user_id, request.group_id)  # refused under old facts: check again
+                continue
+            try:
+                async with db.begin():
+                    current = await _send_rights(db, ctx, actor, request)
+                    if _checked_under(current) != _checked_under(checked):
+                        raise _FactsChanged
+                    ctx.send_facts.put(actor.user_id, request.group_id, current)
+                    values = {
+                        "group_id": request.group_id,
+                        "id": await store.next_message_id(db, request.group_id),
+                        "session_id": session_id,
+                        "author_id": actor.user_id,
+                        "author_role": role,
+                        "client_id": request.client_id,
+                        "body": body,
+                        "created_at": ctx.clock(),
+                        "content_note": request.content_note,
+                        "held_reason": outcome.held_reason,
+                    }
+                    await store.insert_message(db, values)
+                break
+            except _FactsChanged:
+                ctx.send_facts.forget(actor.user_id, request.group_id)
+                if attempt == CHECK_ATTEMPTS:
+                    raise DomainError(
+                        "The room changed as you sent this; nothing was posted. Please send it again.",
+                        code="try_again",
+                    ) from None
     except (DomainError, IntegrityError):
+        ctx.send_facts.forget(actor.user_id, request.group_id)  # a refused sender's next message reads afresh
         # A retry: the unique (group, author, client_id) constraint refused a second copy, or a refusal arose
         # (session ended, flood limit, ...) after the first copy was stored. Either way, answer with the
         # stored message. This lookup costs a query only on these paths, never on the hot one.

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from rooms.clock import Clock, utc_now
 from rooms.events import Publisher
 from rooms.hooks import Hooks, MessageChecks, TextCleaner, keep_text
+from rooms.send_facts import SendFactsCache
 
 
 @dataclass
@@ -20,6 +21,8 @@ class RoomsContext:
     history_page: int = 50
     # A connection not refreshed by its process's heartbeat for this long is gone (its process died).
     presence_timeout: dt.timedelta = dt.timedelta(seconds=90)
+    # What each sender's last message was checked against (rooms/send_facts.py): this process's own.
+    send_facts: SendFactsCache = field(default_factory=SendFactsCache)
 
     @property
     def message_checks(self) -> MessageChecks:

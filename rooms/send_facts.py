@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -124,3 +125,29 @@ def version_label(values: Sequence[Any]) -> str:
 async def word_list_version(db: AsyncSession, hub_id: int) -> str:
     row = (await db.execute(select(*_version_columns()).where(WordListEntry.hub_id == hub_id))).one()
     return version_label(row)
+
+
+class SendFactsCache:
+    """Per process: the facts each sender's last message was checked against, so their next message can run
+    its checks at once, without a read first. Never trusted on its own: the write transaction reads the facts
+    again, and a message checked against facts that no longer hold is checked again (rooms/chat.py).
+    Bounded: the least recently used entries go first."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[int, int], SendFacts] = OrderedDict()
+
+    def get(self, user_id: int, group_id: int) -> SendFacts | None:
+        facts = self._items.get((user_id, group_id))
+        if facts is not None:
+            self._items.move_to_end((user_id, group_id))
+        return facts
+
+    def put(self, user_id: int, group_id: int, facts: SendFacts) -> None:
+        self._items[(user_id, group_id)] = facts
+        self._items.move_to_end((user_id, group_id))
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+    def forget(self, user_id: int, group_id: int) -> None:
+        self._items.pop((user_id, group_id), None)
