@@ -24,6 +24,7 @@ from standardwebhooks import Webhook
 
 from rooms import store
 from rooms.models import HubStaff
+from rooms.risk import RiskAssessment, RiskMatch, RiskTier
 from rooms.safeguarding_models import Concern, OutboxRow
 from tests.conftest import Api, Database, RunningServer
 from tests.helpers_chat import Inbox, call
@@ -280,3 +281,16 @@ async def start_process(
     url = f"http://127.0.0.1:{port}"
     await wait_ready(url, server)
     return url, server
+
+
+class FakeDetector:
+    """A detector the test controls: 'PLAN' in the text is imminent, 'hopeless' a concern."""
+
+    async def __call__(self, body: str) -> RiskAssessment:
+        if "PLAN" in body:
+            match = RiskMatch("PLAN", "suicidal_planning", "a plan, now")
+            return RiskAssessment(RiskTier.IMMINENT, (match,), "fake", "A plan with a time.")
+        if "hopeless" in body:
+            match = RiskMatch("hopeless", "hopelessness", "hopelessness")
+            return RiskAssessment(RiskTier.CONCERN, (match,), "fake", "Hopelessness.")
+        return RiskAssessment(RiskTier.NONE, (), "fake", "")

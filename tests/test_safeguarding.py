@@ -10,12 +10,11 @@ import pytest
 from sqlalchemy import select, text
 
 from rooms.models import Message
-from rooms.risk import RiskAssessment, RiskMatch, RiskTier
 from rooms.safeguarding_models import Concern, ConcernMessage, OutboxRow
 from tests.conftest import Database, RunningServer
 from tests.helpers_auth import FakeClock
 from tests.helpers_chat import call, send
-from tests.helpers_safeguarding import concern_count, enter, make_lead, open_console, wait_for_rows
+from tests.helpers_safeguarding import FakeDetector, concern_count, enter, make_lead, open_console, wait_for_rows
 
 
 async def test_help_now_reaches_the_leads_console_and_the_facilitators_and_the_lead_acknowledges(
@@ -116,19 +115,6 @@ async def test_a_concern_is_written_with_its_deliveries_before_anything_is_annou
     assert seen and all(s[0] == 1 and s[1] >= 2 and s[2] >= 1 for s in seen), seen
 
 
-class FakeDetector:
-    """A detector the test controls: 'PLAN' in the text is imminent, 'hopeless' a concern."""
-
-    async def __call__(self, body: str) -> RiskAssessment:
-        if "PLAN" in body:
-            match = RiskMatch("PLAN", "suicidal_planning", "a plan, now")
-            return RiskAssessment(RiskTier.IMMINENT, (match,), "fake", "A plan with a time.")
-        if "hopeless" in body:
-            match = RiskMatch("hopeless", "hopelessness", "hopelessness")
-            return RiskAssessment(RiskTier.CONCERN, (match,), "fake", "Hopelessness.")
-        return RiskAssessment(RiskTier.NONE, (), "fake", "")
-
-
 async def test_a_high_risk_message_is_delivered_and_the_author_offered_support_and_a_concern_raised(
     live_room: dict[str, Any], server: RunningServer, api_factory: Any
 ) -> None:
@@ -145,14 +131,14 @@ async def test_a_high_risk_message_is_delivered_and_the_author_offered_support_a
     offer = await river.wait_for("support:offer")
     assert offer["group_id"] == 1 and offer["crisis_lines"] and offer["talk_to_facilitator"] is True
     risk = await sam.wait_for("message:risk", lambda d: d["message_id"] == mid)
-    assert risk["tier"] == "concern" and risk["matches"][0]["construct"] == "hopelessness"
+    assert risk["tier"] == "concern" and "hopelessness" in [m["construct"] for m in risk["matches"]]
 
     sent = await send(river_io, "I have a PLAN for tonight")
     assert sent["ok"], "a distressed message is never refused"
     mid = sent["message"]["id"]
     await willow.wait_for("message:new", lambda d: d["message"]["id"] == mid)  # never hidden or held
     risk = await sam.wait_for("message:risk", lambda d: d["message_id"] == mid)
-    assert risk["tier"] == "imminent" and risk["explanation"] == "A plan with a time."
+    assert risk["tier"] == "imminent" and "A plan with a time." in risk["explanation"]
     new = await console.wait_for("concern:new", lambda d: d["concern"]["source"] == "detector")
     assert new["concern"]["tier"] == "imminent" and new["concern"]["subject"]["pseudonym"] == "River"
     _status, detail = await lead.call("GET", f"/api/concerns/{new['concern']['id']}")
