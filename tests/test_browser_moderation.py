@@ -197,6 +197,13 @@ async def test_a_report_reaches_the_facilitator_at_once_and_the_reporter_is_told
     await expect(message(willow, "carry on gently")).to_be_visible()
     await expect(willow.get_by_test_id("report-resolved")).to_have_count(0)
     await expect(willow.get_by_text("This hurt to read")).to_have_count(0)
+
+    # Later, the account page keeps the outcome (for someone who was away when it came).
+    await river.goto(web_server.url + "/#/account")
+    mine = river.get_by_test_id("my-report")
+    await expect(mine).to_contain_text("Willow")
+    await expect(mine).to_contain_text("We spoke with them and hid nothing further")
+    await assert_accessible(river, "the account page with muted words and your reports")
     assert sam.errors == [] and river.errors == [] and willow.errors == []
 
 

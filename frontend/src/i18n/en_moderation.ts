@@ -11,6 +11,8 @@ export const enModeration = {
   'mod.reportPerson': 'Report this person',
   'mod.block': 'Block',
   'mod.unblock': 'Unblock',
+  'mod.blockAuthor': 'Block {name}',
+  'mod.unblockAuthor': 'Unblock {name}',
   'mod.blockedDone': 'You blocked {name}. Their messages are folded away for you; they are not told.',
   'mod.unblockedDone': 'You unblocked {name}.',
   'mod.hide': 'Hide',
@@ -163,6 +165,11 @@ export const enModeration = {
   'mod.mutedWordsSaving': 'Saving…',
   'mod.mutedWordsSaved': 'Your muted words are saved.',
   'mod.mutedWordsTooMany': 'Please keep to 50 muted words or fewer.',
+
+  // Account: your reports
+  'mod.myReportsHeading': 'Your reports',
+  'mod.myReportAbout': 'About',
+  'mod.myReportOpen': 'Open: the facilitators have it.',
 
   // Refusals
   'error.muted': 'You are muted for now, so you cannot post.',

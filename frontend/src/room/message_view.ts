@@ -17,6 +17,8 @@ export interface MessageActions {
   hide(message: ModMessage): void;
   unhide(message: ModMessage): void;
   pin(message: ModMessage | null): void;
+  /** Block (or unblock) the message's author. */
+  block(message: ModMessage): void;
   /** Present when the server offers releasing held messages (mod:release / mod:decline). */
   release?: ((message: ModMessage) => void) | undefined;
   decline?: ((message: ModMessage) => void) | undefined;
@@ -55,6 +57,10 @@ function options(m: ModMessage, ctx: MessageViewContext, mine: boolean): HTMLEle
   const items: HTMLButtonElement[] = [];
   const a = ctx.actions;
   if (!mine && !m.declined && !m.held && !(m.hidden && !ctx.staff)) items.push(optionButton(t('mod.report'), 'report-message', () => a.report(m)));
+  if (!mine) {
+    const blocked = ctx.blocked.has(m.author.id);
+    items.push(optionButton(blocked ? t('mod.unblockAuthor', { name: m.author.display_name }) : t('mod.blockAuthor', { name: m.author.display_name }), blocked ? 'unblock-author' : 'block-author', () => a.block(m)));
+  }
   if (ctx.staff && !m.declined) {
     if (m.held) {
       if (a.release) { const release = a.release; items.push(optionButton(t('mod.release'), 'release-message', () => release(m))); }

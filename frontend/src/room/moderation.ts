@@ -416,7 +416,9 @@ export class ModerationTools {
     });
   }
 
-  private async toggleBlock(person: PersonRef): Promise<void> {
+  /** Block someone (only this viewer's view changes; they are never told), or unblock them. */
+  async toggleBlock(person: PersonRef): Promise<void> {
+    if (person.id === this.host.myId) return;
     this.alert.clear();
     const wasBlocked = this.blocked.has(person.id);
     try {

@@ -426,6 +426,39 @@ function mutedWordsSection(signal: AbortSignal): HTMLElement {
   );
 }
 
+/**
+ * The reports this person made and what came of them (GET /api/me/reports): someone who was offline when a
+ * report was resolved reads the outcome here. Never who dealt with it.
+ */
+function myReportsSection(signal: AbortSignal): HTMLElement {
+  const list = h('ul', { class: 'mod-list', 'data-testid': 'my-reports' });
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'my-reports-heading', hidden: true },
+    h('h2', { id: 'my-reports-heading' }, t('mod.myReportsHeading')),
+    list,
+  );
+  void memberToolsApi
+    .myReports(signal)
+    .then((reports) => {
+      section.hidden = reports.length === 0;
+      list.replaceChildren(
+        ...reports.map((r) =>
+          h(
+            'li',
+            { 'data-testid': 'my-report' },
+            h('p', null, t('mod.myReportAbout'), ' ', h('span', { dir: 'auto', class: 'mod-list__name' }, r.reported.display_name), ' · ', h('span', { dir: 'auto' }, r.group_name), ' · ', timeElement(r.created_at)),
+            r.status === 'resolved'
+              ? h('p', null, t('mod.reportResolved'), ' ', h('span', { dir: 'auto' }, r.outcome ?? ''))
+              : h('p', { class: 'muted' }, t('mod.myReportOpen')),
+          ),
+        ),
+      );
+    })
+    .catch(() => undefined);
+  return section;
+}
+
 export function accountView({ main, setTitle, signal }: ViewContext): Cleanup {
   setTitle(t('account.title'));
   const notice = new StatusRegion();
@@ -443,6 +476,7 @@ export function accountView({ main, setTitle, signal }: ViewContext): Cleanup {
       twoFactorSection(signal),
       hubRulesSection(signal),
       mutedWordsSection(signal),
+      myReportsSection(signal),
       devicesSection(signal),
       password.el,
     ),

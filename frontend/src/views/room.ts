@@ -46,7 +46,15 @@ const ACK_TIMEOUT_MS = 10_000;
 const HISTORY_PAGE = 50;
 const CATCH_UP_PAGE = 200;
 /** Join errors that reconnecting cannot fix. */
-const FATAL_JOIN_ERRORS = new Set(['not_found', 'not_member', 'agreement_required', 'forbidden', 'invalid_payload']);
+const FATAL_JOIN_ERRORS = new Set([
+  'not_found',
+  'not_member',
+  'agreement_required',
+  'forbidden',
+  'invalid_payload',
+  'banned',
+  'removed_from_session',
+]);
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type PayloadOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
@@ -296,6 +304,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
         hide: (m) => void moderation.hide(m),
         unhide: (m) => void moderation.unhide(m),
         pin: (m) => void moderation.pin(m),
+        block: (m) => void moderation.toggleBlock(m.author),
         release: (m) => void moderation.release(m),
         decline: (m) => void moderation.decline(m),
       },
@@ -1025,6 +1034,12 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     if (!joined || !socket.connected) {
       sendAlert.show(t('room.composerDisabledOffline'));
       updateComposer();
+      return;
+    }
+    const held = moderation.sendBlockedReason();
+    if (held !== '') {
+      // Muted, the room locked, or slow mode's wait: the text stays in the composer for later.
+      sendAlert.show(held);
       return;
     }
     if (body.trim() === '') {
