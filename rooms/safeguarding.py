@@ -415,6 +415,23 @@ async def record_assessment(
         return Detection(False)
 
 
+async def record_quiet(db: AsyncSession, markers: list[tuple[int, int]], now: dt.datetime) -> None:
+    """Messages assessed as no risk: their markers written together, in one short transaction (one write per
+    batch, not per message, beside the send path's writes). A marker already there is left alone."""
+    if not markers:
+        return
+    rows = [{"group_id": g, "message_id": m, "tier": "none", "assessed_at": now} for g, m in markers]
+    async with db.begin():
+        if db.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            await db.execute(pg_insert(MessageAssessment).values(rows).on_conflict_do_nothing())
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            await db.execute(sqlite_insert(MessageAssessment).values(rows).on_conflict_do_nothing())
+
+
 def risk_payload(stored: StoredMessage, assessment: RiskAssessment) -> dict[str, Any]:
     """`message:risk` for the session's facilitators: the tier and why, never a copy of the text."""
     return {

@@ -18,6 +18,7 @@ import time
 from rooms import outbox, safeguarding
 from rooms.hookspecs import StoredMessage
 from rooms.outbox import Delivery
+from rooms.risk import RiskTier
 from server.safeguarding_channels import Channels, DeliveryFailed
 from server.state import AppState
 
@@ -25,6 +26,7 @@ log = logging.getLogger("alongside.safeguarding")
 RECOVERY_EVERY_SECONDS = 30.0
 RECOVERY_GRACE = dt.timedelta(seconds=10)  # the live observer's turn first
 BATCH = 20
+QUIET_BATCH_SECONDS = 0.2  # markers of no-risk messages are written together, at most this late
 
 
 def config_from(state: AppState) -> safeguarding.SafeguardingConfig:
@@ -47,11 +49,23 @@ class Dispatcher:
         self.config = config_from(state)
         self._wake = asyncio.Event()
         self._next_recovery = 0.0
+        self._quiet: list[tuple[int, int]] = []  # assessed as no risk, markers not yet written
+        self._quiet_flush: asyncio.Task[None] | None = None
         state.metrics.describe(
             "alongside_safeguarding_deliveries_total", "counter", "Safeguarding deliveries by channel and outcome."
         )
 
     async def close(self) -> None:
+        """At shutdown, before the engine goes: let detection already under way finish (its marker written),
+        within a few seconds; what does not finish is found by the next process's recovery scan."""
+        try:
+            async with asyncio.timeout(3):
+                await self._state.rooms.hooks.message_stored.drain()
+                if self._quiet_flush is not None:
+                    await self._quiet_flush
+                await self._flush_quiet(0)
+        except TimeoutError:
+            log.warning("risk detection still running at shutdown; the recovery scan will finish it")
         await self._channels.close()
 
     def wake(self) -> None:
@@ -131,6 +145,11 @@ class Dispatcher:
         commit, offer the author support and mark the message for facilitators. Never touches the message."""
         state = self._state
         assessment = await state.rooms.hooks.risk_detectors.assess(stored.body)
+        if assessment.tier == RiskTier.NONE:
+            self._quiet.append((stored.group_id, stored.message_id))
+            if self._quiet_flush is None or self._quiet_flush.done():
+                self._quiet_flush = asyncio.create_task(self._flush_quiet(QUIET_BATCH_SECONDS))
+            return
         async with state.sessions() as db:
             detection = await safeguarding.record_assessment(db, state.rooms, self.config, stored, assessment)
         if not detection.recorded:
@@ -139,6 +158,15 @@ class Dispatcher:
             self.wake()
         async with state.readers() as db:
             await safeguarding.announce_detection(db, state.rooms, stored, assessment)
+
+    async def _flush_quiet(self, after: float) -> None:
+        await asyncio.sleep(after)
+        markers, self._quiet = self._quiet, []
+        try:
+            async with self._state.sessions() as db:
+                await safeguarding.record_quiet(db, markers, self._state.rooms.clock())
+        except Exception as exc:  # the recovery scan assesses them again: no risk is missed, only work repeated
+            log.error("writing %d risk assessment marker(s) failed: %s", len(markers), type(exc).__name__)
 
     async def recover(self) -> None:
         """Assess recent messages nothing assessed: their process died between storing and assessing."""

@@ -5,11 +5,13 @@ ran is recovered from the durable marker."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
 
-from rooms.safeguarding_models import Concern
+from rooms import safeguarding
+from rooms.safeguarding_models import Concern, MessageAssessment
 from server.http_safeguarding import DISPATCHER
 from tests.conftest import Api, Database, RunningServer, open_session
 from tests.helpers_auth import FakeClock
@@ -102,3 +104,28 @@ async def test_detection_lost_with_its_process_is_recovered(
     async with server.state.sessions() as db, db.begin():
         assert len((await db.execute(select(Concern))).all()) == 1
     assert sent["ok"]
+
+
+async def test_every_assessed_message_leaves_a_marker_so_recovery_repeats_nothing(
+    live_room: dict[str, Any], server: RunningServer
+) -> None:
+    river_io, _ = await enter(live_room["river"])
+    sent = [await send(river_io, f"just saying hello {n}") for n in range(5)]
+    ids = {s["message"]["id"] for s in sent}
+
+    async def markers() -> dict[int, str]:
+        async with server.state.sessions() as db, db.begin():
+            rows = (await db.execute(select(MessageAssessment).where(MessageAssessment.group_id == 1))).scalars()
+            return {row.message_id: row.tier for row in rows}
+
+    deadline = asyncio.get_running_loop().time() + 10
+    while not ids <= set(await markers()):
+        assert asyncio.get_running_loop().time() < deadline, "no-risk markers were never written"
+        await asyncio.sleep(0.05)
+    assert {mid: tier for mid, tier in (await markers()).items() if mid in ids} == dict.fromkeys(ids, "none")
+    FakeClock(server).advance(11)
+    async with server.state.readers() as db:
+        assert (
+            await safeguarding.unassessed(db, server.state.rooms.clock(), dt.timedelta(minutes=10), dt.timedelta(0))
+            == []
+        )
