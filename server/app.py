@@ -22,6 +22,7 @@ from server.cookie_names import read_prefixed_cookies
 from server.crisis_defaults import CRISIS_DEFAULTS, load_crisis_defaults
 from server.db import create_engine, create_sessionmaker, migrate
 from server.dispatcher import Dispatcher
+from server.gc_tuning import monitor_pauses
 from server.handshake_gate import HandshakeGate
 from server.http_errors import error_response, json_errors
 from server.http_routes import declared_routes
@@ -166,6 +167,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(ops.routes)
     add_frontend_routes(app, settings.frontend_dir)
     app.cleanup_ctx.append(_lifecycle)
+    monitor_pauses(app, metrics)
     app.on_shutdown.append(_close_connections)
     return app
 

@@ -28,6 +28,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from rooms.plugins import PluginLoadError
     from server.app import create_app
+    from server.gc_tuning import tune_for_serving
+    from server.state import STATE
 
     settings = _settings()
     flags = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
@@ -44,6 +46,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except PluginLoadError as exc:  # an installed plugin (entry point group alongside.plugins) is broken
         print(f"alongside: {exc}", file=sys.stderr)
         return 2
+    tune_for_serving(app, app[STATE].metrics)
     print(f"Alongside is starting at http://{settings.host}:{settings.port}/", flush=True)
     web.run_app(
         app,
