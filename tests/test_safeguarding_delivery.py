@@ -11,6 +11,7 @@ from typing import Any
 from rooms import safeguarding, store
 from rooms.context import RoomsContext
 from tests.conftest import Api, Database, RunningServer, open_session, seeded_server, start_server
+from tests.helpers_auth import FakeClock
 from tests.helpers_chat import call, send
 from tests.helpers_safeguarding import (
     WEBHOOK_SECRET,
@@ -259,3 +260,31 @@ async def test_outbox_rows_are_one_per_channel_and_target(database: Database) ->
             ("webhook", "hub", 0),
         ]
         assert len({r.idempotency_key for r in rows}) == len(rows)
+
+
+async def test_the_top_rung_reaches_the_hubs_escalation_email_and_webhook(database: Database) -> None:
+    async with (
+        smtp_server() as smtp,
+        webhook_receiver() as receiver,
+        running(database, smtp_host="127.0.0.1", smtp_port=smtp.port) as (server, apis),
+    ):
+        clock = FakeClock(server)
+        admin = await signed_in(server, apis, "hub-admin")
+        await set_escalation(
+            admin, webhook_url=receiver.url, webhook_secret=WEBHOOK_SECRET, escalation_email="on-call@example.org"
+        )
+        lead = await signed_in(server, apis)
+        await make_lead(server, lead)
+        concern_id = await help_now(server, apis)
+        await receiver.wait_delivered(1)
+        await smtp.wait_for(1)  # rung 0: the lead
+        clock.advance(31)
+        await smtp.wait_for(2)  # rung 1: the lead again
+        clock.advance(31)
+        await receiver.wait_delivered(2)
+        mails = await smtp.wait_for(3)
+        assert [m["To"] for m in mails] == ["heron.lead@example.org", "heron.lead@example.org", "on-call@example.org"]
+        assert [p["type"] for p in receiver.payloads] == ["concern.raised", "concern.escalated"]
+        assert receiver.payloads[1]["data"]["escalation_level"] == 2
+        assert receiver.payloads[1]["data"]["concern_id"] == concern_id
+        assert all(n == 1 for n in receiver.delivered.values())
