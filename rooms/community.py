@@ -68,10 +68,31 @@ async def clean_fields(
             raise InvalidInput(f"{field} must be at most {high} characters.")
         validate.refuse_control_characters(raw, field)
         raw_values[field] = raw
-    return {
-        field: validate.text(await ctx.clean_text(raw), field, min_len=limits[field][0], max_len=limits[field][1])
-        for field, raw in raw_values.items()
-    }
+    cleaned_values = {}
+    for field, raw in raw_values.items():
+        cleaned = await ctx.clean_text(raw)
+        cleaned_values[field] = validate.text(cleaned, field, min_len=limits[field][0], max_len=limits[field][1])
+        refuse_removed_markup(field, raw, cleaned, cleaned_values[field])
+    return cleaned_values
+
+
+MARKUP_PREVIEW = 300
+
+
+def refuse_removed_markup(field: str, raw: str, cleaned: str, shown: str) -> None:
+    """Staff see what the sanitiser removed before anyone reads the rest (docs/security.md, "Markup in staff
+    text"): text that lost markup when cleaned is refused with `markup_removed` and what it would read without
+    it, never stored as that silently, so "<script>alert(1)</script>" cannot leave a stray "alert(1)" that
+    members read first. Sending the cleaned text again passes (cleaning it changes nothing)."""
+    if validate.clean_line_breaks(cleaned) == validate.clean_line_breaks(raw):
+        return
+    preview = shown if len(shown) <= MARKUP_PREVIEW else shown[:MARKUP_PREVIEW] + "\u2026"
+    raise InvalidInput(
+        f"The {field} cannot hold markup (such as <b> or <script>), so nothing was saved. Without it, it would "
+        f'read: "{preview}". If that is what you mean, send it again as it reads now.',
+        code="markup_removed",
+        detail={"field": field, "cleaned": shown},
+    )
 
 
 async def group_view(db: AsyncSession, ctx: RoomsContext, actor: Actor, group: Group) -> dict[str, Any]:

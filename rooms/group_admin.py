@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import group_store, presence, store, validate
 from rooms.access import GroupAccess, group_access, require_visible
-from rooms.community import GROUP_FIELDS, RAW_FACTOR, clean_fields, group_view
+from rooms.community import GROUP_FIELDS, RAW_FACTOR, clean_fields, group_view, refuse_removed_markup
 from rooms.context import RoomsContext
 from rooms.errors import Forbidden, InvalidInput, NotFound
 from rooms.events import RoomEvent
@@ -87,6 +87,7 @@ async def clean_tags(ctx: RoomsContext, raw: Any) -> list[str]:
         folded = " ".join(unicodedata.normalize("NFKC", plain).lower().split())
         if not low <= len(folded) <= high:
             raise InvalidInput(f"Each tag must be {low} to {high} characters (once markup is removed).")
+        refuse_removed_markup("tags", tag, plain, folded)
         if folded not in tags:
             tags.append(folded)
     return tags

@@ -73,8 +73,9 @@ async def list_groups(request: web.Request) -> web.Response:
     body=m.GroupCreateBody,
     status=201,
     result=m.GroupResult,
-    refusals={403: ("forbidden",)},
-    description="400 also when a text is empty once markup is removed.",
+    refusals={400: ("markup_removed",), 403: ("forbidden",)},
+    description="400 also when a text is empty once markup is removed; `markup_removed` when a text would lose "
+    "markup (the message quotes it cleaned: send that again).",
 )
 async def create_group(request: web.Request) -> web.Response:
     actor = await request_actor(request)

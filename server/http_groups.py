@@ -26,7 +26,7 @@ ADMIN_ONLY = {403: ("forbidden",)}
     tag="groups",
     body=g.GroupSettingsBody,
     result=m.GroupResult,
-    refusals=ADMIN_ONLY,
+    refusals={**ADMIN_ONLY, 400: ("markup_removed",)},
     description=(
         "Members in the room get `room:removed` until they accept a changed agreement. `archived: true` ends a "
         "running session (end_reason `archived`, pushed as `session:updated`)."

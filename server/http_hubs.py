@@ -41,7 +41,7 @@ async def list_hubs(request: web.Request) -> web.Response:
     body=h.HubCreateBody,
     status=201,
     result=h.HubSettingsResult,
-    refusals={400: ("invalid_time_zone",), 403: ("forbidden", STAFF_GATE), 409: ("conflict",)},
+    refusals={400: ("invalid_time_zone", "markup_removed"), 403: ("forbidden", STAFF_GATE), 409: ("conflict",)},
     description="Its crisis lines start as GET /api/crisis-line-defaults/{country} (none for other countries).",
 )
 async def create_hub(request: web.Request) -> web.Response:
@@ -94,7 +94,7 @@ async def _settings(request: web.Request) -> web.Response:
     body=h.HubUpdateBody,
     result=h.HubSettingsResult,
     refusals={
-        400: ("invalid_time_zone",),
+        400: ("invalid_time_zone", "markup_removed"),
         403: ("forbidden", STAFF_GATE),
         409: ("two_factor_not_enabled",),
     },

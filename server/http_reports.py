@@ -45,7 +45,7 @@ async def hub_reports(request: web.Request) -> web.Response:
     tag="reports",
     body=r.ResolveBody,
     result=r.StaffReportResult,
-    refusals={403: ("forbidden", STAFF_GATE), 409: ("already_resolved",)},
+    refusals={400: ("markup_removed",), 403: ("forbidden", STAFF_GATE), 409: ("already_resolved",)},
     description=(
         "Resolves the other open reports of the same message with it. Each reporter's open connections get "
         "`report:resolved`; the reported member is never told. `unhide: true` shows a hidden message again "

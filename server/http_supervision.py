@@ -25,6 +25,7 @@ routes = ApiRoutes()
     result=s.DebriefResult,
     other_results={200: ("Your debrief, rewritten", s.DebriefResult)},
     refusals={
+        400: ("markup_removed",),
         403: ("forbidden", "training_not_current"),
         409: ("session_not_ended", "debrief_discussed"),
     },

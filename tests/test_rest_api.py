@@ -175,9 +175,20 @@ async def test_admin_creates_group_member_accepts_agreement_and_joins(api_factor
             "agreement": "Be kind.\nWhat is said here stays here.",
         },
     )
+    assert (status, data["error"]["code"]) == (400, "markup_removed"), "no stray alert(1) its author has not seen"
+    assert '"Gentle conversation alert(1)"' in data["error"]["message"], "the author is shown the cleaned text"
+    status, data = await admin.call(
+        "POST",
+        "/api/hubs/1/groups",
+        {
+            "name": "Sunday walk & talk",
+            "description": "Gentle conversation",
+            "agreement": "Be kind.\nWhat is said here stays here.",
+        },
+    )
     assert status == 201, data
     group = data["group"]
-    assert group["description"] == "Gentle conversation alert(1)", "markup is stripped on the way in"
+    assert group["description"] == "Gentle conversation"
     assert group["agreement_version"] == 1 and group["my_role"] == "hub_admin"
 
     await member.call("POST", "/api/auth/signup", {"pseudonym": "New Member", "password": "a long password"})
