@@ -40,6 +40,7 @@ from server.static import add_frontend_routes, security_headers
 from server.transport import create_socket_server
 from server.two_factor import Challenges
 from server.two_factor_gate import two_factor_gate
+from server.watermarks import keep_announcing
 
 log = logging.getLogger("alongside")
 SWEEP_SECONDS = 30
@@ -113,7 +114,7 @@ def create_app(settings: Settings) -> web.Application:
         return await offload.run(plain_text, text)
 
     control = ControlBus(settings.redis_url)
-    publisher = SocketIOPublisher(sio, control)
+    publisher = SocketIOPublisher(sio, control, settings.publish_timeout_ms / 1000)
     rooms_ctx = RoomsContext(
         publisher=publisher,
         server_id=settings.server_id,
@@ -272,6 +273,11 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     periodic = asyncio.create_task(_periodic(state, app[NAMESPACE]))
     control_listener = asyncio.create_task(state.control.listen())
     dispatcher = asyncio.create_task(app[DISPATCHER].run())
+    watermarks = asyncio.create_task(
+        keep_announcing(state.sio, state.readers, state.settings.watermark_interval_ms / 1000)
+        if state.settings.redis_url  # without Redis every emit is in this process: none can be lost
+        else asyncio.Event().wait()
+    )
     log.info(
         "Alongside %s ready (database %s, broker %s)",
         state.settings.server_id,
@@ -279,7 +285,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         "redis" if state.settings.redis_url else "in-process",
     )
     yield
-    for task in (periodic, control_listener, dispatcher):
+    for task in (periodic, control_listener, dispatcher, watermarks):
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 import socketio
@@ -10,6 +12,7 @@ from rooms.events import RoomEvent, room_name, staff_room_name
 from server.control_bus import ControlBus
 
 CHAT_NAMESPACE = "/chat"
+log = logging.getLogger("alongside.broker")
 
 
 def client_manager(redis_url: str, pool_size: int) -> Any:
@@ -29,9 +32,10 @@ def client_manager(redis_url: str, pool_size: int) -> Any:
 
 
 class SocketIOPublisher:
-    def __init__(self, sio: socketio.AsyncServer, control: ControlBus) -> None:
+    def __init__(self, sio: socketio.AsyncServer, control: ControlBus, timeout_seconds: float = 1.0) -> None:
         self._sio = sio
         self._control = control
+        self._timeout = timeout_seconds
 
     async def recheck_room(self, group_id: int) -> None:
         await self._control.publish({"kind": "recheck_room", "group_id": group_id})
@@ -45,11 +49,20 @@ class SocketIOPublisher:
         await self._sio.leave_room(sid, staff_room_name(group_id), namespace=CHAT_NAMESPACE)
 
     async def publish(self, event: RoomEvent) -> None:
+        """Hand the event to the room's connections. With Redis this waits for Redis, so it is bounded: a stalled
+        Redis must not hold the sender's ack (what was stored stays stored, and the clients catch up from the
+        room watermarks, server/watermarks.py, once Redis answers again)."""
         targets = event.targets()
-        await self._sio.emit(
-            event.name,
-            event.payload,
-            room=targets[0] if len(targets) == 1 else targets,
-            namespace=CHAT_NAMESPACE,
-            skip_sid=event.skip_sid,
-        )
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._sio.emit(
+                    event.name,
+                    event.payload,
+                    room=targets[0] if len(targets) == 1 else targets,
+                    namespace=CHAT_NAMESPACE,
+                    skip_sid=event.skip_sid,
+                )
+        except TimeoutError:
+            log.warning(
+                "publish of %s timed out after %.1f s; clients catch up by watermark", event.name, self._timeout
+            )

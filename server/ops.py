@@ -34,7 +34,7 @@ async def readyz(request: web.Request) -> web.Response:
     if state.settings.redis_url:
         client = aioredis.Redis.from_url(state.settings.redis_url, socket_connect_timeout=2)
         try:
-            async with asyncio.timeout(3):
+            async with asyncio.timeout(1):  # a stalled Redis (not answering, not closed) must not hang this
                 await client.ping()
             checks["redis"] = "ok"
         except Exception as exc:

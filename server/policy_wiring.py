@@ -27,7 +27,9 @@ def rate_storage(redis_url: str) -> Storage:
         return MemoryStorage()
     scheme, rest = redis_url.split("://", 1)
     uri = {"redis": "async+redis", "rediss": "async+rediss", "unix": "async+redis+unix"}[scheme] + "://" + rest
-    storage = storage_from_string(uri, implementation="redispy")
+    # Bounded waits: a stalled Redis (SIGSTOP, a full network buffer) must not hold a message; the limit then
+    # lets it through (moderation/rate_limits.py) rather than silence the room.
+    storage = storage_from_string(uri, implementation="redispy", socket_timeout=0.5, socket_connect_timeout=0.5)
     assert isinstance(storage, Storage)  # an async+ scheme gives the asyncio storage
     return storage
 

@@ -54,6 +54,8 @@ class Settings:
     session_idle_minutes: int = 240
     presence_heartbeat_seconds: int = 10
     presence_timeout_seconds: int = 30
+    watermark_interval_ms: int = 3000
+    publish_timeout_ms: int = 1000
     password_time_cost: int = 3
     password_memory_kib: int = 65536
     apply_migrations_on_start: bool = True
@@ -121,6 +123,8 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "session_idle_minutes": (5, 24 * 365 * 60),
     "presence_heartbeat_seconds": (1, 300),
     "presence_timeout_seconds": (2, 3600),
+    "watermark_interval_ms": (100, 60_000),
+    "publish_timeout_ms": (50, 30_000),
     "password_time_cost": (1, 20),
     "password_memory_kib": (8, 4 * 1024 * 1024),
     "smtp_port": (1, 65535),

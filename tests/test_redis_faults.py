@@ -1,0 +1,67 @@
+"""Redis stalled or down (issue 9): acks do not wait out the stall, /readyz says so quickly, and a message whose
+publish was lost still reaches the other process's members, through the room watermark (server/watermarks.py)
+read from the database, without anyone sending anything."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import aiohttp
+import pytest
+
+from tests.conftest import Api, Database, open_session
+from tests.helpers_chat import Inbox, call, send
+from tests.helpers_processes import server_processes
+from tests.helpers_safeguarding import RedisProcess
+
+pytestmark = pytest.mark.redis
+FAST = {"watermark_interval_ms": "300", "publish_timeout_ms": "500"}
+
+
+async def test_a_stalled_redis_holds_no_ack_and_loses_no_message(database: Database) -> None:
+    redis = RedisProcess()
+    redis.start()
+    apis: list[Api] = []
+    try:
+        async with server_processes(database, redis.url, settings=FAST) as [(url_a, _), (url_b, _)]:
+            sam, river, willow = Api(url_a), Api(url_a), Api(url_b)
+            apis += [sam, river, willow]
+            for api, name in ((sam, "Sam"), (river, "River"), (willow, "Willow")):
+                await api.login(name)
+            await open_session(sam)
+            sam_io, river_io, willow_io = await sam.socket(), await river.socket(), await willow.socket()
+            willow_inbox = Inbox(willow_io)
+            willow_io.on("room:watermark", willow_inbox._recorder("room:watermark"), namespace="/chat")
+            for client in (sam_io, river_io, willow_io):
+                assert (await call(client, "room:join", {"group_id": 1}))["ok"]
+            before = await send(river_io, "before the stall")
+            await willow_inbox.wait_for("message:new", lambda d: d["message"]["id"] == before["message"]["id"])
+
+            assert redis.proc is not None
+            redis.proc.send_signal(signal.SIGSTOP)
+            try:
+                started = time.monotonic()
+                during = await send(river_io, "while Redis is stalled")
+                assert during["ok"], during
+                assert time.monotonic() - started < 3, "the ack waited out the stall"
+                started = time.monotonic()
+                async with aiohttp.ClientSession() as http, http.get(url_a + "/readyz") as response:
+                    assert response.status == 503
+                    assert (await response.json())["checks"]["redis"].startswith("unavailable")
+                assert time.monotonic() - started < 3, "/readyz hung on the stalled Redis"
+
+                # Willow, on the other process, hears of it from the watermark, with Redis still stalled.
+                message_id = during["message"]["id"]
+                mark = await willow_inbox.wait_for("room:watermark", lambda d: d["last_id"] >= message_id, 10)
+                assert mark["group_id"] == 1
+                caught_up = await call(willow_io, "history:since", {"group_id": 1, "since_id": message_id - 1})
+                assert [m["body"] for m in caught_up["messages"]] == ["while Redis is stalled"]
+            finally:
+                redis.proc.send_signal(signal.SIGCONT)
+            after = await send(river_io, "after the stall")
+            await willow_inbox.wait_for("message:new", lambda d: d["message"]["id"] == after["message"]["id"], 15)
+    finally:
+        for api in apis:
+            await api.close()
+        redis.close()
