@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from rooms.hookspecs import Actor as Actor
-from rooms.hookspecs import Flag, Hold, MessageCheck, ModerationAction, Priority, StoredMessage
+from rooms.hookspecs import ConcernNotifier, Flag, Hold, MessageCheck, ModerationAction, Priority, StoredMessage
 from rooms.hookspecs import MessageDraft as MessageDraft
 from rooms.risk import NO_RISK, RiskAssessment, RiskDetector, RiskMatch, RiskTier
 
@@ -162,6 +162,33 @@ def merge_assessments(results: list[tuple[str, RiskAssessment]]) -> RiskAssessme
     return RiskAssessment(tier, tuple(matches), detector, explanation)
 
 
+NOTIFIER_NAME_MAX = 35  # a notifier's name is part of its outbox target ("hook:<name>")
+
+
+@dataclass
+class ConcernNotifiers:
+    """The concern_notify hook: named notifiers, each a delivery of its own (rooms/safeguarding.py queues one
+    outbox row per registered name, so each is retried on its own and none is lost)."""
+
+    registered: dict[str, ConcernNotifier] = field(default_factory=dict)
+
+    def register(self, notifier: ConcernNotifier, *, name: str) -> None:
+        if not name or len(name) > NOTIFIER_NAME_MAX:
+            raise ValueError(f"a concern notifier needs a name of 1 to {NOTIFIER_NAME_MAX} characters")
+        if name in self.registered:
+            raise ValueError(f"a concern notifier named {name!r} is already registered")
+        self.registered[name] = notifier
+
+    def unregister(self, name: str) -> None:
+        self.registered.pop(name, None)
+
+    def names(self) -> list[str]:
+        return sorted(self.registered)
+
+    def get(self, name: str) -> ConcernNotifier | None:
+        return self.registered.get(name)
+
+
 @dataclass
 class Hooks:
     """Every hook's implementations, in one registry handed to the rooms context."""
@@ -170,6 +197,7 @@ class Hooks:
     message_stored: Observers[StoredMessage] = field(default_factory=lambda: Observers("message_stored"))
     moderation_action: Observers[ModerationAction] = field(default_factory=lambda: Observers("moderation_action"))
     risk_detectors: RiskDetectors = field(default_factory=RiskDetectors)
+    concern_notify: ConcernNotifiers = field(default_factory=ConcernNotifiers)
 
 
 def moderation_action_taken(hooks: Hooks, action: ModerationAction) -> None:

@@ -105,6 +105,24 @@ class ModerationAction:
     at: dt.datetime
 
 
+@dataclass(frozen=True)
+class ConcernNotice:
+    """A safeguarding concern's news for an in-process notifier (a plugin paging an on-call lead, a case
+    system). Never the message text nor who the member is: follow `link`, signed in, for that."""
+
+    idempotency_key: str  # the same on every retry of this notice: drop a key you have handled
+    event: str  # concern.raised | concern.escalated
+    level: int  # the ladder's rung: 0 raised, 1 re-notified, 2 the hub's escalation contacts
+    concern_id: int
+    hub_id: int
+    group_id: int | None
+    tier: str  # concern | high | imminent
+    state: str
+    source: str  # help_now | worried | facilitator | detector
+    ack_deadline: str | None
+    link: str
+
+
 MessageCheck = Callable[[MessageDraft], Awaitable[Verdict | None]]
 """message_check: raise rooms.errors.DomainError (with a code) to refuse; return Hold or Flag; or None."""
 
@@ -113,6 +131,9 @@ MessageStoredHook = Callable[[StoredMessage], Awaitable[None]]
 
 ModerationActionHook = Callable[[ModerationAction], Awaitable[None]]
 """moderation_action: observe only, like message_stored."""
+
+ConcernNotifier = Callable[[ConcernNotice], Awaitable[None]]
+"""concern_notify: deliver a concern's news; raise to have it retried later (same idempotency key)."""
 
 
 class Priority(IntEnum):
@@ -158,6 +179,14 @@ SPECS: tuple[HookSpec, ...] = (
         may="Observe only: return a RiskAssessment (tier none/concern/high/imminent, the matches, why). The "
         "highest tier wins and all matches are merged. It cannot hold, hide or refuse a message; a failing "
         "detector is logged by name and exception type and skipped.",
+    ),
+    HookSpec(
+        "concern_notify",
+        ConcernNotifier,
+        when="When a safeguarding concern is raised or climbs the ladder: each registered notifier is a delivery "
+        "of its own in the outbox, written with the concern, delivered by the dispatcher of any process.",
+        may="Deliver the notice (page someone, open a case). Raise to have it retried with backoff under the same "
+        "idempotency key, then dead-lettered; it may be called again for a key it handled, so drop repeats.",
     ),
     HookSpec(
         "moderation_action",

@@ -20,7 +20,7 @@ from rooms.access import group_access, require_hub_admin, require_hub_role
 from rooms.context import RoomsContext
 from rooms.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from rooms.events import RoomEvent
-from rooms.hooks import Actor
+from rooms.hooks import Actor, Hooks
 from rooms.hookspecs import StoredMessage
 from rooms.hubs import crisis_line_view
 from rooms.models import Membership, Message, User
@@ -47,6 +47,10 @@ class SafeguardingConfig:
 
     email_enabled: bool = False
     policy: outbox.OutboxPolicy = field(default_factory=outbox.OutboxPolicy)
+    hooks: Hooks | None = None  # its concern_notify notifiers each get a delivery of their own
+
+    def notifiers(self) -> list[str]:
+        return self.hooks.concern_notify.names() if self.hooks is not None else []
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,7 @@ async def _plan_deliveries(
             rows.append(("email", "escalation"))
     if settings.webhook_url and level in (0, MAX_LEVEL):
         rows.append(("webhook", "hub"))
+    rows += [("hook", f"hook:{name}") for name in config.notifiers()]
     for channel, target in rows:
         db.add(outbox.new_row(concern.id, concern.hub_id, channel, target, event, level, now))
 

@@ -39,6 +39,7 @@ def config_from(state: AppState) -> safeguarding.SafeguardingConfig:
             retry_max=dt.timedelta(seconds=settings.outbox_retry_max_seconds),
             lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
         ),
+        hooks=state.rooms.hooks,
     )
 
 
@@ -46,6 +47,7 @@ class Dispatcher:
     def __init__(self, state: AppState, channels: Channels) -> None:
         self._state = state
         self._channels = channels
+        channels.hooks = state.rooms.hooks
         self.config = config_from(state)
         self._wake = asyncio.Event()
         self._next_recovery = 0.0

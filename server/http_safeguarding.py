@@ -157,7 +157,7 @@ class BreakGlassLog(m.Response):
 class OutboxRowView(m.Response):
     id: int
     concern_id: int
-    channel: Literal["socket", "email", "webhook"]
+    channel: Literal["socket", "email", "webhook", "hook"]
     target: str
     event: str
     level: int

@@ -6,6 +6,7 @@ Each sender raises DeliveryFailed to have the dispatcher try again later under t
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -22,6 +23,8 @@ from standardwebhooks import Webhook
 
 from rooms import concerns_store
 from rooms.events import staff_room_name
+from rooms.hooks import Hooks
+from rooms.hookspecs import ConcernNotice
 from rooms.models import Hub, User
 from rooms.outbox import Delivery
 from server.broker import CHAT_NAMESPACE
@@ -79,6 +82,7 @@ class Channels:
         self._sio = sio
         self._readers = readers
         self._http: aiohttp.ClientSession | None = None
+        self.hooks: Hooks | None = None  # set by the dispatcher: the concern_notify notifiers
         self._redis = (
             aioredis.Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=1)
             if settings.redis_url
@@ -98,6 +102,8 @@ class Channels:
             await self._email(delivery, summary)
         elif delivery.channel == "webhook":
             await self._webhook(delivery, summary)
+        elif delivery.channel == "hook":
+            await self._hook(delivery, summary)
         else:
             raise DeliveryFailed(f"unknown channel {delivery.channel!r}")
 
@@ -172,6 +178,31 @@ class Channels:
             user = await db.get(User, int(delivery.target.removeprefix("user:")))
             return user.email if user else None
         return None
+
+    async def _hook(self, delivery: Delivery, summary: dict[str, Any]) -> None:
+        """An in-process notifier (the concern_notify hook): awaited, so its failure is retried like any other."""
+        name = delivery.target.removeprefix("hook:")
+        notifier = self.hooks.concern_notify.get(name) if self.hooks is not None else None
+        if notifier is None:
+            raise DeliveryFailed(f"no concern notifier named {name!r} is registered on this process")
+        notice = ConcernNotice(
+            idempotency_key=delivery.idempotency_key,
+            event=delivery.event,
+            level=delivery.level,
+            concern_id=summary["id"],
+            hub_id=summary["hub_id"],
+            group_id=summary["group_id"],
+            tier=summary["tier"],
+            state=summary["state"],
+            source=summary["source"],
+            ack_deadline=summary["ack_deadline"],
+            link=concern_link(self._settings, summary["id"]),
+        )
+        try:
+            async with asyncio.timeout(self._settings.delivery_timeout_seconds):
+                await notifier(notice)
+        except Exception as exc:  # a plugin's failure is retried; never logged with content (there is none)
+            raise DeliveryFailed(f"notifier {name!r}: {type(exc).__name__}") from None
 
     async def _webhook(self, delivery: Delivery, summary: dict[str, Any]) -> None:
         async with self._readers() as db, db.begin():

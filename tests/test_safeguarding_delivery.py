@@ -10,6 +10,7 @@ from typing import Any
 
 from rooms import safeguarding, store
 from rooms.context import RoomsContext
+from rooms.hookspecs import ConcernNotice
 from tests.conftest import Api, Database, RunningServer, open_session, seeded_server, start_server
 from tests.helpers_auth import FakeClock
 from tests.helpers_chat import call, send
@@ -288,3 +289,24 @@ async def test_the_top_rung_reaches_the_hubs_escalation_email_and_webhook(databa
         assert receiver.payloads[1]["data"]["escalation_level"] == 2
         assert receiver.payloads[1]["data"]["concern_id"] == concern_id
         assert all(n == 1 for n in receiver.delivered.values())
+
+
+async def test_a_concern_notify_plugin_is_a_delivery_of_its_own_retried_until_it_succeeds(database: Database) -> None:
+    async with running(database) as (server, apis):
+        calls: list[ConcernNotice] = []
+
+        async def pager(notice: ConcernNotice) -> None:
+            calls.append(notice)
+            if len(calls) < 3:
+                raise ConnectionError("the pager service is down")
+
+        server.state.rooms.hooks.concern_notify.register(pager, name="test.pager")
+        concern_id = await help_now(server, apis, "words that stay in the room")
+        rows = await wait_for_rows(
+            server, lambda rows: any(r.channel == "hook" and r.state == "delivered" for r in rows), what="the hook"
+        )
+        [row] = [r for r in rows if r.channel == "hook"]
+        assert row.target == "hook:test.pager" and row.attempts == 3
+        assert {n.idempotency_key for n in calls} == {row.idempotency_key} and len(calls) == 3
+        assert calls[0].concern_id == concern_id and calls[0].tier == "imminent" and calls[0].event == "concern.raised"
+        assert "words that stay" not in repr(calls[0])
