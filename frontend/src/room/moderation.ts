@@ -75,7 +75,9 @@ export class ModerationTools {
   private readonly alert = new AlertRegion();
   private readonly staffAlert = new AlertRegion();
   private readonly muteNotice = h('div', { class: 'notice notice--mute', 'data-testid': 'mute-notice', hidden: true });
-  private readonly muteText = h('p', { role: 'status' });
+  // Not a live region: it appears with its text at once, which a hidden region would not announce; the
+  // change is announced through the page's announcer instead.
+  private readonly muteText = h('p', null);
   private readonly muteCountdown: Countdown;
   private readonly slowNotice = h('p', { class: 'notice', 'data-testid': 'slow-mode-notice', hidden: true });
   private readonly slowCountdown: Countdown;
@@ -567,7 +569,7 @@ export class ModerationTools {
     on('mod:muted', (p) => {
       if (p.user_id === this.host.myId) {
         this.setMute({ until: (p.until as string | null) ?? null, reason: String(p.reason ?? '') }, true);
-        announce(t('mod.mutedNotice'));
+        announce(`${t('mod.mutedNotice')} ${t('mod.reasonLabel')} ${String(p.reason ?? '')}`);
       } else if (this.isStaff) void this.loadSanctions();
     });
     on('mod:unmuted', (p) => {
