@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import socketio
-from limits import RateLimitItemPerSecond, storage, strategies
 
-from rooms import chat, presence, validate
-from rooms.errors import DomainError, RateLimited
-from rooms.events import ROOM_PREFIX, STAFF_PREFIX, RoomEvent, room_name, staff_room_name
+from rooms import chat, presence, typing_notices, validate
+from rooms.errors import DomainError
+from rooms.events import ROOM_PREFIX, STAFF_PREFIX, room_name, staff_room_name
 from rooms.hooks import Actor
 from server import two_factor
 from server.auth import token_from_cookie_header, web_session_room
@@ -67,16 +66,6 @@ class EventBudget:
         return True
 
 
-class PerPersonLimit:
-    """At most N uses per person per 10 seconds, however many connections they hold (a moving window)."""
-
-    def __init__(self) -> None:
-        self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
-
-    def take(self, user_id: int, per_10s: int) -> bool:
-        return bool(self._limiter.hit(RateLimitItemPerSecond(per_10s, 10), "typing", str(user_id)))
-
-
 @dataclass
 class LocalConnection:
     """What this process keeps about a connection it holds (and only while it holds it)."""
@@ -103,7 +92,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         self._in_transition: set[str] = set()
         self._presence_dirty: set[int] = set()
         self._presence_flush: asyncio.Task[None] | None = None
-        self._typing = PerPersonLimit()
+        self._typing = typing_notices.TypingLimit()
 
     async def _actor(self, sid: str, fresh: bool = False) -> Actor:
         """Who this connection is. The browser session behind it is re-checked on every room:join (`fresh`)
@@ -479,21 +468,11 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
 
     async def on_typing(self, sid: str, payload: Any = None) -> Ack:
         async def work(actor: Actor) -> Ack:
-            body = _object(payload)
-            group_id = _group_id(body)
-            typing = body.get("typing")
-            if not isinstance(typing, bool):
-                raise DomainError("typing must be true or false.")
-            self._require_in_room(sid, group_id)
-            if not self._typing.take(actor.user_id, self._state().settings.typing_events_per_10s):
-                raise RateLimited("Typing notices are coming too fast; they pause for a few seconds.")
-            event = RoomEvent(
-                group_id,
-                "typing",
-                {"group_id": group_id, "user_id": actor.user_id, "display_name": actor.pseudonym, "typing": typing},
-                skip_sid=sid,
-            )
-            await self._state().rooms.publisher.publish(event)
+            notice = typing_notices.parse_typing(payload)
+            self._require_in_room(sid, notice.group_id)
+            state = self._state()
+            per_10s = state.settings.typing_events_per_10s
+            await typing_notices.do_typing(state.rooms, actor, notice, sid=sid, limit=self._typing, per_10s=per_10s)
             return {"ok": True}
 
         return await self._handle("typing", sid, work)

@@ -1,0 +1,65 @@
+"""Typing notices: a use case like every other event, so they reach clients only through the use cases'
+publisher (ctx.publisher), never straight from the transport.
+
+A notice changes nothing and is stored nowhere, so there is no commit to wait for. It goes to everyone else in
+the room (never back to the connection that typed). Its rate limit is per person, across all their
+connections on this process (a moving window kept in memory: a lost notice costs nothing, and a person's
+connections on one page share a process), and a refusal relays nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from limits import RateLimitItemPerSecond, storage, strategies
+
+from rooms import validate
+from rooms.context import RoomsContext
+from rooms.errors import DomainError, RateLimited
+from rooms.events import RoomEvent
+from rooms.hooks import Actor
+
+
+@dataclass(frozen=True)
+class TypingNotice:
+    group_id: int
+    typing: bool
+
+
+def parse_typing(payload: Any) -> TypingNotice:
+    if not isinstance(payload, dict):
+        raise DomainError("The payload must be an object; see docs/protocol.md.")
+    group_id = validate.row_id(payload.get("group_id"), "group_id")
+    typing = payload.get("typing")
+    if not isinstance(typing, bool):
+        raise DomainError("typing must be true or false.")
+    return TypingNotice(group_id, typing)
+
+
+@dataclass
+class TypingLimit:
+    """At most `per_10s` notices per person per 10 seconds, however many connections they hold."""
+
+    _limiter: strategies.MovingWindowRateLimiter = field(
+        default_factory=lambda: strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+    )
+
+    def take(self, user_id: int, per_10s: int) -> bool:
+        return bool(self._limiter.hit(RateLimitItemPerSecond(per_10s, 10), "typing", str(user_id)))
+
+
+async def do_typing(
+    ctx: RoomsContext, actor: Actor, notice: TypingNotice, *, sid: str, limit: TypingLimit, per_10s: int
+) -> None:
+    """Tell the rest of the room that this person is (or stopped) typing. The caller has checked that this
+    connection is in the room."""
+    if not limit.take(actor.user_id, per_10s):
+        raise RateLimited("Typing notices are coming too fast; they pause for a few seconds.")
+    payload = {
+        "group_id": notice.group_id,
+        "user_id": actor.user_id,
+        "display_name": actor.pseudonym,
+        "typing": notice.typing,
+    }
+    await ctx.publisher.publish(RoomEvent(notice.group_id, "typing", payload, skip_sid=sid))
