@@ -298,3 +298,4 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         log.warning("presence rows not cleared at shutdown; other processes will age them out")
     await state.engine.dispose()
     state.passwords.close()
+    log.info("Alongside %s stopped", state.settings.server_id)

@@ -27,6 +27,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from rooms.plugins import PluginLoadError
+    from server.access_log import AccessLogger
+    from server.access_log import log as access_log
     from server.app import create_app
     from server.gc_tuning import tune_for_serving
     from server.state import STATE
@@ -53,7 +55,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         print=None,
-        access_log=None,
+        access_log=access_log,
+        access_log_class=AccessLogger,
         shutdown_timeout=SHUTDOWN_SECONDS,  # aiohttp's default (60 s) holds a deploy up for a minute
     )
     return 0

@@ -166,3 +166,24 @@ async def long_poll(url: str) -> None:
             sid = (await response.text()).split('"sid":"')[1].split('"')[0]
         async with http.get(f"{url}/socket.io/?EIO=4&transport=polling&sid={sid}") as response:
             await response.read()
+
+
+async def test_serve_logs_each_request_by_route_and_says_when_it_stopped(tmp_path: Path) -> None:
+    """An access line per request names the route's pattern, never the path: invitation tokens travel in it."""
+    import asyncio
+    import signal
+
+    server = served(tmp_path)
+    url = await server.__aenter__()
+    try:
+        target = url + "/api/invitations/secret-invitation-token-123?x=query-secret"
+        async with aiohttp.ClientSession() as http, http.get(target) as response:
+            status = response.status
+        server.proc.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(server.proc.wait, 15) == 0
+        output = server.server.output(100_000)
+    finally:
+        server.server.stop()
+    assert f"GET /api/invitations/{{token}} {status} " in output
+    assert "secret-invitation-token-123" not in output and "query-secret" not in output
+    assert output.rstrip().splitlines()[-1].endswith("stopped"), output[-500:]
