@@ -17,7 +17,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     ALONGSIDE_FRONTEND_DIR=/app/frontend/dist ALONGSIDE_CONFIG=/app/config/alongside.toml
 WORKDIR /app
 RUN useradd --create-home --uid 10001 alongside
-COPY requirements-runtime.lock pyproject.toml README.md ./
+COPY requirements-runtime.lock pyproject.toml README.md LICENSE NOTICE ./
 RUN pip install --no-cache-dir -r requirements-runtime.lock
 COPY server/ server/
 COPY rooms/ rooms/
