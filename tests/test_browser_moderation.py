@@ -479,3 +479,31 @@ async def test_slow_mode_the_lock_and_a_removal_as_the_member_sees_them(
     )
     await expect(river.get_by_test_id("composer")).to_have_count(0)  # back on the group page
     assert sam.errors == [] and river.errors == []
+
+
+async def test_a_timed_ban_from_a_message_tells_the_member_why_and_lifting_it_lets_them_back(
+    browser: Any, web_server: RunningServer
+) -> None:
+    from playwright.async_api import expect
+
+    await start_session(web_server)
+    sam = await in_room(browser, web_server, "Sam")
+    willow = await in_room(browser, web_server, "Willow")
+
+    await post(willow, "I will keep posting this spam")
+    await message_action(message(sam, "keep posting this spam"), "ban-author")
+    await fill_dialog(sam, minutes="60", reason="Repeated spam")
+    told = willow.get_by_role("status").filter(has_text="banned you from this group until")
+    await expect(told).to_contain_text("Repeated spam")
+    await expect(willow.get_by_test_id("composer")).to_have_count(0)
+
+    ban = sam.get_by_test_id("sanction").filter(has_text="Willow")
+    await expect(ban).to_contain_text("banned")
+    await expect(ban).to_contain_text("Repeated spam")
+    await ban.get_by_test_id("lift-sanction").click()
+    await expect(sam.get_by_test_id("sanction")).to_have_count(0)
+    await willow.goto(web_server.url + "/#/rooms/1")
+    await expect(willow.get_by_test_id("session-status")).to_contain_text("Live")
+    await post(willow, "Sorry, I am back and will be kind")
+    await expect(message(sam, "back and will be kind")).to_be_visible()
+    assert sam.errors == [] and willow.errors == []

@@ -13,6 +13,8 @@ export const enModeration = {
   'mod.unblock': 'Unblock',
   'mod.blockAuthor': 'Block {name}',
   'mod.unblockAuthor': 'Unblock {name}',
+  'mod.muteAuthor': 'Mute {name}',
+  'mod.banAuthor': 'Ban {name}',
   'mod.blockedDone': 'You blocked {name}. Their messages are folded away for you; they are not told.',
   'mod.unblockedDone': 'You unblocked {name}.',
   'mod.hide': 'Hide',

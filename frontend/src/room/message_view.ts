@@ -19,6 +19,9 @@ export interface MessageActions {
   pin(message: ModMessage | null): void;
   /** Block (or unblock) the message's author. */
   block(message: ModMessage): void;
+  /** Facilitators: mute or ban the message's author (who may have left the room). */
+  muteAuthor(message: ModMessage): void;
+  banAuthor(message: ModMessage): void;
   /** Present when the server offers releasing held messages (mod:release / mod:decline). */
   release?: ((message: ModMessage) => void) | undefined;
   decline?: ((message: ModMessage) => void) | undefined;
@@ -63,8 +66,14 @@ function options(m: ModMessage, ctx: MessageViewContext, mine: boolean): HTMLEle
   }
   if (ctx.staff && !m.declined) {
     if (m.held) {
-      if (a.release) { const release = a.release; items.push(optionButton(t('mod.release'), 'release-message', () => release(m))); }
-      if (a.decline) { const decline = a.decline; items.push(optionButton(t('mod.decline'), 'decline-message', () => decline(m))); }
+      if (a.release) {
+        const release = a.release;
+        items.push(optionButton(t('mod.release'), 'release-message', () => release(m)));
+      }
+      if (a.decline) {
+        const decline = a.decline;
+        items.push(optionButton(t('mod.decline'), 'decline-message', () => decline(m)));
+      }
     } else if (m.hidden) {
       items.push(optionButton(t('mod.unhide'), 'unhide-message', () => a.unhide(m)));
     } else {
@@ -76,6 +85,11 @@ function options(m: ModMessage, ctx: MessageViewContext, mine: boolean): HTMLEle
             : optionButton(t('mod.pin'), 'pin-message', () => a.pin(m)),
         );
       }
+    }
+    // The author may have left the room (so is not under "Here now"): act on them from their message.
+    if (!mine && m.author.role === 'member') {
+      items.push(optionButton(t('mod.muteAuthor', { name: m.author.display_name }), 'mute-author', () => a.muteAuthor(m)));
+      items.push(optionButton(t('mod.banAuthor', { name: m.author.display_name }), 'ban-author', () => a.banAuthor(m)));
     }
   }
   if (items.length === 0) return null;

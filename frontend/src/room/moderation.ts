@@ -45,6 +45,8 @@ export interface ModerationHost {
   blockedChanged(): void;
   /** A message's moderation state changed (hidden, unhidden). */
   patchMessage(id: number, patch: Partial<ModMessage>): void;
+  /** Whether a message held here is hidden now (undefined when it is not held here). */
+  messageHidden(id: number): boolean | undefined;
   /** This person was removed or banned: leave the room with this explanation. */
   leave(text: string): void;
 }
@@ -358,7 +360,7 @@ export class ModerationTools {
     return { title, fields, confirmLabel, cancelLabel: t('room.cancel'), invalidText: t('mod.dialogInvalid'), danger };
   }
 
-  private async muteDialog(person: PersonRef): Promise<void> {
+  async muteDialog(person: PersonRef): Promise<void> {
     const values = await formDialog(
       this.dialogBase(t('mod.muteTitle', { name: person.display_name }), t('mod.mute'), [
         { kind: 'number', name: 'minutes', label: t('mod.minutesField'), hint: t('mod.muteMinutesHint'), min: 1, max: 1440, value: 10 },
@@ -393,7 +395,7 @@ export class ModerationTools {
     });
   }
 
-  private async banDialog(person: PersonRef): Promise<void> {
+  async banDialog(person: PersonRef): Promise<void> {
     const values = await formDialog(
       this.dialogBase(t('mod.banTitle', { name: person.display_name }), t('mod.ban'), [
         { kind: 'checkbox', name: 'permanent', label: t('mod.banPermanent') },
@@ -534,7 +536,8 @@ export class ModerationTools {
 
   private async resolve(report: StaffReport): Promise<void> {
     const fields: FormField[] = [{ kind: 'text', name: 'outcome', label: t('mod.outcomeField'), hint: t('mod.outcomeHint'), required: true, maxLength: 500 }];
-    if (report.message?.hidden) fields.push({ kind: 'checkbox', name: 'unhide', label: t('mod.resolveUnhide') });
+    const hidden = report.message ? (this.host.messageHidden(report.message.id) ?? report.message.hidden) : false;
+    if (hidden) fields.push({ kind: 'checkbox', name: 'unhide', label: t('mod.resolveUnhide') });
     const values = await formDialog(
       { ...this.dialogBase(t('mod.resolveTitle', { name: report.reported.display_name }), t('mod.resolve'), fields), testId: 'resolve-dialog' },
       this.host.signal,

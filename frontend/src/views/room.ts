@@ -305,6 +305,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
         unhide: (m) => void moderation.unhide(m),
         pin: (m) => void moderation.pin(m),
         block: (m) => void moderation.toggleBlock(m.author),
+        muteAuthor: (m) => void moderation.muteDialog(m.author),
+        banAuthor: (m) => void moderation.banDialog(m.author),
         release: (m) => void moderation.release(m),
         decline: (m) => void moderation.decline(m),
       },
@@ -630,6 +632,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       renderPresence();
     },
     patchMessage,
+    messageHidden: (id) => (store.get(id) as ModMessage | undefined)?.hidden,
     leave: (text) => {
       if (leaving) return;
       leaving = true;
