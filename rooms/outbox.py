@@ -80,6 +80,21 @@ def new_row(
     )
 
 
+async def any_due(db: AsyncSession, now: dt.datetime) -> bool:
+    """Whether anything is due (a read, so an idle process takes no write lock each round)."""
+    async with db.begin():
+        row = await db.execute(
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.state == PENDING,
+                OutboxRow.next_attempt_at <= now,
+                or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
+            )
+            .limit(1)
+        )
+        return row.first() is not None
+
+
 async def claim_due(
     db: AsyncSession, server_id: str, now: dt.datetime, policy: OutboxPolicy, limit: int = 20
 ) -> list[Delivery]:

@@ -501,12 +501,20 @@ async def unassessed(
 # ---- the ladder
 
 
-async def escalate_overdue(db: AsyncSession, ctx: RoomsContext, config: SafeguardingConfig) -> list[int]:
+async def overdue(db: AsyncSession, now: dt.datetime) -> list[int]:
+    """Concerns past their deadline that may climb (a read: no write lock taken when there are none)."""
+    async with db.begin():
+        return await concerns_store.overdue_ids(db, now, MAX_LEVEL)
+
+
+async def escalate_overdue(
+    db: AsyncSession, ctx: RoomsContext, config: SafeguardingConfig, due: list[int] | None = None
+) -> list[int]:
     """Climb every concern still unacknowledged past its deadline by one rung, once: each under its row lock,
     re-checked there, so processes sweeping at the same moment escalate it once."""
     now = ctx.clock()
-    async with db.begin():
-        due = await concerns_store.overdue_ids(db, now, MAX_LEVEL)
+    if due is None:
+        due = await overdue(db, now)
     climbed: list[int] = []
     for concern_id in due:
         try:

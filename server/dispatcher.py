@@ -95,8 +95,16 @@ class Dispatcher:
         if time.monotonic() >= self._next_recovery:
             self._next_recovery = time.monotonic() + RECOVERY_EVERY_SECONDS
             await self.recover()
-        async with state.sessions() as db:
-            await safeguarding.escalate_overdue(db, state.rooms, self.config)
+        now = state.rooms.clock()
+        async with state.readers() as db:  # reads first: an idle process takes no write lock each round
+            overdue = await safeguarding.overdue(db, now)
+            due = await outbox.any_due(db, now)
+        if overdue:
+            async with state.sessions() as db:
+                await safeguarding.escalate_overdue(db, state.rooms, self.config, overdue)
+            due = True  # the climb queued deliveries
+        if not due:
+            return False
         async with state.sessions() as db:
             claimed = await outbox.claim_due(
                 db, state.settings.server_id, state.rooms.clock(), self.config.policy, BATCH
