@@ -55,3 +55,9 @@ class Publisher(Protocol):
         """Rights in this room changed: every process re-checks the connections actually subscribed to it
         (not only those the database lists), and takes out any that may no longer hear it."""
         ...
+
+    async def sign_out(self, web_sessions: list[str]) -> None:
+        """These browser sessions ended (after the commit that revoked them): every process tells each of their
+        connections `auth:signed_out`, then closes it. The process holding a connection sends both, so the
+        notice cannot arrive after the close."""
+        ...

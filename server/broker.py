@@ -40,6 +40,10 @@ class SocketIOPublisher:
     async def recheck_room(self, group_id: int) -> None:
         await self._control.publish({"kind": "recheck_room", "group_id": group_id})
 
+    async def sign_out(self, web_sessions: list[str]) -> None:
+        """On the control bus: each process tells and closes the connections it holds (server/realtime.py)."""
+        await self._control.publish({"kind": "signed_out", "web_sessions": list(web_sessions)})
+
     async def evict(self, sid: str, group_id: int) -> None:
         """Leave the room, and the staff room beside it, on whichever process holds the connection (the Redis
         manager relays it), and tell the client why it went quiet. (Private rooms are left by the process

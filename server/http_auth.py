@@ -255,7 +255,7 @@ async def end_web_sessions(state: AppState, digests: list[str]) -> None:
     async with state.sessions() as db, db.begin():
         await state.tokens.revoke_digests(db, digests)
         rooms_open = [row for digest in digests for row in await store.connections(db, web_session=digest)]
-    await state.control.publish({"kind": "signed_out", "web_sessions": digests})
+    await state.rooms.publisher.sign_out(digests)  # after the commit, like every event
     async with state.sessions() as db:
         await presence.forget(db, state.rooms, rooms_open)
 

@@ -29,6 +29,7 @@ class RecordingPublisher:
         self.events: list[RoomEvent] = []
         self.evicted: list[tuple[str, int]] = []
         self.rechecked: list[int] = []
+        self.signed_out: list[str] = []
         self.sessions: Any = None
         self.uncommitted: list[int] = []
 
@@ -46,6 +47,9 @@ class RecordingPublisher:
 
     async def recheck_room(self, group_id: int) -> None:
         self.rechecked.append(group_id)
+
+    async def sign_out(self, web_sessions: list[str]) -> None:
+        self.signed_out.extend(web_sessions)
 
 
 @pytest.fixture
