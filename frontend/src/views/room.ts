@@ -518,6 +518,14 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       replaceChildren(presenceList, h('li', { class: 'muted' }, t('room.presenceEmpty')));
       return;
     }
+    // Redrawn whenever presence or a sanction changes: keep a person's open options, and the focus, where
+    // they were, so a keyboard user does not lose their place.
+    const openFor = new Set(
+      [...presenceList.querySelectorAll<HTMLElement>('details[open]')].map((d) => d.closest('li')?.dataset.userId),
+    );
+    const focused = document.activeElement instanceof HTMLElement && presenceList.contains(document.activeElement) ? document.activeElement : null;
+    const focusUser = focused?.closest('li')?.dataset.userId;
+    const focusTestId = focused?.dataset.testid;
     replaceChildren(
       presenceList,
       people.map((p) =>
@@ -532,6 +540,14 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
         ),
       ),
     );
+    for (const details of presenceList.querySelectorAll<HTMLDetailsElement>('details')) {
+      if (openFor.has(details.closest('li')?.dataset.userId)) details.open = true;
+    }
+    if (focusUser !== undefined) {
+      const row = presenceList.querySelector<HTMLElement>(`li[data-user-id="${focusUser}"]`);
+      const again = (focusTestId ? row?.querySelector<HTMLElement>(`[data-testid="${focusTestId}"]`) : null) ?? row?.querySelector<HTMLElement>('summary');
+      again?.focus();
+    }
     incoming.retain(seen);
   }
 
