@@ -112,6 +112,12 @@ async def run(args: argparse.Namespace, database_url: str, schema: str) -> list[
             changed.set()
 
         console.on("concern:new", on_concern, namespace="/chat")
+        marked: dict[int, float] = {}
+
+        async def on_risk(data: dict[str, Any]) -> None:
+            marked.setdefault(int(data["message_id"]), time.perf_counter())
+
+        facilitator.on("message:risk", on_risk, namespace="/chat")
         assert (await console.call("console:join", {"hub_id": 1}, namespace="/chat"))["ok"]
 
         river = await connect(url, await login(url, "River", "demo-member-pass"))
@@ -127,6 +133,7 @@ async def run(args: argparse.Namespace, database_url: str, schema: str) -> list[
         load = [asyncio.create_task(chatter(c, args.interval, stop_at)) for c in talkers]
 
         samples: list[float] = []
+        markers: list[float] = []
         async with aiohttp.ClientSession() as http:
             lead_headers = {"Cookie": f"alongside_session={lead_cookie}"}
             for _ in range(args.samples):
@@ -141,6 +148,9 @@ async def run(args: argparse.Namespace, database_url: str, schema: str) -> list[
                     await asyncio.wait_for(changed.wait(), 30)
                 [concern_id] = set(arrived) - seen
                 samples.append((arrived[concern_id] - started) * 1000)
+                mid = int(ack["message"]["id"])
+                if mid in marked:
+                    markers.append((marked[mid] - started) * 1000)
                 async with http.post(
                     f"{url}/api/concerns/{concern_id}/resolve", json={"outcome": "bench"}, headers=lead_headers
                 ) as response:
@@ -149,6 +159,9 @@ async def run(args: argparse.Namespace, database_url: str, schema: str) -> list[
         stop_at.set()
         sent = sum(await asyncio.gather(*load))
         print(f"load: {args.load} members sent {sent} messages meanwhile")
+        if len(markers) >= 2:
+            p99 = statistics.quantiles(markers, n=100)[98]
+            print(f"facilitators' message:risk marker: median_ms={statistics.median(markers):.1f} p99_ms={p99:.1f}")
         return samples
     finally:
         for client in clients:
