@@ -41,7 +41,6 @@ export const enModeration = {
   'mod.contentNote': 'Content note:',
   'mod.showMessage': 'Show message',
   'mod.showAnyway': 'Show anyway',
-  'mod.hideAgain': 'Fold away again',
   'mod.declinedStaff': 'Declined: members never see it. Reason:',
   'mod.declinedMine': 'Not posted: a facilitator declined this message. Only you see it. Reason:',
   'mod.declineTitle': 'Decline the held message from {name}',

@@ -6,7 +6,7 @@
  * for facilitators hide, unhide and pin). People's text is only ever set as text, with dir="auto".
  */
 
-import { h, uid, type Child } from '../dom';
+import { h, uid } from '../dom';
 import { t } from '../i18n';
 import { timeElement } from '../time';
 import { mutedWordIn } from './filters';
@@ -102,8 +102,8 @@ function options(m: ModMessage, ctx: MessageViewContext, mine: boolean): HTMLEle
 }
 
 /** Staff's markers: hidden (with why), held (with why), flagged (with the policies' reasons). */
-function staffMarkers(m: ModMessage, ctx: MessageViewContext): Child[] {
-  const out: Child[] = [];
+function staffMarkers(m: ModMessage, ctx: MessageViewContext): HTMLElement[] {
+  const out: HTMLElement[] = [];
   if (m.declined) {
     out.push(h('p', { class: 'message__marker message__marker--hidden', 'data-testid': 'declined-marker' }, t('mod.declinedStaff'), ' ', h('span', { dir: 'auto' }, m.declined_reason ?? '')));
     return out;
@@ -149,7 +149,7 @@ export function renderMessage(m: ModMessage, ctx: MessageViewContext): HTMLLIEle
     if (opts) li.append(opts);
     return li;
   }
-  if (ctx.staff) li.append(...(staffMarkers(m, ctx).filter(Boolean) as Node[]));
+  if (ctx.staff) li.append(...staffMarkers(m, ctx));
   if (m.declined && !ctx.staff) {
     li.append(h('p', { class: 'message__marker message__marker--hidden', 'data-testid': 'declined-notice' }, t('mod.declinedMine'), ' ', h('span', { dir: 'auto' }, m.declined_reason ?? '')));
   } else if (m.held && !ctx.staff) {
@@ -168,12 +168,11 @@ export function renderMessage(m: ModMessage, ctx: MessageViewContext): HTMLLIEle
   } else {
     li.dataset.state = closed;
     const open = ctx.opened.has(m.id);
-    const showLabel = closed === 'content_note' ? t('mod.showMessage') : t('mod.showAnyway');
-    const hideLabel = t('mod.hideAgain');
+    // A disclosure button: its name stays the same and aria-expanded says whether the message is open.
     const toggle = h(
       'button',
       { type: 'button', class: 'button button--small', 'aria-expanded': open ? 'true' : 'false', 'aria-controls': bodyId, 'data-testid': 'reveal-message' },
-      open ? hideLabel : showLabel,
+      closed === 'content_note' ? t('mod.showMessage') : t('mod.showAnyway'),
     );
     const placeholder =
       closed === 'blocked'
@@ -189,7 +188,6 @@ export function renderMessage(m: ModMessage, ctx: MessageViewContext): HTMLLIEle
       if (nowOpen) ctx.opened.add(m.id);
       else ctx.opened.delete(m.id);
       toggle.setAttribute('aria-expanded', nowOpen ? 'true' : 'false');
-      toggle.textContent = nowOpen ? hideLabel : showLabel;
     });
     li.append(h('div', { class: 'message__gate' }, placeholder, toggle), body);
   }
