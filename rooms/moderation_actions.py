@@ -232,9 +232,16 @@ async def _take_out(
     group_id: int,
     view: dict[str, Any],
     entry: Logged,
-    sids: tuple[str, ...],
 ) -> None:
-    """Tell the member's connections why, then take them out of the room on every process."""
+    """Tell the member's connections why, then take them out of the room on every process.
+
+    Their connections are read after the sanction's commit, never inside its transaction: a room:join on its
+    way (past its own check, before its presence row was committed) is then either seen here, or commits its
+    presence after this read, and so re-checks after that commit (`recheck_entry`, which server/realtime.py
+    calls once room:join has committed) and sees this sanction. No order of the two leaves the member in the
+    room. (Read inside the sanction's transaction, on PostgreSQL both could miss the other.)"""
+    async with db.begin():
+        sids = await member_connections(db, group_id, int(view["user"]["id"]))
     told = {
         "group_id": group_id,
         "user_id": view["user"]["id"],
@@ -252,8 +259,8 @@ async def do_remove(
 ) -> dict[str, Any]:
     """Take a member out of this session: out of the room at once, and not back in while it runs."""
     async with db.begin():
-        view, entry, sids, _ = await _sanction(db, ctx, actor, group_id, body, "removal", None)
-    await _take_out(db, ctx, group_id, view, entry, sids)
+        view, entry, _, _ = await _sanction(db, ctx, actor, group_id, body, "removal", None)
+    await _take_out(db, ctx, group_id, view, entry)
     return {"sanction": view}
 
 
@@ -265,8 +272,8 @@ async def do_ban(
     raw = body.get("minutes")
     minutes = None if raw is None else validate.integer(raw, "minutes", minimum=BAN_MINUTES[0], maximum=BAN_MINUTES[1])
     async with db.begin():
-        view, entry, sids, _ = await _sanction(db, ctx, actor, group_id, body, "ban", minutes)
-    await _take_out(db, ctx, group_id, view, entry, sids)
+        view, entry, _, _ = await _sanction(db, ctx, actor, group_id, body, "ban", minutes)
+    await _take_out(db, ctx, group_id, view, entry)
     return {"sanction": view}
 
 
@@ -640,6 +647,16 @@ async def refuse_entry(
     kinds = await _sanctions_in_force(db, group_id, actor.user_id, session_id, ctx.clock())
     kinds.pop("mute", None)  # a muted member still reads
     _refuse_sanctioned(kinds)
+
+
+async def recheck_entry(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, role: str) -> None:
+    """room:join's second look, in a transaction begun after its presence row was committed: a ban or removal
+    committed while the join was on its way refuses it now (see `_take_out` for why the pair closes the race)."""
+    if role == "facilitator":
+        return
+    async with db.begin():
+        live = await store.live_session(db, group_id)
+        await refuse_entry(db, ctx, actor, group_id, role, live.id if live else None)
 
 
 async def refuse_if_banned(db: AsyncSession, ctx: RoomsContext, group_id: int, user_id: int) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import socketio
 
-from rooms import chat, presence, typing_notices, validate
+from rooms import chat, moderation_actions, presence, typing_notices, validate
 from rooms.errors import DomainError
 from rooms.events import ROOM_PREFIX, STAFF_PREFIX, room_name, staff_room_name
 from rooms.hooks import Actor
@@ -388,6 +388,15 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
                     if not was_in:
                         for name in rooms:
                             await self.leave_room(sid, name)
+                    raise
+                try:  # a ban or removal committed while this join was on its way (rooms/moderation_actions.py)
+                    async with state.readers() as db:
+                        await moderation_actions.recheck_entry(db, state.rooms, actor, group_id, str(result["role"]))
+                except DomainError:
+                    for name in rooms:
+                        await self.leave_room(sid, name)
+                    async with state.sessions() as db:
+                        await chat.do_leave_room(db, state.rooms, sid, group_id)
                     raise
                 if role == "facilitator" and result.get("role") != "facilitator":
                     await self.leave_room(sid, staff_room_name(group_id))  # the role went between the checks

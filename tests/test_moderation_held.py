@@ -31,6 +31,11 @@ async def held_message(server: RunningServer, author: Any, staff: Inbox, body: s
     sent = await send(author, body)
     assert sent["ok"] and sent["message"]["held"] is True, sent
     await staff.wait_for("message:held", lambda d: d["message"]["id"] == sent["message"]["id"])
+    # The policy's own log entry is written just after the message's commit: wait for it, so counts are stable.
+    await staff.wait_for(
+        "mod:logged",
+        lambda d: d["entry"]["action"] == "hold" and d["entry"]["target_message_id"] == sent["message"]["id"],
+    )
     message: dict[str, Any] = sent["message"]
     return message
 
