@@ -100,7 +100,7 @@ class LexiconDetector:
                     reported=True,
                 )
                 found.append(judged)
-        found = [f for f in found if f.tier > RiskTier.NONE or f.match.why.startswith("not counted")]
+        found = _longest(found)
         imminent = self._imminence(norm, found, means, quotes)
         if imminent is not None:
             found.append(imminent)
@@ -137,12 +137,16 @@ class LexiconDetector:
         cue = self._negation(norm, start)
         if cue is not None:
             return result(RiskTier.NONE, f"not counted: {why}, negated ({cue!r})")
-        if reported:
-            return result(tier, f"{why}: {phrase!r}")
-        if self._reported(norm, start):
+        if reported or self._reported(norm, start):
+            if lyrics:
+                return result(RiskTier.NONE, f"not counted: {why}, quoted from a song or a title")
+            if reported:
+                return result(tier, f"{why}: {phrase!r}")
             return result(min(tier, RiskTier.CONCERN), f"{why}, said about someone else")
-        clause = norm[slice(*enclosing(norm, start, CLAUSE_END))]
-        if self.rules.past.search(clause) and not self.rules.present.search(clause):
+        clause_start, clause_end = enclosing(norm, start, CLAUSE_END)
+        clause = norm[clause_start:clause_end]
+        rest = norm[clause_start:start] + " " + norm[end:clause_end]  # a present cue outside the matched words
+        if self.rules.past.search(clause) and not self.rules.present.search(rest):
             return result(min(tier, RiskTier.CONCERN), f"{why}, in the past")
         return result(tier, f"{why}, in the first person and present", present=tier >= RiskTier.HIGH)
 
@@ -175,19 +179,32 @@ class LexiconDetector:
     def _imminence(
         self, norm: str, found: list[_Found], means: list[tuple[int, int, str]], quotes: list[tuple[int, int]]
     ) -> _Found | None:
+        rules = self.rules
+        signs = [
+            m
+            for pattern in (rules.imminence, rules.imminence_time)
+            for m in pattern.finditer(norm)
+            if _overlaps(quotes, m.start(), m.end()) is None and self._negation(norm, m.start()) is None
+        ]
         present = [f for f in found if f.present_first_person]
         if not present:
-            return None
-        rules = self.rules
-        for m in rules.imminence.finditer(norm):
-            if _overlaps(quotes, m.start(), m.end()) is None and self._negation(norm, m.start()) is None:
-                return _Found(
-                    m.start(),
-                    m.end(),
-                    RiskTier.IMMINENT,
-                    RiskMatch(m.group(0), "Imminence", f"{rules.imminence_why}, with {present[0].match.phrase!r}"),
-                    True,
-                )
+            distinct = {m.group(0): m for m in signs if m.re is rules.imminence}
+            if len(distinct) < 2:
+                return None
+            first, second = list(distinct.values())[:2]
+            why = f"two signs of a goodbye or a plan together (with {second.group(0)!r})"
+            return _Found(
+                first.start(), first.end(), RiskTier.IMMINENT, RiskMatch(first.group(0), "Imminence", why), True
+            )
+        if signs:
+            m = signs[0]
+            return _Found(
+                m.start(),
+                m.end(),
+                RiskTier.IMMINENT,
+                RiskMatch(m.group(0), "Imminence", f"{rules.imminence_why}, with {present[0].match.phrase!r}"),
+                True,
+            )
         for start, end, phrase in means:
             if POSSESSION.search(norm[max(0, start - 40) : start]) and self._negation(norm, start) is None:
                 return _Found(
@@ -200,6 +217,19 @@ class LexiconDetector:
                     True,
                 )
         return None
+
+
+def _longest(found: list[_Found]) -> list[_Found]:
+    """Words matched by several phrases are judged once, by the longest ("i want to die" over "want to die"):
+    its context decides, and a shorter phrase inside it cannot undo that."""
+    return [
+        f
+        for f in found
+        if not any(
+            o is not f and o.start <= f.start and f.end <= o.end and (o.end - o.start) > (f.end - f.start)
+            for o in found
+        )
+    ]
 
 
 def _assessment(found: list[_Found]) -> RiskAssessment:

@@ -51,7 +51,8 @@ class RiskRules:
     negation_terminators: frozenset[str]
     past: re.Pattern[str]
     present: re.Pattern[str]
-    imminence: re.Pattern[str]
+    imminence: re.Pattern[str]  # signs: a goodbye, a note, a means at hand, a plan
+    imminence_time: re.Pattern[str]
     imminence_why: str
     idioms: tuple[re.Pattern[str], ...]
 
@@ -126,6 +127,7 @@ def load_rules(directory: Path = LEXICON_DIR) -> RiskRules:
         past=_alternation([normalise(p) for p in _strings(tense["past"], "[tense] past")]),
         present=_alternation([normalise(p) for p in _strings(tense["present"], "[tense] present")]),
         imminence=_alternation([normalise(p) for p in _strings(imminence["cues"], "[imminence] cues")]),
+        imminence_time=_alternation([normalise(p) for p in _strings(imminence["time"], "[imminence] time")]),
         imminence_why=imminence["why"],
         idioms=tuple(re.compile(p) for p in _strings(config["idioms"]["patterns"], "[idioms] patterns")),
     )
