@@ -650,8 +650,10 @@ async def refuse_entry(
 
 
 async def recheck_entry(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, role: str) -> None:
-    """room:join's second look, in a transaction begun after its presence row was committed: a ban or removal
-    committed while the join was on its way refuses it now (see `_take_out` for why the pair closes the race)."""
+    """room:join's look at bans and removals in a transaction of its own: before subscribing (a banned member
+    never hears the room, even for the moment a refused join takes), and again after its presence row was
+    committed: a ban or removal committed while the join was on its way refuses it then (see `_take_out` for
+    why that pair closes the race)."""
     if role == "facilitator":
         return
     async with db.begin():

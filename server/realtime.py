@@ -347,6 +347,8 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
                     role = await chat.require_entry(
                         db, state.rooms, actor, group_id
                     )  # refuse before subscribing: no eavesdropping
+                    # A banned or removed member too, before subscribing (do_enter_room checks again, later).
+                    await moderation_actions.recheck_entry(db, state.rooms, actor, group_id, role)
                     if role == "facilitator":
                         async with db.begin():
                             if await two_factor.enrolment_required(db, actor.user_id):

@@ -62,3 +62,22 @@ async def test_a_ban_committed_during_room_join_leaves_the_member_out(
     snapshot = await call(sam_io, "room:join", {"group_id": 1})
     assert "River" not in [p["display_name"] for p in snapshot["present"]], "and not listed as present"
     assert code(await call(river_io, "room:join", {"group_id": 1})) == "banned", "nor let in again"
+
+
+async def test_a_banned_member_is_refused_before_subscribing(
+    live_room: dict[str, Any], server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused before the connection is subscribed, so not even the moment a refusal takes is heard."""
+    await ban_in_the_window(server, "River")
+    river_io = await live_room["river"].socket()
+    entered: list[Any] = []
+    real_enter = chat.do_enter_room
+
+    async def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        entered.append(kwargs.get("sid"))
+        return await real_enter(*args, **kwargs)
+
+    monkeypatch.setattr(chat, "do_enter_room", recording)
+    assert code(await call(river_io, "room:join", {"group_id": 1})) == "banned"
+    assert entered == [], "refused before subscribing (the snapshot step runs only once subscribed)"
+    assert code(await call(river_io, "history:since", {"group_id": 1, "since_id": 0})) == "not_in_room"
