@@ -115,9 +115,9 @@ export class ModerationTools {
         this.staffAlert.show(t('mod.slowModeInvalid'));
         return;
       }
-      void this.act('mod:slow_mode', { seconds }, (r) => this.applySession(r.session as ModSession));
+      void this.act('mod:slow_mode', { seconds }, (r) => this.applySession(r.session as ModSession), this.staffAlert);
     });
-    this.lockBox.addEventListener('change', () => void this.act('mod:lock', { locked: this.lockBox.checked }, (r) => this.applySession(r.session as ModSession)));
+    this.lockBox.addEventListener('change', () => void this.act('mod:lock', { locked: this.lockBox.checked }, (r) => this.applySession(r.session as ModSession), this.staffAlert));
     this.staffEl = h(
       'section',
       { class: 'tools mod-panel', 'aria-labelledby': 'mod-heading', hidden: true, 'data-testid': 'moderation-panel' },
@@ -339,8 +339,7 @@ export class ModerationTools {
     items.push(button(blocked ? t('mod.unblock') : t('mod.block'), blocked ? 'unblock-person' : 'block-person', () => void this.toggleBlock(ref)));
     items.push(button(t('mod.reportPerson'), 'report-person', () => void this.report(null, ref)));
     if (this.isStaff && person.role !== 'facilitator') {
-      const muted = [...this.sanctions.values()].some((s) => s.kind === 'mute' && s.user.id === person.user_id);
-      items.push(muted ? button(t('mod.unmute'), 'unmute-person', () => void this.unmute(ref)) : button(t('mod.mute'), 'mute-person', () => void this.muteDialog(ref)));
+      items.push(this.isMuted(person.user_id) ? button(t('mod.unmute'), 'unmute-person', () => void this.unmute(ref)) : button(t('mod.mute'), 'mute-person', () => void this.muteDialog(ref)));
       items.push(button(t('mod.remove'), 'remove-person', () => void this.removeDialog(ref)));
       items.push(button(t('mod.ban'), 'ban-person', () => void this.banDialog(ref)));
     }
@@ -379,6 +378,7 @@ export class ModerationTools {
     await this.act('mod:unmute', { user_id: person.id }, () => {
       for (const s of [...this.sanctions.values()]) if (s.kind === 'mute' && s.user.id === person.id) this.sanctions.delete(s.id);
       this.render();
+      this.host.changed();
       announce(t('mod.unmutedDone', { name: person.display_name }));
     });
   }
@@ -413,11 +413,17 @@ export class ModerationTools {
   }
 
   private async lift(sanction: Sanction): Promise<void> {
-    await this.act('mod:lift', { sanction_id: sanction.id }, () => {
-      this.sanctions.delete(sanction.id);
-      this.render();
-      announce(t('mod.liftedDone', { name: sanction.user.display_name }));
-    });
+    await this.act(
+      'mod:lift',
+      { sanction_id: sanction.id },
+      () => {
+        this.sanctions.delete(sanction.id);
+        this.render();
+        this.host.changed();
+        announce(t('mod.liftedDone', { name: sanction.user.display_name }));
+      },
+      this.staffAlert,
+    );
   }
 
   /** Block someone (only this viewer's view changes; they are never told), or unblock them. */
@@ -524,7 +530,6 @@ export class ModerationTools {
         const mine = r.report as MyReport;
         this.addReportNotice(r.already_reported === true ? t('mod.reportAlready') : t('mod.reportSent'), `report-sent-${mine.id}`);
       },
-      this.alert,
     );
   }
 
@@ -630,7 +635,8 @@ export class ModerationTools {
     event: string,
     payload: Record<string, unknown>,
     then: (result: Record<string, unknown>) => void,
-    alert: AlertRegion = this.isStaff ? this.staffAlert : this.alert,
+    // Actions on a message or a person answer beside the composer; the panel's own controls in the panel.
+    alert: AlertRegion = this.alert,
   ): Promise<void> {
     alert.clear();
     let result: Ack;
