@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rooms.hookspecs import ModerationAction, Priority
 from tests.conftest import RunningServer
 from tests.helpers_chat import Inbox, call, send
 from tests.helpers_policy import add_word, set_link_policy
@@ -160,3 +161,27 @@ async def test_policies_holds_and_flags_are_logged_by_no_one_without_the_text(
     status, data = await admin.call("GET", "/api/hubs/1/moderation-log")
     assert status == 200 and {"hold", "flag"} <= {e["action"] for e in data["entries"]}
     assert LINK not in json.dumps(data) and "FLAGGED-TEXT-3e9" not in json.dumps(data), "never the message's text"
+
+
+async def test_the_moderation_action_hook_hears_holds_releases_and_declines(
+    live_room: dict[str, Any], server: RunningServer
+) -> None:
+    seen: list[ModerationAction] = []
+
+    async def observe(action: ModerationAction) -> None:
+        seen.append(action)
+
+    hooks = server.state.rooms.hooks
+    hooks.moderation_action.register(observe, priority=Priority.PLUGIN, name="test.observe")
+    sam_io, sam, _ = await enter(live_room["sam"])
+    river_io, _, _ = await enter(live_room["river"])
+    first = await held_message(server, river_io, sam)
+    second = await held_message(server, river_io, sam, body="www.example.org too")
+    assert (await call(sam_io, "mod:release", {"group_id": 1, "message_id": first["id"]}))["ok"]
+    assert (await call(sam_io, "mod:decline", {"group_id": 1, "message_id": second["id"]}))["ok"]
+    await hooks.moderation_action.drain()
+    by_action = {(a.action, a.target_message_id): a for a in seen}
+    assert by_action[("hold", first["id"])].actor_id is None, "a policy's hold: by no one"
+    assert by_action[("release", first["id"])].actor_id is not None
+    assert by_action[("decline", second["id"])].reason
+    assert LINK not in repr(seen), "observers get ids and reasons, never the text"
