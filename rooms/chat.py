@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import facilitation, member_tools, moderation_actions, session_tools, side_talk, store, validate
-from rooms.access import GroupAccess, group_access, require_role, require_room_role, room_role
+from rooms import room_rights as room_rights_of
+from rooms.access import GroupAccess, group_access, require_role, require_room_role
 from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
@@ -109,15 +110,9 @@ async def require_entry(db: AsyncSession, ctx: RoomsContext, actor: Actor, group
 
 
 async def room_rights(db: AsyncSession, pairs: set[tuple[int, int]], today: dt.date) -> dict[tuple[int, int], bool]:
-    """Whether each (user, group) may be in the group's room now (a read; one query a pair)."""
-    rights = {}
+    """Whether each (user, group) may be in the group's room now (a read; one query per group)."""
     async with db.begin():
-        for user_id, group_id in pairs:
-            access = await store.send_access(db, group_id, user_id, today)
-            rights[(user_id, group_id)] = access is not None and (
-                room_role(access.is_facilitator, access.membership_version, access.group_version) is not None
-            )
-    return rights
+        return await room_rights_of.rights(db, pairs, today, staff_only=False)
 
 
 async def staff_room_rights(
@@ -125,12 +120,8 @@ async def staff_room_rights(
 ) -> dict[tuple[int, int], bool]:
     """Whether each (user, group) may hear the staff room beside the group's room now: only as a facilitator
     who may facilitate it today (someone who stays in the room as a member must not)."""
-    rights = {}
     async with db.begin():
-        for user_id, group_id in pairs:
-            access = await store.send_access(db, group_id, user_id, today)
-            rights[(user_id, group_id)] = access is not None and access.is_facilitator
-    return rights
+        return await room_rights_of.rights(db, pairs, today, staff_only=True)
 
 
 async def do_enter_room(
