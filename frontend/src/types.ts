@@ -162,6 +162,8 @@ export interface ServerToClientEvents {
   'auth:signed_out': () => void;
   'room:removed': (payload: { group_id: number }) => void;
   'message:new': (payload: { message: Message }) => void;
+  // The room's newest message id, every few seconds when several processes share Redis (docs/protocol.md).
+  'room:watermark': (payload: { group_id: number; last_id: number }) => void;
   'presence:update': (payload: { group_id: number; present: Present[] }) => void;
   'session:updated': (payload: { group_id: number; session: Session }) => void;
   typing: (payload: { group_id: number; user_id: number; display_name: string; typing: boolean }) => void;

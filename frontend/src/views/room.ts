@@ -851,6 +851,16 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     addMessages([message], 'live');
   }
 
+  // A message published while Redis was down never arrives as message:new; the watermark says it exists.
+  // Once fetched (or found to be one we may not see, e.g. held for review) it counts as checked.
+  let checkedMark = 0;
+  socket.on('room:watermark', ({ group_id, last_id }) => {
+    if (group_id !== groupId || !joined || last_id <= Math.max(complete, checkedMark)) return;
+    void catchUp(complete).then(() => {
+      checkedMark = Math.max(checkedMark, last_id);
+    });
+  });
+
   socket.on('message:new', ({ message }) => {
     if (message.group_id !== groupId) return;
     if (joined) receive(message);
