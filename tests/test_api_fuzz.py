@@ -57,6 +57,10 @@ SEMANTIC_RULES = {
     "/api/me/blocks": "blocking yourself (400 cannot_block_self)",
     "/api/me/muted-words": "a word that is blank, or over 100 characters once NFKC-normalised (400 invalid_word)",
     "/api/hubs/{hub_id}/word-list": "a phrase with no letter or digit; a word of distress to hold or refuse",
+    "/api/hubs/{hub_id}/escalation": "a webhook address without a signing secret",
+    "/api/concerns/{concern_id}/notes": "a note that is blank once trimmed",
+    "/api/concerns/{concern_id}/resolve": "an outcome that is blank once trimmed",
+    "/api/concerns/{concern_id}/reveal-contact": "a reason shorter than 5 characters once trimmed",
 }
 SEED = os.environ.get("ALONGSIDE_FUZZ_SEED", "20261123")
 ST = Path(sys.executable).with_name("st")

@@ -92,6 +92,10 @@ ACTIONS: dict[str, Action] = {
     "DELETE /api/groups/1/members/{Willow}": lambda api, ids: status(
         api, "DELETE", f"/api/groups/1/members/{ids['Willow']}"
     ),
+    "GET /api/hubs/1/concerns": lambda api, _: status(api, "GET", "/api/hubs/1/concerns"),
+    "GET /api/hubs/1/break-glass-log": lambda api, _: status(api, "GET", "/api/hubs/1/break-glass-log"),
+    "GET /api/hubs/1/escalation": lambda api, _: status(api, "GET", "/api/hubs/1/escalation"),
+    "GET /api/hubs/1/dead-letters": lambda api, _: status(api, "GET", "/api/hubs/1/dead-letters"),
 }
 
 
