@@ -26,6 +26,7 @@ DEMO_LOGINS = (
     DemoLogin("Sam", "demo-facilitator-pass", "trained peer facilitator"),
     DemoLogin("River", "demo-member-pass", "member of both groups"),
     DemoLogin("Willow", "demo-member-pass", "member of the Thursday group"),
+    DemoLogin("Ash", "demo-lead-pass", "safeguarding lead of Riverside Peer Support Hub (the safeguarding console)"),
 )
 
 AGREEMENT = """We meet as equals. Everyone here has their own lived experience.
@@ -78,6 +79,8 @@ async def seed_demo(engine: AsyncEngine, passwords: Passwords) -> tuple[DemoLogi
         await hub_store.replace_crisis_lines(db, hub.id, load_crisis_defaults()["GB"].for_hub())
         db.add(HubStaff(hub_id=hub.id, user_id=users["hub-admin"].id, role="hub_admin", added_at=now))
         db.add(HubStaff(hub_id=hub.id, user_id=users["Sam"].id, role="facilitator", added_at=now))
+        # Someone to answer a concern: the hub's safeguarding lead, who watches the safeguarding console.
+        db.add(HubStaff(hub_id=hub.id, user_id=users["Ash"].id, role="safeguarding_lead", added_at=now))
         db.add(
             TrainingRecord(
                 hub_id=hub.id,

@@ -30,6 +30,7 @@ DEMO_PASSWORD = {
     "Sam": "demo-facilitator-pass",
     "River": "demo-member-pass",
     "Willow": "demo-member-pass",
+    "Ash": "demo-lead-pass",
 }
 _postgres_problem: list[str | None] = []
 

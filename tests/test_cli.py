@@ -45,7 +45,7 @@ def test_migrate_then_demo_is_idempotent_and_prints_logins(tmp_path: Path) -> No
     first = alongside(tmp_path, "demo")
     assert first.returncode == 0, first.stderr
     logins = re.findall(r"^\s+(\S+)\s+password: (\S+)", first.stdout, re.MULTILINE)
-    assert ("Sam", "demo-facilitator-pass") in logins and len(logins) == 4
+    assert ("Sam", "demo-facilitator-pass") in logins and len(logins) == 5
     again = alongside(tmp_path, "demo")
     assert again.returncode == 0 and again.stdout == first.stdout
 
