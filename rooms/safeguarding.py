@@ -12,6 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +28,15 @@ from rooms.hookspecs import StoredMessage
 from rooms.hubs import crisis_line_view
 from rooms.models import Membership, Message, User
 from rooms.risk import RiskAssessment, RiskTier
-from rooms.safeguarding_models import BreakGlassEntry, Concern, ConcernEvent, HubEscalation, MessageAssessment
+from rooms.safeguarding_models import (
+    BreakGlassEntry,
+    Concern,
+    ConcernEvent,
+    HubEscalation,
+    MessageAssessment,
+    OutboxRow,
+)
+from rooms.side_talk import member_connections
 
 TIERS = ("concern", "high", "imminent")
 TIER_RANK = {"none": 0, "concern": 1, "high": 2, "imminent": 3}
@@ -428,12 +439,8 @@ async def record_quiet(db: AsyncSession, markers: list[tuple[int, int]], now: dt
     rows = [{"group_id": g, "message_id": m, "tier": "none", "assessed_at": now} for g, m in markers]
     async with db.begin():
         if db.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
             await db.execute(pg_insert(MessageAssessment).values(rows).on_conflict_do_nothing())
         else:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
             await db.execute(sqlite_insert(MessageAssessment).values(rows).on_conflict_do_nothing())
 
 
@@ -469,8 +476,6 @@ async def announce_detection(
 
 
 async def store_connections(db: AsyncSession, group_id: int, user_id: int) -> tuple[str, ...]:
-    from rooms.side_talk import member_connections
-
     return await member_connections(db, group_id, user_id)
 
 
@@ -707,8 +712,6 @@ async def do_reveal_contact(
 
 
 async def break_glass_log(db: AsyncSession, actor: Actor, hub_id: int) -> list[dict[str, Any]]:
-    from sqlalchemy import select
-
     async with db.begin():
         await require_hub_admin(db, actor, hub_id)
         actor_user = User.__table__.alias("actor_user")
@@ -743,8 +746,6 @@ async def list_dead_letters(db: AsyncSession, actor: Actor, hub_id: int) -> list
 
 
 async def do_redeliver(db: AsyncSession, ctx: RoomsContext, actor: Actor, outbox_id: int) -> dict[str, object]:
-    from rooms.safeguarding_models import OutboxRow
-
     now = ctx.clock()
     async with db.begin():
         row = await db.get(OutboxRow, outbox_id)

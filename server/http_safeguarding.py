@@ -10,6 +10,8 @@ from aiohttp import web
 from pydantic import AfterValidator, Field
 
 from rooms import safeguarding
+from rooms.events import staff_room_name
+from server import api_charsets as cs
 from server import api_models as m
 from server.api_spec import ApiRoutes, domain_values, request_actor, request_body, state_of
 from server.dispatcher import Dispatcher
@@ -22,8 +24,6 @@ TAG = "safeguarding"
 
 
 def _lines(text: str) -> str:
-    from server import api_charsets as cs
-
     if not cs.matches(m.LINES, text):
         raise ValueError("must be text without control characters (line breaks are fine)")
     return text
@@ -198,8 +198,6 @@ async def _announce(request: web.Request, concern: dict[str, Any]) -> None:
     payload = {"concern": concern}
     rooms = [console_room(concern["hub_id"])]
     if concern["group_id"] is not None:
-        from rooms.events import staff_room_name
-
         rooms.append(staff_room_name(concern["group_id"]))
     await state.sio.emit("concern:updated", payload, room=rooms, namespace="/chat")
 
