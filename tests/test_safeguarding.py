@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 
 from rooms.models import Message
 from rooms.safeguarding_models import Concern, ConcernMessage, OutboxRow
+from server.app import NAMESPACE
 from tests.conftest import Database, RunningServer
 from tests.helpers_auth import FakeClock
 from tests.helpers_chat import call, send
@@ -300,3 +301,39 @@ async def test_break_glass_reveals_contact_only_with_a_reason_and_the_audit_is_r
             with pytest.raises(Exception, match="append-only"):
                 async with server.state.sessions() as db, db.begin():
                     await db.execute(text(statement))
+
+
+async def test_a_lead_whose_role_is_removed_stops_hearing_the_console(
+    live_room: dict[str, Any], server: RunningServer, api_factory: Any
+) -> None:
+    former, current = await api_factory(), await api_factory()
+    await make_lead(server, former, "Heron Lead")
+    await make_lead(server, current, "Egret Lead")
+    _, former_console, _ = await open_console(former)
+    _, current_console, _ = await open_console(current)
+    admin = await api_factory("hub-admin")
+    status, me = await former.call("GET", "/api/me")
+    status, _ = await admin.call("DELETE", f"/api/hubs/1/staff/{me['user']['id']}/safeguarding_lead")
+    assert status in (200, 204)
+    await server.app[NAMESPACE].sweep_console_rights()
+
+    river_io, _ = await enter(live_room["river"])
+    ack = await call(river_io, "concern:help", {"group_id": 1})
+    await current_console.wait_for("concern:new", lambda d: d["concern"]["id"] == ack["concern"]["id"])
+    assert former_console.of("concern:new") == [], "the former lead's console no longer hears concerns"
+    assert (await former.call("GET", "/api/hubs/1/concerns"))[0] == 403
+
+
+async def test_facilitators_acknowledge_and_note_but_only_leads_start_and_resolve(
+    live_room: dict[str, Any], server: RunningServer
+) -> None:
+    river_io, _ = await enter(live_room["river"])
+    concern_id = (await call(river_io, "concern:help", {"group_id": 1}))["concern"]["id"]
+    sam = live_room["sam"]
+    assert (await sam.call("POST", f"/api/concerns/{concern_id}/notes", {"note": "Talking with River now."}))[0] == 200
+    assert (await sam.call("POST", f"/api/concerns/{concern_id}/start", {}))[0] == 404
+    assert (await sam.call("POST", f"/api/concerns/{concern_id}/resolve", {"outcome": "fine"}))[0] == 404
+    assert (await sam.call("GET", f"/api/concerns/{concern_id}"))[0] == 404, "the record is the leads'"
+    assert (await live_room["willow"].call("POST", f"/api/concerns/{concern_id}/acknowledge", {}))[0] == 404
+    status, data = await sam.call("POST", f"/api/concerns/{concern_id}/acknowledge", {})
+    assert status == 200 and data["concern"]["state"] == "acknowledged"
