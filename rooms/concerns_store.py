@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.models import Group, HubStaff, Message, User
+from rooms.models import Group, GroupSession, HubStaff, Message, User
 from rooms.safeguarding_models import Concern, ConcernEvent, ConcernMessage, HubEscalation, MessageAssessment
+from rooms.store import RUNNING
 
 LEAD_ROLE = "safeguarding_lead"
 
@@ -170,7 +171,12 @@ async def lock_concern(db: AsyncSession, concern_id: int) -> Concern | None:
 async def unassessed_messages(
     db: AsyncSession, since: dt.datetime, before: dt.datetime, limit: int = 200
 ) -> list[tuple[Message, int]]:
-    """Recent messages that risk detection never recorded (their process died first), with their hub."""
+    """Recent messages that risk detection never recorded (their process died first), with their hub. Only
+    sessions running now or ended within the window are looked at, so the messages table is read through its
+    session index, not scanned."""
+    recent_sessions = select(GroupSession.id).where(
+        or_(GroupSession.status.in_(RUNNING), GroupSession.ended_at >= since)
+    )
     rows = await db.execute(
         select(Message, Group.hub_id)
         .join(Group, Group.id == Message.group_id)
@@ -178,7 +184,12 @@ async def unassessed_messages(
             MessageAssessment,
             and_(MessageAssessment.group_id == Message.group_id, MessageAssessment.message_id == Message.id),
         )
-        .where(Message.created_at >= since, Message.created_at < before, MessageAssessment.message_id.is_(None))
+        .where(
+            Message.session_id.in_(recent_sessions),
+            Message.created_at >= since,
+            Message.created_at < before,
+            MessageAssessment.message_id.is_(None),
+        )
         .order_by(Message.created_at)
         .limit(limit)
     )
