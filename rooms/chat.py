@@ -10,7 +10,16 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms import facilitation, member_tools, moderation_actions, session_tools, side_talk, store, validate
+from rooms import (
+    facilitation,
+    member_tools,
+    moderation_actions,
+    policy_log,
+    session_tools,
+    side_talk,
+    store,
+    validate,
+)
 from rooms import room_rights as room_rights_of
 from rooms.access import GroupAccess, group_access, require_role, require_room_role
 from rooms.context import RoomsContext
@@ -345,9 +354,10 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
                     if _checked_under(current) != _checked_under(checked):
                         raise _FactsChanged
                     ctx.send_facts.put(actor.user_id, request.group_id, current)
+                    message_id = await store.next_message_id(db, request.group_id)
                     values = {
                         "group_id": request.group_id,
-                        "id": await store.next_message_id(db, request.group_id),
+                        "id": message_id,
                         "session_id": session_id,
                         "author_id": actor.user_id,
                         "author_role": role,
@@ -358,6 +368,21 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
                         "held_reason": outcome.held_reason,
                     }
                     await store.insert_message(db, values)
+                    logged = (
+                        await policy_log.write_verdicts(
+                            db,
+                            hub_id=facts.hub_id,
+                            group_id=request.group_id,
+                            session_id=session_id,
+                            message_id=message_id,
+                            author_id=actor.user_id,
+                            now=ctx.clock(),
+                            hold_reasons=[hold.reason for hold in outcome.holds],
+                            flag_reasons=[flag.reason for flag in outcome.flags],
+                        )
+                        if outcome.holds or outcome.flags
+                        else []
+                    )
                 break
             except _FactsChanged:
                 ctx.send_facts.forget(actor.user_id, request.group_id)
@@ -386,6 +411,8 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
         )
     else:
         await ctx.publisher.publish(RoomEvent(request.group_id, "message:new", {"message": view}))
+    if logged:  # a policy's hold or flags, logged with the message: told to staff and the hook after commit
+        await policy_log.announce(ctx, request.group_id, logged, actor.pseudonym, current.group_name)
     if outcome.flags:
         flagged = {"group_id": request.group_id, "message_id": message.id, "reasons": [f.reason for f in outcome.flags]}
         await ctx.publisher.publish(RoomEvent(request.group_id, "message:flagged", flagged, audience="staff"))

@@ -40,6 +40,7 @@ class SendFacts:
     slow_mode_seconds: int
     sanctions_in_force: int  # of this sender in this group (a removal only from the running session)
     room: RoomFacts
+    group_name: str = ""
 
 
 @functools.cache
@@ -75,6 +76,7 @@ def _query() -> Any:  # a Select; built once, as constructing it costs more than
             Hub.name,
             Hub.country,
             Group.link_policy,
+            Group.name,
             *(word_list.with_only_columns(column).scalar_subquery() for column in _version_columns()),
         )
         .join(Hub, Hub.id == Group.hub_id)
@@ -106,8 +108,9 @@ async def send_facts(db: AsyncSession, group_id: int, user_id: int, now: dt.date
             hub_name=row[11],
             country=row[12] or "GB",
             link_policy=row[13] or "allow",
-            word_list_version=version_label(row[14:17]),
+            word_list_version=version_label(row[15:18]),
         ),
+        group_name=row[14],
     )
 
 

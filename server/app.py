@@ -12,7 +12,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.sanitise import plain_text
-from rooms import chat, facilitation, policy_log, store
+from rooms import chat, facilitation, store
 from rooms.context import RoomsContext
 from server import ops
 from server.auth import SessionTokens, client_address
@@ -150,7 +150,6 @@ def create_app(settings: Settings) -> web.Application:
         password_check_limit=AddressRateLimit("pc", settings.password_check_per_minute, dt.timedelta(minutes=1)),
         metrics=metrics,
     )
-    policy_log.install(rooms_ctx, state.sessions)  # policies' holds and flags in the moderation log
     app[STATE] = state
     app[CRISIS_DEFAULTS] = load_crisis_defaults()  # a bad file stops the start, naming it
     namespace = ChatNamespace(lambda: state)
