@@ -30,6 +30,8 @@ import { landingView } from './views/landing';
 import { notFoundView } from './views/notFound';
 import { spaceView } from './views/space';
 import { roomView } from './views/room';
+import { canLeadSafeguarding, safeguardingView } from './views/safeguarding';
+import { adminSafeguardingView } from './views/admin_safeguarding';
 import { debriefView } from './views/debrief';
 import { canSupervise, supervisionView } from './views/supervision';
 
@@ -47,6 +49,8 @@ const routes: readonly Route[] = [
   route('admin', '/admin', adminView),
   route('admin', '/admin/hubs/:id', adminHubView),
   route('admin', '/admin/groups/:id', adminGroupView),
+  route('admin', '/admin/hubs/:id/safeguarding', adminSafeguardingView),
+  route('safeguarding', '/safeguarding', safeguardingView),
   route('account', '/account', accountView),
   route('debrief', '/debrief/:sessionId', debriefView),
   route('supervision', '/supervision', supervisionView),
@@ -123,6 +127,7 @@ function renderHeader(routeName: string | null): void {
   if (user) {
     links.push(navLink('/groups', t('nav.groups'), routeName === 'groups' || routeName === 'group' || routeName === 'room'));
     if (canAdminister(user)) links.push(navLink('/admin', t('nav.admin'), routeName === 'admin'));
+    if (canLeadSafeguarding(user)) links.push(navLink('/safeguarding', t('nav.safeguarding'), routeName === 'safeguarding'));
     if (canSupervise(user)) links.push(navLink('/supervision', t('nav.supervision'), routeName === 'supervision'));
     if (user.staff.some((s) => s.role === 'facilitator')) links.push(navLink('/space', t('nav.space'), routeName === 'space'));
     links.push(navLink('/account', t('nav.account'), routeName === 'account'));

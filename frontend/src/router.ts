@@ -113,7 +113,7 @@ export function withQuery(path: string, values: Readonly<Record<string, string |
  * pages themselves nor another site (a `next` from the address bar is not trusted).
  */
 export function isReturnPath(path: string | null | undefined): path is string {
-  return typeof path === 'string' && /^\/(groups|rooms|admin|account|invite|debrief|supervision|space|help)(\/[A-Za-z0-9_\/-]*)?(\?[^#]*)?$/.test(path);
+  return typeof path === 'string' && /^\/(groups|rooms|admin|account|invite|debrief|supervision|space|help|safeguarding)(\/[A-Za-z0-9_\/-]*)?(\?[^#]*)?$/.test(path);
 }
 
 /** The routed path of the current hash ("#/groups/3" → "/groups/3"); null for other hashes. */

@@ -9,12 +9,14 @@ import { enAdmin } from './en_admin';
 import { enSupervision } from './en_supervision';
 import { enModeration } from './en_moderation';
 import { enRoom } from './en_room';
+import { enSafeguarding } from './en_safeguarding';
 
 export const en = {
   ...enAdmin, // hub administration (./en_admin.ts); keys below win
   ...enSupervision, // debriefs, supervision and attendance (./en_supervision.ts)
   ...enRoom, // session tools beside the chat (./en_room.ts)
   ...enModeration, // moderation and members' own tools in the room (./en_moderation.ts)
+  ...enSafeguarding, // help now, concerns, the safeguarding console and escalation (./en_safeguarding.ts)
   // Application frame
   'app.name': 'Alongside',
   'app.skipToContent': 'Skip to main content',

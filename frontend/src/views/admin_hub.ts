@@ -128,6 +128,8 @@ export function adminHubView({ main, params, signal, setTitle }: ViewContext): v
   void loadInto(body, alert, signal, () => adminApi.hub(hubId, signal), (hub) => {
     show(hub);
     crisis = crisisLinesSection(hub.id, () => country, signal);
-    return [settingsForm(hub, show), crisis.el, staffSection(hub.id, signal)];
+    // Escalation, dead letters and the break-glass log have a page of their own (./admin_safeguarding.ts).
+    const safeguarding = h('p', null, h('a', { href: hrefFor(`/admin/hubs/${hub.id}/safeguarding`), 'data-testid': 'admin-safeguarding-link' }, t('sg.adminLink')));
+    return [safeguarding, settingsForm(hub, show), crisis.el, staffSection(hub.id, signal)];
   });
 }

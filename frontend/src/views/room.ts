@@ -18,6 +18,7 @@ import { blockedFromJoin } from '../room/filters';
 import { renderMessage, type MessageViewContext } from '../room/message_view';
 import type { ModJoin, ModMessage, ModSession } from '../room/mod_types';
 import { ModerationTools } from '../room/moderation';
+import { RoomSafeguarding } from '../room/safeguarding';
 import { MessageStore } from '../room/store';
 import { SessionTools } from '../room/tools';
 import { IncomingTyping, OutgoingTyping } from '../room/typing';
@@ -285,7 +286,9 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     presence,
     toolsSlot,
   );
-  append(main, h('p', { class: 'breadcrumb' }, groupLink), heading, connection, pageAlert.el, banner, controls, room);
+  /** "I need help now" and, for facilitators, this room's concerns (../room/safeguarding.ts): always shown. */
+  const safeguardingSlot = h('div', { class: 'safeguarding-slot' });
+  append(main, h('p', { class: 'breadcrumb' }, groupLink), heading, connection, pageAlert.el, banner, safeguardingSlot, controls, room);
 
   // ---- Rendering --------------------------------------------------------------------------------
 
@@ -314,7 +317,9 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   }
 
   function messageItem(m: Message): HTMLLIElement {
-    return renderMessage(m as ModMessage, viewContext());
+    const li = renderMessage(m as ModMessage, viewContext());
+    safeguarding.decorateMessage(li, m as ModMessage);
+    return li;
   }
 
   /** Draw one message again in place (its moderation state, or the viewer's filters, changed). */
@@ -536,7 +541,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
           me !== null && p.user_id === me.id ? h('span', { class: 'message__you' }, t('room.you')) : null,
           p.role === 'facilitator' ? facilitatorBadge() : null,
           p.away ? h('span', { class: 'badge badge--away', 'data-testid': 'stepping-out' }, t('tools.steppingOut')) : null,
-          moderation.personActions(p),
+          safeguarding.withPersonItems(moderation.personActions(p), p),
         ),
       ),
     );
@@ -659,6 +664,18 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   });
   toolsSlot.append(moderation.staffEl);
   moderationSlot.append(moderation.noticesEl);
+  const safeguarding = new RoomSafeguarding({
+    socket: socket as unknown as Socket,
+    groupId,
+    myId: me?.id ?? null,
+    signal,
+    redraw: (id) => redraw(id),
+    privateWord: () => {
+      const button = toolsSlot.querySelector<HTMLButtonElement>('[data-testid="private-request"]');
+      return button && button.offsetParent !== null && !button.disabled ? button : null;
+    },
+  });
+  safeguardingSlot.append(safeguarding.el, safeguarding.staffEl);
 
   async function ask<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>): Promise<AckOf<E>> {
     const raw = socket as unknown as Socket;
@@ -759,6 +776,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     mutedWords = extra.muted_words ?? [];
     moderation.applyJoin(ack.role, ack.session, extra.muted, blockedFromJoin(extra.blocked_user_ids, ack.messages as ModMessage[]));
     tools.applyJoin(ack.role, ack.session, ack);
+    safeguarding.applyJoin(ack.role);
     tools.applyPresence(ack.present);
     if (!reconnecting) arrivedAfterEnd = ack.session?.status === 'ended';
     renderBanner();
@@ -1167,6 +1185,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     outgoing.reset();
     incoming.retain();
     moderation.dispose();
+    safeguarding.dispose();
     socket.disconnect();
     socket.removeAllListeners();
   };

@@ -1,0 +1,40 @@
+/** REST calls of safeguarding (docs/api.md, "Safeguarding"): a hub's open concerns and one concern's detail
+ * for its leads, the actions on a concern, break-glass, and for hub admins the escalation settings, dead
+ * letters and the break-glass log. Same fetch helper as ./api. */
+
+import { request } from './api';
+import type {
+  BreakGlassEntry,
+  Concern,
+  ConcernDetail,
+  Delivery,
+  EscalationChange,
+  EscalationSettings,
+  RevealedContact,
+} from './types_safeguarding';
+
+export type ConcernAction = 'acknowledge' | 'start' | 'notes' | 'resolve';
+
+export const safeguardingApi = {
+  concerns: async (hubId: number, signal?: AbortSignal): Promise<Concern[]> =>
+    (await request<{ concerns: Concern[] }>('GET', `/api/hubs/${hubId}/concerns`, undefined, signal ? { signal } : {})).concerns,
+  concern: (id: number, signal?: AbortSignal): Promise<ConcernDetail> =>
+    request<ConcernDetail>('GET', `/api/concerns/${id}`, undefined, signal ? { signal } : {}),
+  /** acknowledge and start take an optional note, notes a note, resolve an outcome. */
+  act: async (id: number, action: ConcernAction, text: string): Promise<Concern> => {
+    const body = action === 'resolve' ? { outcome: text } : action === 'notes' || text !== '' ? { note: text } : {};
+    return (await request<{ concern: Concern }>('POST', `/api/concerns/${id}/${action}`, body)).concern;
+  },
+  revealContact: (id: number, reason: string): Promise<RevealedContact> =>
+    request<RevealedContact>('POST', `/api/concerns/${id}/reveal-contact`, { reason }),
+  breakGlassLog: async (hubId: number, signal?: AbortSignal): Promise<BreakGlassEntry[]> =>
+    (await request<{ entries: BreakGlassEntry[] }>('GET', `/api/hubs/${hubId}/break-glass-log`, undefined, signal ? { signal } : {})).entries,
+  deadLetters: async (hubId: number, signal?: AbortSignal): Promise<Delivery[]> =>
+    (await request<{ dead_letters: Delivery[] }>('GET', `/api/hubs/${hubId}/dead-letters`, undefined, signal ? { signal } : {})).dead_letters,
+  redeliver: async (deliveryId: number): Promise<Delivery> =>
+    (await request<{ delivery: Delivery }>('POST', `/api/outbox/${deliveryId}/redeliver`)).delivery,
+  escalation: (hubId: number, signal?: AbortSignal): Promise<EscalationSettings> =>
+    request<EscalationSettings>('GET', `/api/hubs/${hubId}/escalation`, undefined, signal ? { signal } : {}),
+  updateEscalation: (hubId: number, change: EscalationChange): Promise<EscalationSettings> =>
+    request<EscalationSettings>('PUT', `/api/hubs/${hubId}/escalation`, change),
+};

@@ -1,0 +1,208 @@
+/**
+ * A hub's safeguarding administration (#/admin/hubs/:id/safeguarding; docs/api.md "Safeguarding"): the
+ * escalation (webhook address and signing secret, escalation email, seconds to acknowledge per tier), the dead
+ * letters (deliveries that gave up) with Redeliver, and the break-glass log, which nobody can change.
+ */
+
+import { describeError } from '../api';
+import { adminApi } from '../api_admin';
+import { safeguardingApi } from '../api_safeguarding';
+import { append, h } from '../dom';
+import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
+import { t } from '../i18n';
+import { type ViewContext } from '../router';
+import { canAdminister, getUser } from '../state';
+import type { BreakGlassEntry, Delivery, EscalationChange, EscalationSettings } from '../types_safeguarding';
+import { breadcrumb, clearWhenFixed, loadInto, section, whenElement } from './admin_common';
+
+const TIERS = ['concern', 'high', 'imminent'] as const;
+const ACK_LABELS = { concern: 'sg.ackConcern', high: 'sg.ackHigh', imminent: 'sg.ackImminent' } as const;
+
+function escalationForm(hubId: number, start: EscalationSettings): HTMLElement {
+  let settings = start;
+  const alert = new AlertRegion();
+  const done = new StatusRegion('notice--success');
+  const url = h('input', { type: 'url', maxlength: 2000, autocomplete: 'off', spellcheck: 'false', 'data-testid': 'escalation-webhook-url' });
+  const secret = h('input', { type: 'password', maxlength: 200, autocomplete: 'new-password', spellcheck: 'false', 'data-testid': 'escalation-webhook-secret' });
+  const secretState = h('p', { class: 'hint', 'data-testid': 'escalation-secret-state' });
+  const email = h('input', { type: 'email', maxlength: 320, autocomplete: 'off', 'data-testid': 'escalation-email' });
+  const seconds = Object.fromEntries(
+    TIERS.map((tier) => [tier, h('input', { type: 'number', min: 10, max: 86400, step: 1, inputmode: 'numeric', class: 'input--short', 'data-testid': `escalation-ack-${tier}` })]),
+  ) as Record<(typeof TIERS)[number], HTMLInputElement>;
+  const fill = (): void => {
+    url.value = settings.webhook_url ?? '';
+    secret.value = '';
+    email.value = settings.escalation_email ?? '';
+    secretState.textContent = settings.webhook_secret_set ? t('sg.webhookSecretSet') : t('sg.webhookSecretNotSet');
+    for (const tier of TIERS) seconds[tier].value = String(settings.ack_seconds[tier]);
+  };
+  fill();
+  const save = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'escalation-save' }, t('sg.save'));
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true },
+    h('p', null, t('sg.escalationIntro')),
+    field({ label: t('sg.webhookUrl'), control: url, hint: t('sg.webhookUrlHint') }),
+    field({ label: t('sg.webhookSecret'), control: secret, hint: t('sg.webhookSecretHint') }),
+    secretState,
+    field({ label: t('sg.escalationEmail'), control: email, hint: t('sg.escalationEmailHint') }),
+    h(
+      'fieldset',
+      { class: 'fieldset' },
+      h('legend', null, t('sg.ackHeading')),
+      TIERS.map((tier) => field({ label: t(ACK_LABELS[tier]), control: seconds[tier], hint: t('sg.ackHint') })),
+    ),
+    alert.el,
+    h('div', { class: 'actions' }, save),
+    done.el,
+  );
+  clearWhenFixed(form, alert);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (isBusy(save)) return;
+    alert.clear();
+    done.clear();
+    const change: EscalationChange = {};
+    let bad: HTMLInputElement | null = null;
+    for (const tier of TIERS) {
+      const input = seconds[tier];
+      setInvalid(input, false);
+      const n = Number(input.value);
+      if (!Number.isInteger(n) || n < 10 || n > 86400) {
+        setInvalid(input, true);
+        bad ??= input;
+        continue;
+      }
+      if (n !== settings.ack_seconds[tier]) change[`ack_${tier}_seconds`] = n;
+    }
+    if (bad) {
+      alert.show(t('sg.ackRange'));
+      bad.focus();
+      return;
+    }
+    if (url.value.trim() !== (settings.webhook_url ?? '')) change.webhook_url = url.value.trim();
+    if (secret.value.trim() !== '') change.webhook_secret = secret.value.trim();
+    if (email.value.trim() !== (settings.escalation_email ?? '')) change.escalation_email = email.value.trim();
+    if (Object.keys(change).length === 0) {
+      done.show(t('sg.nothingChanged'));
+      return;
+    }
+    const restore = busy(save, t('sg.saving'));
+    try {
+      settings = await safeguardingApi.updateEscalation(hubId, change);
+      restore();
+      fill();
+      done.show(t('sg.saved'));
+    } catch (err) {
+      restore();
+      alert.show(describeError(err));
+    }
+  });
+  return form;
+}
+
+function deadLetterList(letters: Delivery[]): HTMLElement {
+  if (letters.length === 0) return h('p', { class: 'muted', 'data-testid': 'dead-letters-empty' }, t('sg.deadNone'));
+  return h(
+    'ul',
+    { class: 'admin-list', 'data-testid': 'dead-letters' },
+    letters.map((d) => {
+      const alert = new AlertRegion();
+      const done = new StatusRegion('notice--success');
+      const redeliver = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'redeliver' }, t('sg.redeliver'));
+      redeliver.addEventListener('click', async () => {
+        if (isBusy(redeliver)) return;
+        alert.clear();
+        const restore = busy(redeliver, t('sg.redelivering'));
+        try {
+          await safeguardingApi.redeliver(d.id);
+          restore();
+          redeliver.hidden = true;
+          done.show(t('sg.redelivered'));
+        } catch (err) {
+          restore();
+          alert.show(describeError(err));
+        }
+      });
+      return h(
+        'li',
+        { class: 'admin-item', 'data-testid': 'dead-letter' },
+        h('p', null, h('span', { dir: 'auto' }, t('sg.deadItem', { concern: d.concern_id, channel: d.channel, target: d.target, event: d.event, level: d.level })), ' ', whenElement(d.created_at)),
+        h('p', { class: 'hint', dir: 'auto' }, t('sg.deadAttempts', { count: d.attempts, error: d.last_error || '–' })),
+        redeliver,
+        alert.el,
+        done.el,
+      );
+    }),
+  );
+}
+
+function breakGlassTable(entries: BreakGlassEntry[]): HTMLElement {
+  if (entries.length === 0) return h('p', { class: 'muted', 'data-testid': 'break-glass-empty' }, t('sg.logNone'));
+  return h(
+    'table',
+    { class: 'admin-table', 'data-testid': 'break-glass-log' },
+    h('caption', { class: 'visually-hidden' }, t('sg.logHeading')),
+    h(
+      'thead',
+      null,
+      h('tr', null, [t('sg.logWhen'), t('sg.logWho'), t('sg.logMember'), t('sg.logConcern'), t('sg.logReason')].map((label) => h('th', { scope: 'col' }, label))),
+    ),
+    h(
+      'tbody',
+      null,
+      entries.map((e) =>
+        h(
+          'tr',
+          { 'data-testid': 'break-glass-entry' },
+          h('td', null, whenElement(e.at)),
+          h('td', { dir: 'auto' }, e.actor.pseudonym),
+          h('td', { dir: 'auto' }, e.subject.pseudonym),
+          h('td', null, String(e.concern_id)),
+          h('td', { dir: 'auto', class: 'prewrap' }, e.reason),
+        ),
+      ),
+    ),
+  );
+}
+
+export function adminSafeguardingView({ main, params, signal, setTitle }: ViewContext): void {
+  const hubId = params.id ?? 0;
+  setTitle(t('sg.adminTitleFallback'));
+  const heading = h('h1', { dir: 'auto' }, t('sg.adminTitleFallback'));
+  append(main, breadcrumb(`/admin/hubs/${hubId}`, t('sg.adminBack')));
+  if (!canAdminister(getUser())) {
+    append(main, heading, h('p', null, t('admin.noAccess')));
+    return;
+  }
+  const alert = new AlertRegion();
+  const escalation = h('div', null);
+  const dead = h('div', null);
+  const log = h('div', null);
+  append(
+    main,
+    heading,
+    alert.el,
+    section('escalation-heading', t('sg.escalationHeading'), escalation),
+    section('dead-letters-heading', t('sg.deadHeading'), h('p', { class: 'hint' }, t('sg.deadIntro')), dead),
+    section('break-glass-heading', t('sg.logHeading'), h('p', { class: 'hint' }, t('sg.logIntro')), log),
+  );
+  void adminApi
+    .hub(hubId, signal)
+    .then((hub) => {
+      if (signal.aborted) return;
+      const title = t('sg.adminTitle', { hub: hub.name });
+      heading.textContent = title;
+      setTitle(title);
+    })
+    .catch(() => undefined);
+  const escalationAlert = new AlertRegion();
+  const deadAlert = new AlertRegion();
+  const logAlert = new AlertRegion();
+  escalation.before(escalationAlert.el);
+  dead.before(deadAlert.el);
+  log.before(logAlert.el);
+  void loadInto(escalation, escalationAlert, signal, () => safeguardingApi.escalation(hubId, signal), (settings) => escalationForm(hubId, settings));
+  void loadInto(dead, deadAlert, signal, () => safeguardingApi.deadLetters(hubId, signal), deadLetterList);
+  void loadInto(log, logAlert, signal, () => safeguardingApi.breakGlassLog(hubId, signal), breakGlassTable);
+}
