@@ -50,6 +50,8 @@ interface Ticking {
   left: HTMLElement;
   createdAt: number;
   deadline: number | null;
+  /** Once escalated, the deadline is the next rung's (the hub's escalation contacts after the leads). */
+  level: number;
 }
 
 /** Every clock on a page, ticked by one timer. */
@@ -62,7 +64,7 @@ export class Clocks {
     const raised = h('span', { class: 'clock__raised', 'data-testid': 'clock-raised' });
     const left = h('span', { class: 'clock__left', 'data-testid': 'clock-left' });
     const created = parseServerTime(concern.created_at)?.getTime() ?? Date.now();
-    const entry: Ticking = { raised, left, createdAt: created, deadline };
+    const entry: Ticking = { raised, left, createdAt: created, deadline, level: concern.escalation_level };
     this.clocks.add(entry);
     this.paint(entry, Date.now());
     this.ensure();
@@ -98,7 +100,8 @@ export class Clocks {
       return;
     }
     const left = (c.deadline - now) / 1000;
-    c.left.textContent = left > 0 ? t('sg.timeLeft', { time: clock(left) }) : t('sg.overdue', { time: clock(-left) });
+    const before = c.level === 1 ? t('sg.timeLeftNext', { time: clock(left) }) : t('sg.timeLeft', { time: clock(left) });
+    c.left.textContent = left > 0 ? before : t('sg.overdue', { time: clock(-left) });
     c.left.classList.toggle('clock__left--overdue', left <= 0);
     c.left.dataset.overdue = left <= 0 ? 'true' : 'false';
   }

@@ -77,6 +77,7 @@ export const enSafeguarding = {
   'sg.level': 'Escalated: level {level}',
   'sg.raisedAgo': 'Raised {time} ago',
   'sg.timeLeft': '{time} left to acknowledge',
+  'sg.timeLeftNext': 'Not acknowledged in time: {time} before it goes to the hub’s escalation contacts',
   'sg.overdue': 'Overdue by {time}',
 
   // Console
