@@ -26,6 +26,7 @@ log = logging.getLogger("alongside.safeguarding")
 RECOVERY_EVERY_SECONDS = 30.0
 RECOVERY_GRACE = dt.timedelta(seconds=10)  # the live observer's turn first
 BATCH = 20
+MAX_IN_FLIGHT = 100  # deliveries under way at once in one process (a slow webhook holds one, not the round)
 QUIET_BATCH_SECONDS = 0.2  # markers of no-risk messages are written together, at most this late
 
 
@@ -53,6 +54,8 @@ class Dispatcher:
         self._next_recovery = 0.0
         self._quiet: list[tuple[int, int]] = []  # assessed as no risk, markers not yet written
         self._quiet_flush: asyncio.Task[None] | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._starved = False  # the last round left due deliveries for want of a free slot
         state.metrics.describe(
             "alongside_safeguarding_deliveries_total", "counter", "Safeguarding deliveries by channel and outcome."
         )
@@ -68,6 +71,11 @@ class Dispatcher:
                 await self._flush_quiet(0)
         except TimeoutError:
             log.warning("risk detection still running at shutdown; the recovery scan will finish it")
+        if self._in_flight:  # deliveries under way get a moment; an unfinished one is claimed again after its lease
+            _, pending = await asyncio.wait(set(self._in_flight), timeout=2)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         await self._channels.close()
 
     def wake(self) -> None:
@@ -103,15 +111,32 @@ class Dispatcher:
             async with state.sessions() as db:
                 await safeguarding.escalate_overdue(db, state.rooms, self.config, overdue)
             due = True  # the climb queued deliveries
-        if not due:
+        room = MAX_IN_FLIGHT - len(self._in_flight)
+        self._starved = due and room <= 0
+        if not due or room <= 0:
             return False
         async with state.sessions() as db:
             claimed = await outbox.claim_due(
-                db, state.settings.server_id, state.rooms.clock(), self.config.policy, BATCH
+                db, state.settings.server_id, state.rooms.clock(), self.config.policy, min(BATCH, room)
             )
-        if claimed:
-            await asyncio.gather(*(self._deliver(delivery) for delivery in claimed))
+        for delivery in claimed:  # each on its own: one slow receiver never holds up the next concern
+            task = asyncio.create_task(self._deliver_logged(delivery))
+            self._in_flight.add(task)
+            task.add_done_callback(self._delivery_done)
         return len(claimed) >= BATCH
+
+    def _delivery_done(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        if self._starved:
+            self.wake()
+
+    async def _deliver_logged(self, delivery: Delivery) -> None:
+        """A delivery in a task of its own: if even recording its outcome fails (the database is away), the
+        lease runs out and it is claimed again."""
+        try:
+            await self._deliver(delivery)
+        except Exception as exc:
+            log.error("delivery %s over %s not recorded: %s", delivery.id, delivery.channel, type(exc).__name__)
 
     async def _deliver(self, delivery: Delivery) -> None:
         state = self._state

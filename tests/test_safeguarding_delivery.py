@@ -3,6 +3,7 @@ receiver verifying Standard Webhooks signatures, two dispatchers on one database
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator
@@ -310,3 +311,29 @@ async def test_a_concern_notify_plugin_is_a_delivery_of_its_own_retried_until_it
         assert {n.idempotency_key for n in calls} == {row.idempotency_key} and len(calls) == 3
         assert calls[0].concern_id == concern_id and calls[0].tier == "imminent" and calls[0].event == "concern.raised"
         assert "words that stay" not in repr(calls[0])
+
+
+async def test_a_hanging_webhook_does_not_hold_up_the_next_concern(database: Database) -> None:
+    async with (
+        webhook_receiver(script=["hang"]) as receiver,
+        running(database, delivery_timeout_seconds=30, outbox_lease_seconds=40) as (server, apis),
+    ):
+        admin = await signed_in(server, apis, "hub-admin")
+        await set_escalation(admin, webhook_url=receiver.url, webhook_secret=WEBHOOK_SECRET)
+        lead = await signed_in(server, apis)
+        await make_lead(server, lead)
+        _, console, _ = await open_console(lead)
+        first = await help_now(server, apis)
+        deadline = asyncio.get_running_loop().time() + 10
+        while not receiver.attempts:  # the first concern's webhook is now hanging
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.02)
+        willow = await signed_in(server, apis, "Willow")
+        willow_io, _ = await enter(willow)
+        second = await call(willow_io, "concern:help", {"group_id": 1})
+        started = asyncio.get_running_loop().time()
+        await console.wait_for("concern:new", lambda d: d["concern"]["id"] == second["concern"]["id"], timeout=5)
+        assert asyncio.get_running_loop().time() - started < 5
+        await receiver.wait_delivered(1, timeout=10)  # the second concern's webhook, while the first still hangs
+        assert list(receiver.delivered) == [f"concern-{second['concern']['id']}-l0-webhook-hub"]
+        assert first != second["concern"]["id"]
