@@ -108,7 +108,7 @@ class SafeguardingEvents:
             hub_id = validate.row_id(_object(payload).get("hub_id"), "hub_id")
             state = self._state()
             async with state.readers() as db:
-                concerns = await safeguarding.list_open(db, state.rooms, actor, hub_id)
+                await safeguarding.list_open(db, state.rooms, actor, hub_id)  # refuses anyone but the leads
                 async with db.begin():
                     if await two_factor.enrolment_required(db, actor.user_id):
                         raise DomainError(
@@ -116,7 +116,11 @@ class SafeguardingEvents:
                             "safeguarding console.",
                             code="two_factor_enrolment_required",
                         )
+            # Subscribe first, then read: a concern raised in between is broadcast to us (clients drop repeats by
+            # id) instead of falling into a gap.
             await self.enter_room(sid, console_room(hub_id))
+            async with state.readers() as db:
+                concerns = await safeguarding.list_open(db, state.rooms, actor, hub_id)
             return {"ok": True, "hub_id": hub_id, "concerns": concerns}
 
         return await self._handle("console:join", sid, work, fresh=True)
