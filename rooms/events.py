@@ -24,7 +24,8 @@ class RoomEvent:
     """An event for a group's room. `audience` "room": everyone in it. "staff": only the connections in the
     staff room beside it (facilitators), plus `to_connections` (e.g. one member's own connections, for their
     private word): never any other member. "direct": only `to_connections` (one person's own connections,
-    in whichever rooms; publish nothing when there are none)."""
+    in whichever rooms, or named transport rooms such as a hub's safeguarding console; publish nothing when
+    there are none)."""
 
     group_id: int
     name: str

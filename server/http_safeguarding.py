@@ -10,7 +10,7 @@ from aiohttp import web
 from pydantic import AfterValidator, Field
 
 from rooms import safeguarding
-from rooms.events import staff_room_name
+from rooms.events import RoomEvent, staff_room_name
 from server import api_charsets as cs
 from server import api_models as m
 from server.api_spec import ApiRoutes, domain_values, request_actor, request_body, state_of
@@ -199,7 +199,11 @@ async def _announce(request: web.Request, concern: dict[str, Any]) -> None:
     rooms = [console_room(concern["hub_id"])]
     if concern["group_id"] is not None:
         rooms.append(staff_room_name(concern["group_id"]))
-    await state.sio.emit("concern:updated", payload, room=rooms, namespace="/chat")
+    # Through the use cases' publisher like every event (its bounded wait for Redis included).
+    event = RoomEvent(
+        concern["group_id"] or 0, "concern:updated", payload, audience="direct", to_connections=tuple(rooms)
+    )
+    await state.rooms.publisher.publish(event)
 
 
 @routes.api(
