@@ -147,6 +147,8 @@ async def test_a_high_risk_message_shows_its_author_support_and_facilitators_the
     marker = sam.get_by_test_id("message").filter(has_text=RISKY).get_by_test_id("risk-marker")
     await expect(marker).to_be_visible()
     assert await marker.get_attribute("data-tier") in ("high", "imminent")
+    await expect(sam.get_by_test_id("room-concern").filter(has_text="River")).to_be_visible()
+    await assert_accessible(sam, "a facilitator's room with a risk marker and a concern")
     # A sentinel sent after the offer: once Willow has it, an offer meant for River would have come too.
     await river.get_by_test_id("composer").fill("sentinel after the offer")
     await river.get_by_test_id("composer").press("Enter")
@@ -165,11 +167,14 @@ async def test_a_high_risk_message_shows_its_author_support_and_facilitators_the
         assert page.errors == []
 
 
-async def test_worried_about_someone_tells_the_lead_and_not_them(browser: Any, web_server: RunningServer) -> None:
+async def test_worried_about_someone_and_a_facilitators_concern_reach_the_lead(
+    browser: Any, web_server: RunningServer
+) -> None:
     from playwright.async_api import expect
 
     await start_session(web_server)
     lead = await open_console(browser, web_server)
+    sam = await in_room(browser, web_server, "Sam")
     willow = await in_room(browser, web_server, "Willow")
     river = await in_room(browser, web_server, "River")
     await river.get_by_test_id("composer").fill("Nobody would notice if I was gone")
@@ -183,7 +188,24 @@ async def test_worried_about_someone_tells_the_lead_and_not_them(browser: Any, w
     await expect(willow.get_by_test_id("worried-done")).to_be_visible()
     row = lead.get_by_test_id("console-concern").filter(has_text="A member is worried about them")
     await expect(row.filter(has_text="River")).to_be_visible()
-    assert willow.errors == [] and lead.errors == []
+
+    # A facilitator raises a concern about a member from the people list, with a tier and a note.
+    person = sam.get_by_test_id("presence").locator("li").filter(has_text="Willow")
+    await person.get_by_test_id("person-options").click()
+    await person.get_by_test_id("raise-concern").click()
+    dialog = sam.get_by_test_id("raise-dialog")
+    await dialog.get_by_test_id("dialog-tier").select_option("concern")
+    await dialog.get_by_test_id("dialog-note").fill("Quieter than usual tonight.")
+    await dialog.get_by_test_id("dialog-ok").click()
+    await expect(sam.get_by_test_id("raised-done")).to_be_visible()
+    raised = lead.get_by_test_id("console-concern").filter(has_text="Raised by a facilitator").filter(has_text="Willow")
+    await expect(raised.get_by_test_id("concern-tier")).to_have_text("concern")
+    # Most urgent first: the worry (high) is listed above the facilitator's concern (concern).
+    order = await lead.get_by_test_id("console-concern").evaluate_all(
+        "rows => rows.map(r => r.querySelector('[data-testid=concern-tier]').textContent)"
+    )
+    assert order == sorted(order, key=["imminent", "high", "concern"].index), order
+    assert willow.errors == [] and lead.errors == [] and sam.errors == []
 
 
 async def test_the_ladder_climbs_when_nobody_acknowledges(browser: Any, web_server: RunningServer) -> None:
