@@ -83,6 +83,16 @@ async def test_help_now_reaches_the_console_at_once_and_the_acknowledgement_reac
     await assert_accessible(lead, "the safeguarding console, empty")
     sam = await in_room(browser, web_server, "Sam")
     river = await in_room(browser, web_server, "River")
+    # Muted, River cannot send, but "I need help now" is still there and works.
+    person = sam.get_by_test_id("presence").locator("li").filter(has_text="River")
+    await person.get_by_test_id("person-options").click()
+    await person.get_by_test_id("mute-person").click()
+    await sam.get_by_test_id("dialog-minutes").fill("5")
+    await sam.get_by_test_id("dialog-reason").fill("A pause for everyone")
+    await sam.get_by_test_id("dialog-ok").click()
+    await expect(river.get_by_test_id("mute-notice")).to_be_visible()
+    await expect(river.get_by_test_id("send")).to_be_disabled()
+    await expect(river.get_by_test_id("help-now")).to_be_enabled()
 
     await press_help(river)
     # The console was already open: the concern arrives live, within a second of the member's answer.
@@ -157,6 +167,10 @@ async def test_a_high_risk_message_shows_its_author_support_and_facilitators_the
     assert await willow.get_by_test_id("risk-marker").count() == 0
     assert await river.get_by_test_id("risk-marker").count() == 0
 
+    # "Talk to a facilitator now" asks for a private word, which the facilitator sees waiting.
+    await panel.get_by_test_id("talk-now").click()
+    await expect(panel.get_by_test_id("talk-state")).to_contain_text("private word")
+    await expect(sam.get_by_test_id("private-requests")).to_contain_text("River")
     # Dismissing the note gives focus back to the help button, which stays.
     await panel.get_by_test_id("support-dismiss").click()
     await expect(panel).to_be_hidden()
