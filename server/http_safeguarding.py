@@ -16,6 +16,8 @@ from server import api_models as m
 from server.api_spec import ApiRoutes, domain_values, request_actor, request_body, state_of
 from server.dispatcher import Dispatcher
 from server.http_api import path_int
+from server.http_errors import ApiError
+from server.public_address import NotPublic, refuse_private_literal
 from server.safeguarding_channels import console_room
 
 routes = ApiRoutes()
@@ -392,12 +394,20 @@ async def read_escalation(request: web.Request) -> web.Response:
     tag=TAG,
     body=EscalationBody,
     result=EscalationView,
-    refusals={403: ("forbidden",)},
+    refusals={400: ("webhook_not_public",), 403: ("forbidden",)},
+    description="In production the webhook must be a public https:// address: a literal private, loopback or "
+    "link-local IP, or localhost, is refused here (webhook_not_public), and each delivery connects only to "
+    "public addresses its host resolves to (a name pointed inside later fails delivery, dead-lettered).",
 )
 async def update_escalation(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
     values = domain_values(request_body(request, EscalationBody))
+    if values.get("webhook_url") and not state.settings.is_development:
+        try:
+            refuse_private_literal(str(values["webhook_url"]))
+        except NotPublic as exc:
+            raise ApiError(400, "webhook_not_public", f"The webhook must be a public address: {exc}.") from None
     async with state.sessions() as db:
         found = await safeguarding.do_update_escalation(
             db, state.rooms, actor, path_int(request, "hub_id"), values, allow_http=state.settings.is_development

@@ -28,6 +28,7 @@ from rooms.hookspecs import ConcernNotice
 from rooms.models import Hub, User
 from rooms.outbox import Delivery
 from server.broker import CHAT_NAMESPACE
+from server.public_address import NotPublic, public_only_session, refuse_private_literal
 from server.settings import Settings
 
 log = logging.getLogger("alongside.safeguarding")
@@ -221,8 +222,14 @@ class Channels:
             "webhook-timestamp": str(int(sent_at.timestamp())),
             "webhook-signature": signature,
         }
+        if not self._settings.is_development:
+            try:
+                refuse_private_literal(hub_settings.webhook_url)
+            except NotPublic as exc:
+                raise DeliveryFailed(f"webhook: {exc}") from None
         if self._http is None:
-            self._http = aiohttp.ClientSession()
+            # Production: public addresses only, checked at each connection (server/public_address.py).
+            self._http = aiohttp.ClientSession() if self._settings.is_development else public_only_session()
         try:
             timeout = aiohttp.ClientTimeout(total=self._settings.delivery_timeout_seconds)
             async with self._http.post(
