@@ -12,7 +12,16 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, RunningServer, open_session
-from tests.helpers_browser import assert_accessible, chromium, demo_server, enter_room, signed_in_page
+from tests.helpers_browser import (
+    assert_accessible,
+    assert_no_xss,
+    chromium,
+    demo_server,
+    enter_room,
+    signed_in_page,
+    trap_xss,
+    xss_payloads,
+)
 
 pytestmark = pytest.mark.browser
 RISKY = "I'm going to kill myself tonight, I have the pills ready"
@@ -50,11 +59,11 @@ async def in_room(browser: Any, server: RunningServer, pseudonym: str) -> Any:
     return page
 
 
-async def open_console(browser: Any, server: RunningServer) -> Any:
+async def open_console(browser: Any, server: RunningServer, prepare: Any = None) -> Any:
     """Ash, the demo hub's safeguarding lead, on the console once it has joined the hub (live)."""
     from playwright.async_api import expect
 
-    page = await signed_in_page(browser, server.url, "Ash")
+    page = await signed_in_page(browser, server.url, "Ash", prepare=prepare)
     await page.get_by_role("link", name="Safeguarding").click()
     await expect(page.get_by_test_id("console-connection")).to_have_attribute("data-state", "live")
     return page
@@ -187,7 +196,7 @@ async def test_worried_about_someone_and_a_facilitators_concern_reach_the_lead(
     from playwright.async_api import expect
 
     await start_session(web_server)
-    lead = await open_console(browser, web_server)
+    lead = await open_console(browser, web_server, prepare=trap_xss)
     sam = await in_room(browser, web_server, "Sam")
     willow = await in_room(browser, web_server, "Willow")
     river = await in_room(browser, web_server, "River")
@@ -197,11 +206,19 @@ async def test_worried_about_someone_and_a_facilitators_concern_reach_the_lead(
     await message.get_by_test_id("message-options").click()
     await message.get_by_test_id("worried-message").click()
     dialog = willow.get_by_test_id("worried-dialog")
-    await dialog.get_by_test_id("dialog-note").fill("They said this twice last week too.")
+    payloads = " ".join(xss_payloads(5))
+    note = "They said this twice last week too. " + payloads
+    await dialog.get_by_test_id("dialog-note").fill(note)
     await dialog.get_by_test_id("dialog-ok").click()
     await expect(willow.get_by_test_id("worried-done")).to_be_visible()
     row = lead.get_by_test_id("console-concern").filter(has_text="A member is worried about them")
     await expect(row.filter(has_text="River")).to_be_visible()
+    # The lead reads the message and the worry's note (XSS payloads in it) as text.
+    await row.get_by_test_id("open-concern").click()
+    detail = lead.get_by_test_id("concern-detail")
+    await expect(detail.locator("[data-triggering=true]")).to_contain_text("Nobody would notice if I was gone")
+    await expect(detail.get_by_test_id("detail-timeline")).to_contain_text(note)
+    await assert_no_xss(lead, "the console with a worry's note")
 
     # A facilitator raises a concern about a member from the people list, with a tier and a note.
     person = sam.get_by_test_id("presence").locator("li").filter(has_text="Willow")
