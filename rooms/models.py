@@ -64,6 +64,14 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Privacy (migration 0007): the hub whose notice and terms they accepted at sign-up, which version, when,
+    # and the minimum age they confirmed (never a date of birth). erased_at: the account was deleted; the row
+    # stays as "former member" so kept records still name someone.
+    notice_hub_id: Mapped[int | None] = mapped_column(ForeignKey("hubs.id", ondelete="SET NULL"))
+    notice_version_accepted: Mapped[int | None] = mapped_column(Integer)
+    notices_accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    minimum_age_confirmed: Mapped[int | None] = mapped_column(Integer)
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Hub(Base):
@@ -82,6 +90,14 @@ class Hub(Base):
     pause_grace_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     # Unstaffed hours: a message reported by this many different members is hidden pending review.
     report_threshold: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # Privacy (migration 0007): the notice and terms members accept at sign-up (notice_version goes up with
+    # each change), the minimum age, and how long safeguarding records and the moderation log are kept.
+    privacy_notice: Mapped[str] = mapped_column(Text, default="", server_default="")
+    terms: Mapped[str] = mapped_column(Text, default="", server_default="")
+    notice_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    minimum_age: Mapped[int] = mapped_column(Integer, default=18, server_default="18")
+    safeguarding_retention_days: Mapped[int] = mapped_column(Integer, default=2555, server_default="2555")
+    log_retention_days: Mapped[int] = mapped_column(Integer, default=2555, server_default="2555")
 
 
 class CrisisLine(Base):
@@ -141,6 +157,8 @@ class Group(Base):
     joining: Mapped[str] = mapped_column(String(12), default="open", server_default="open")  # | request | invitation
     capacity: Mapped[int | None] = mapped_column(Integer)  # most members at once; None: no limit
     link_policy: Mapped[str] = mapped_column(String(8), default="allow", server_default="allow")  # | block | hold
+    # Messages are deleted this many days after their session ended (migration 0007).
+    retention_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
     # "group", or "facilitators_space": the standing room where trained facilitators of every hub meet.
     kind: Mapped[str] = mapped_column(String(20), default="group", server_default="group")
     hub: Mapped[Hub] = relationship(lazy="joined")
@@ -447,5 +465,7 @@ class MutedWord(Base):
     word: Mapped[str] = mapped_column(String(100), primary_key=True)
 
 
-# Safeguarding's tables live in their own module, on this metadata (imported last: it needs Base).
+# Tables kept in modules of their own, on this metadata (imported last: they need Base): account recovery and
+# the housekeeping lease (migration 0007), and safeguarding's (0006).
+from rooms import privacy_models as privacy_models  # noqa: E402
 from rooms import safeguarding_models as safeguarding_models  # noqa: E402
