@@ -44,13 +44,14 @@ ACTIONS = (  # a facilitator's, written by rooms/moderation_actions.py
     "decline",  # a held message never posted
 )
 POLICY_ACTIONS = ("hold", "flag")  # a policy's verdict on a message (actor null; rooms/policy_log.py)
+ACCOUNT_ACTIONS = ("password_reset_issued",)  # a hub admin's, about a member's account (rooms/password_reset.py)
 
 
 async def write(
     db: AsyncSession,
     *,
     hub_id: int,
-    group_id: int,
+    group_id: int | None,
     session_id: int | None,
     actor_id: int | None,
     action: str,

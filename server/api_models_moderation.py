@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from rooms.moderation_log import ACTIONS, LOG_LIMIT_MAX, POLICY_ACTIONS
+from rooms.moderation_log import ACCOUNT_ACTIONS, ACTIONS, LOG_LIMIT_MAX, POLICY_ACTIONS
 from rooms.validate import ROW_ID_MAX
 from server.api_models import Response
 from server.api_spec import QueryParam
@@ -32,7 +32,9 @@ class LogEntry(Response):
         + ", ".join(ACTIONS)
         + "; a policy's (actor null): "
         + ", ".join(POLICY_ACTIONS)
-        + ", hide (a report threshold), or a plugin's own."
+        + "; a hub admin's (group null): "
+        + ", ".join(ACCOUNT_ACTIONS)
+        + "; hide (a report threshold), or a plugin's own."
     )
     actor: LogPerson | None = Field(description="Who acted; null for a policy (or an account since deleted).")
     target_user: LogPerson | None = Field(description="Whom it was about (for a hidden message: its author).")

@@ -10,6 +10,7 @@ from server import (
     http_hub_groups,
     http_hubs,
     http_moderation,
+    http_password_reset,
     http_policy,
     http_reports,
     http_safeguarding,
@@ -34,6 +35,7 @@ ROUTE_MODULES = (
     http_policy,
     http_side_talk,
     http_safeguarding,
+    http_password_reset,
 )
 
 

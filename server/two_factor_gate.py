@@ -76,6 +76,7 @@ STAFF_ROUTES = frozenset(
         ("POST", "/api/outbox/{outbox_id}/redeliver"),
         ("GET", "/api/hubs/{hub_id}/escalation"),
         ("PUT", "/api/hubs/{hub_id}/escalation"),
+        ("POST", "/api/hubs/{hub_id}/members/{user_id}/password-reset"),
     }
 )
 # Routes whose summary names a staff role but which members use too (or which enrolment itself needs).
