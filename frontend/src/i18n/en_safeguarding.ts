@@ -195,4 +195,5 @@ export const enSafeguarding = {
   'error.concern_resolved': 'This concern is resolved already.',
   'error.no_subject': 'This concern is not about a named member, so there are no contact details to reveal.',
   'error.not_dead_letter': 'That delivery is not a dead letter any more.',
+  'error.webhook_not_public': 'The webhook must be a public internet address: not a private, loopback or local one.',
 } as const;
