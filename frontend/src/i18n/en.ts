@@ -10,6 +10,7 @@ import { enSupervision } from './en_supervision';
 import { enModeration } from './en_moderation';
 import { enRoom } from './en_room';
 import { enSafeguarding } from './en_safeguarding';
+import { enRecovery } from './en_recovery';
 
 export const en = {
   ...enAdmin, // hub administration (./en_admin.ts); keys below win
@@ -17,6 +18,7 @@ export const en = {
   ...enRoom, // session tools beside the chat (./en_room.ts)
   ...enModeration, // moderation and members' own tools in the room (./en_moderation.ts)
   ...enSafeguarding, // help now, concerns, the safeguarding console and escalation (./en_safeguarding.ts)
+  ...enRecovery, // password reset links and "Forgot your password?" (./en_recovery.ts)
   // Application frame
   'app.name': 'Alongside',
   'app.skipToContent': 'Skip to main content',
