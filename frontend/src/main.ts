@@ -22,6 +22,7 @@ import { adminView } from './views/admin';
 import { adminGroupView } from './views/admin_group';
 import { adminHubView } from './views/admin_hub';
 import { signInView, signUpView } from './views/auth';
+import { forgotView, resetView } from './views/reset';
 import { directoryView } from './views/directory';
 import { groupView } from './views/group';
 import { helpView } from './views/help';
@@ -43,6 +44,8 @@ const routes: readonly Route[] = [
   route('invite', '/invite/*token', inviteView),
   route('signin', '/signin', signInView, true),
   route('signup', '/signup', signUpView, true),
+  route('forgot', '/forgot', forgotView, true),
+  route('reset', '/reset/*token', resetView, 'anyone'),
   route('groups', '/groups', directoryView),
   route('group', '/groups/:id', groupView),
   route('room', '/rooms/:id', roomView),

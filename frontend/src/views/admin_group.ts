@@ -40,7 +40,7 @@ export function adminGroupView({ main, params, signal, setTitle }: ViewContext):
 
   void loadInto(body, alert, signal, () => adminApi.group(groupId, signal), (group) => {
     show(group);
-    const members = membersSection(group.id, signal);
+    const members = membersSection(group.id, signal, group.hub.id);
     return [
       h('p', null, h('a', { href: hrefFor(`/groups/${group.id}`) }, t('adm.group.openPage'))),
       groupSettingsSection(group, show),

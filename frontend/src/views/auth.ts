@@ -127,6 +127,7 @@ export function signInView({ main, setTitle, query }: ViewContext): void {
       notice.el,
       h('p', { class: 'lead' }, t('auth.signIn.intro')),
       form,
+      h('p', { class: 'aside' }, h('a', { href: hrefFor('/forgot'), 'data-testid': 'to-forgot' }, t('recovery.forgotLink'))),
       h(
         'p',
         { class: 'aside' },
