@@ -15,6 +15,7 @@ from rooms.errors import Conflict, InvalidInput, NotFound
 from rooms.group_facts import GroupFacts, facts_for, settings_view
 from rooms.hooks import Actor
 from rooms.models import AgreementVersion, Group, GroupSession, User
+from rooms.privacy import Notices, record_acceptance
 from rooms.views import hub_view, membership_view, session_view
 
 
@@ -26,8 +27,10 @@ async def create_user(
     password_hash: str,
     now: dt.datetime,
     is_platform_admin: bool = False,
+    notices: Notices | None = None,
 ) -> User:
-    """Add a person (caller commits). A pseudonym is unique whatever its letter case."""
+    """Add a person (caller commits). A pseudonym is unique whatever its letter case. `notices`: the hub's
+    privacy notice and terms they accepted at sign-up (rooms/privacy.py), recorded with the version."""
     user = User(
         pseudonym=pseudonym,
         pseudonym_key=validate.pseudonym_key(pseudonym),
@@ -36,6 +39,8 @@ async def create_user(
         is_platform_admin=is_platform_admin,
         created_at=now,
     )
+    if notices is not None:
+        record_acceptance(user, notices, now)
     db.add(user)
     try:
         await db.flush()

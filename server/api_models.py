@@ -121,6 +121,27 @@ class SignupBody(RequestBody):
     pseudonym: Pseudonym
     password: Password
     email: Email | None = None
+    accept_notices: bool = Field(
+        default=False,
+        description="The person read and accepts the hub's privacy notice and terms (GET /api/notices). Required "
+        "true: notices_not_accepted otherwise.",
+        json_schema_extra={"examples": [True]},
+    )
+    confirm_minimum_age: bool = Field(
+        default=False,
+        description="The person confirms they are at least the hub's minimum_age. Required true: "
+        "below_minimum_age otherwise.",
+        json_schema_extra={"examples": [True]},
+    )
+    hub_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="The hub signed up for; left out: the default (first) hub."
+    )
+    notice_version: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="The notice version the person read; notices_changed (409) if it has changed since.",
+    )
 
 
 class LoginBody(RequestBody):

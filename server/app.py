@@ -12,7 +12,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.sanitise import plain_text
-from rooms import chat, facilitation, store
+from rooms import chat, facilitation, retention, store
 from rooms.context import RoomsContext
 from server import ops
 from server.auth import SessionTokens, client_address
@@ -211,6 +211,12 @@ async def housekeeping(state: AppState, namespace: ChatNamespace) -> None:
             ("signed-out connections", namespace.sweep_signed_out),
             ("safeguarding console rights", namespace.sweep_console_rights),
             ("expired sign-ins", lambda: _purge_expired(state)),
+            (
+                "retention",
+                lambda: _with_session(
+                    state, lambda db: retention.run_once(db, state.settings.server_id, state.rooms.clock())
+                ),
+            ),
         ]
     )
 

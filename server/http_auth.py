@@ -14,7 +14,7 @@ import email_validator
 from aiohttp import web
 
 from moderation import names
-from rooms import community, presence, store, validate
+from rooms import community, erasure, presence, privacy, store, validate
 from rooms.errors import InvalidInput
 from rooms.models import User
 from server import api_models as m
@@ -146,8 +146,17 @@ async def start_session(state: AppState, request: web.Request, user: User, statu
     body=m.SignupBody,
     status=201,
     result=am.AccountUserResult,
-    refusals={400: ("weak_password", "pseudonym_reserved"), 409: ("pseudonym_taken",), **TOO_MANY},
-    description="The password must be hard to guess (zxcvbn score 3 or more; see POST /api/auth/password-check).",
+    refusals={
+        400: ("weak_password", "pseudonym_reserved", "notices_not_accepted", "below_minimum_age"),
+        404: ("not_found",),
+        409: ("pseudonym_taken", "notices_changed"),
+        **TOO_MANY,
+    },
+    description=(
+        "The password must be hard to guess (zxcvbn score 3 or more; see POST /api/auth/password-check). The "
+        "person accepts the hub's privacy notice and terms and confirms the hub's minimum age (GET /api/notices); "
+        "both are recorded with the notice version."
+    ),
 )
 async def signup(request: web.Request) -> web.Response:
     state = state_of(request)
@@ -161,12 +170,20 @@ async def signup(request: web.Request) -> web.Response:
     if wait:
         raise too_many(wait, "Too many new accounts from this network.")
     async with state.readers() as db, db.begin():  # "Admin", "Facilitator Sam", a hub's name: moderation/names.py
+        notices = await privacy.notices_of(db, await privacy.sign_up_hub(db, body.hub_id))
+        privacy.check_acceptance(notices, body.accept_notices, body.confirm_minimum_age, body.notice_version)
         names.refuse_reserved(pseudonym, await names.hub_names(db))
+    erasure.refuse_placeholder(pseudonym)
     await require_strong(password, pseudonym, email)
     password_hash = await state.passwords.hash(password)
     async with state.sessions() as db, db.begin():
         user = await community.create_user(
-            db, pseudonym=pseudonym, email=email, password_hash=password_hash, now=state.rooms.clock()
+            db,
+            pseudonym=pseudonym,
+            email=email,
+            password_hash=password_hash,
+            now=state.rooms.clock(),
+            notices=notices,
         )
     return await start_session(state, request, user, status=201)
 

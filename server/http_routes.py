@@ -12,6 +12,7 @@ from server import (
     http_moderation,
     http_password_reset,
     http_policy,
+    http_privacy,
     http_reports,
     http_safeguarding,
     http_schedules,
@@ -36,6 +37,7 @@ ROUTE_MODULES = (
     http_side_talk,
     http_safeguarding,
     http_password_reset,
+    http_privacy,
 )
 
 

@@ -76,6 +76,7 @@ STAFF_ROUTES = frozenset(
         ("POST", "/api/outbox/{outbox_id}/redeliver"),
         ("GET", "/api/hubs/{hub_id}/escalation"),
         ("PUT", "/api/hubs/{hub_id}/escalation"),
+        ("PUT", "/api/hubs/{hub_id}/notices"),
         ("POST", "/api/hubs/{hub_id}/members/{user_id}/password-reset"),
     }
 )
