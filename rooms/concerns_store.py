@@ -123,15 +123,23 @@ async def open_concern(
 
 
 async def hub_concerns(
-    db: AsyncSession, hub_id: int, *, open_only: bool, subject_id: int | None = None
+    db: AsyncSession,
+    hub_id: int | None,
+    *,
+    open_only: bool,
+    subject_id: int | None = None,
+    group_id: int | None = None,
 ) -> list[tuple[Concern, str | None, str | None]]:
-    """A hub's concerns with the subject's pseudonym and the group's name."""
+    """A hub's (or, with `group_id`, one group's) concerns with the subject's pseudonym and the group's name."""
     query = (
         select(Concern, User.pseudonym, Group.name)
         .outerjoin(User, User.id == Concern.subject_user_id)
         .outerjoin(Group, Group.id == Concern.group_id)
-        .where(Concern.hub_id == hub_id)
     )
+    if hub_id is not None:
+        query = query.where(Concern.hub_id == hub_id)
+    if group_id is not None:
+        query = query.where(Concern.group_id == group_id)
     if open_only:
         query = query.where(Concern.state != "resolved")
     if subject_id is not None:

@@ -581,6 +581,14 @@ async def list_open(db: AsyncSession, ctx: RoomsContext, actor: Actor, hub_id: i
     return [concern_view(c, p, g, now) for c, p, g in found]
 
 
+async def open_in_group(db: AsyncSession, group_id: int, now: dt.datetime) -> list[dict[str, Any]]:
+    """A room's open concerns, most urgent first: for its facilitators' room:join snapshot (they hear each one's
+    news live; this is what was raised before they came in, or while their page was away)."""
+    found = await concerns_store.hub_concerns(db, None, open_only=True, group_id=group_id)
+    found.sort(key=lambda row: sort_key(row[0]))
+    return [concern_view(c, p, g, now) for c, p, g in found]
+
+
 def _message_view(
     message_id: int, author: str | None, role: str, body: str, created: dt.datetime, kept: bool, triggering: bool
 ) -> dict[str, Any]:

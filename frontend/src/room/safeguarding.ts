@@ -107,8 +107,13 @@ export class RoomSafeguarding {
     return this.role === 'facilitator';
   }
 
-  applyJoin(role: string | null): void {
+  /** On (re)entering: the role, and for facilitators the room's open concerns from the join snapshot. */
+  applyJoin(role: string | null, open: Concern[] = []): void {
     this.role = role;
+    for (const concern of open) {
+      const known = this.concerns.get(concern.id);
+      if (!known || concern.updated_at >= known.concern.updated_at) this.concerns.set(concern.id, { concern, deadline: localDeadline(concern) });
+    }
     this.renderConcerns();
   }
 

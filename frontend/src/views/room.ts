@@ -35,6 +35,7 @@ import type {
   ServerToClientEvents,
 } from '../types';
 import type { NextSession } from '../types_member';
+import type { Concern } from '../types_safeguarding';
 
 /**
  * The server's default message limit (docs/protocol.md: message_too_long), used until the `room:join` ack
@@ -776,7 +777,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     mutedWords = extra.muted_words ?? [];
     moderation.applyJoin(ack.role, ack.session, extra.muted, blockedFromJoin(extra.blocked_user_ids, ack.messages as ModMessage[]));
     tools.applyJoin(ack.role, ack.session, ack);
-    safeguarding.applyJoin(ack.role);
+    safeguarding.applyJoin(ack.role, (ack as typeof ack & { staff?: { concerns?: Concern[] } }).staff?.concerns ?? []);
     tools.applyPresence(ack.present);
     if (!reconnecting) arrivedAfterEnd = ack.session?.status === 'ended';
     renderBanner();
