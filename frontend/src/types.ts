@@ -2,7 +2,8 @@
 
 import type { ToolsSnapshot } from './room/tools';
 
-export type StaffRole = 'facilitator' | 'hub_admin';
+/** A hub staff role as /api/me lists it (the four roles a hub can give). */
+export type StaffRole = 'facilitator' | 'senior_peer' | 'safeguarding_lead' | 'hub_admin';
 export type RoomRole = 'member' | 'facilitator';
 
 export interface StaffEntry {
@@ -103,7 +104,7 @@ export interface Group {
   agreement: string;
   agreement_version: number;
   membership: Membership | null;
-  my_role: 'member' | StaffRole | null;
+  my_role: 'member' | 'facilitator' | 'hub_admin' | null;
   session: Session | null;
 }
 
