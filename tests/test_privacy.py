@@ -29,7 +29,7 @@ async def test_sign_up_accepts_the_notices_and_confirms_the_age(api_factory: Any
     assert "not a medical, emergency" in notices["terms"]
 
     base = {"pseudonym": "Careful Wren", "password": STRONG}
-    for extra, status_code, code in [
+    cases: list[tuple[dict[str, Any], int, str]] = [
         ({}, 400, "notices_not_accepted"),
         ({"accept_notices": False, "confirm_minimum_age": True}, 400, "notices_not_accepted"),
         ({"accept_notices": True}, 400, "below_minimum_age"),
@@ -40,7 +40,8 @@ async def test_sign_up_accepts_the_notices_and_confirms_the_age(api_factory: Any
             400,
             "pseudonym_reserved",
         ),
-    ]:
+    ]
+    for extra, status_code, code in cases:
         status, data = await raw_signup(api, {**base, **extra})
         assert (status, data["error"]["code"]) == (status_code, code), extra
         assert data["error"]["message"]
