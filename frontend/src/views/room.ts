@@ -222,6 +222,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   });
   addDescribedBy(noteInput, 'composer-note-hint');
   const sendAlert = new AlertRegion();
+  sendAlert.el.dataset.testid = 'send-alert';
   addDescribedBy(textarea, 'composer-hint');
   addDescribedBy(textarea, 'composer-disabled');
   addDescribedBy(textarea, 'composer-count');
@@ -997,9 +998,15 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     }
   });
 
+  // An error about the text itself goes as soon as it stops being true (issue 10: stale errors).
+  let textAlert: 'too_long' | null = null;
   textarea.addEventListener('input', () => {
     updateCounter();
     outgoing.input(textarea.value.trim() === '');
+    if (textAlert === 'too_long' && charCount(textarea.value) <= maxChars) {
+      sendAlert.clear();
+      textAlert = null;
+    }
   });
 
   textarea.addEventListener('keydown', (event) => {
@@ -1091,12 +1098,13 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       return;
     }
     if (body.trim() === '') {
-      sendAlert.show(t('error.message_empty'));
+      // Sending nothing simply does nothing: no error for an empty box (Enter pressed by habit).
       textarea.focus();
       return;
     }
     if (charCount(body) > maxChars) {
       sendAlert.show(t('error.message_too_long', { max: maxChars }));
+      textAlert = 'too_long';
       textarea.focus();
       return;
     }
