@@ -87,6 +87,12 @@ async def signed_in_page(
     return page
 
 
+async def accept_sign_up_notices(page: Any) -> None:
+    """Tick the sign-up form's boxes: the hub's privacy notice and terms accepted, the minimum age confirmed."""
+    await page.get_by_test_id("signup-accept-notices").check()
+    await page.get_by_test_id("signup-confirm-age").check()
+
+
 async def enter_room(page: Any) -> None:
     """Open group 1's room and wait until the join has been acknowledged (the status banner is filled in)."""
     from playwright.async_api import expect

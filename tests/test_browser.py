@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from tests.conftest import RunningServer
-from tests.helpers_browser import ARTIFACTS, assert_accessible, chromium, demo_server, enter_room, signed_in_page
+from tests.helpers_browser import (
+    ARTIFACTS,
+    accept_sign_up_notices,
+    assert_accessible,
+    chromium,
+    demo_server,
+    enter_room,
+    signed_in_page,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -106,6 +114,7 @@ async def test_admin_creates_group_and_new_member_joins_by_accepting_agreement(
     await member.goto(base + "/#/signup")
     await member.get_by_test_id("signup-pseudonym").fill("Morning Lark")
     await member.get_by_test_id("signup-password").fill("a long enough password")
+    await accept_sign_up_notices(member)
     await member.get_by_test_id("signup-submit").click()
     link = member.get_by_role("link", name="Sunday walk & talk")
     await link.wait_for()

@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, RunningServer
-from tests.helpers_browser import assert_accessible, chromium, demo_server, enter_room, new_page, signed_in_page
+from tests.helpers_browser import (
+    accept_sign_up_notices,
+    assert_accessible,
+    chromium,
+    demo_server,
+    enter_room,
+    new_page,
+    signed_in_page,
+)
 
 pytestmark = pytest.mark.browser
 LONDON: dict[str, Any] = {"locale": "en-GB", "timezone_id": "Europe/London"}
@@ -44,6 +52,7 @@ async def admin_api(web_server: RunningServer) -> AsyncIterator[Api]:
 async def sign_up(page: Any, pseudonym: str) -> None:
     await page.get_by_test_id("signup-pseudonym").fill(pseudonym)
     await page.get_by_test_id("signup-password").fill("a long enough password")
+    await accept_sign_up_notices(page)
     await page.get_by_test_id("signup-submit").click()
 
 

@@ -1,6 +1,7 @@
 /** REST client for docs/api.md: JSON bodies, cookie session (`alongside_session`). */
 
 import { t, translateError } from './i18n';
+import type { Consent } from './api_privacy';
 import type {
   DeviceSession,
   Group,
@@ -147,8 +148,8 @@ export const api = {
     (await request<{ hub: HubSettings }>('PATCH', `/api/hubs/${hubId}`, { require_two_factor: required })).hub,
   twoFactorDisable: async (code: string): Promise<TwoFactorStatus> =>
     await request<TwoFactorStatus>('POST', '/api/auth/two-factor/disable', { code }),
-  signUp: async (pseudonym: string, password: string, email: string | null): Promise<User> => {
-    const body: Record<string, string> = { pseudonym, password };
+  signUp: async (pseudonym: string, password: string, email: string | null, consent: Consent): Promise<User> => {
+    const body: Record<string, string | number | boolean> = { pseudonym, password, ...consent };
     if (email) body.email = email;
     return (await request<{ user: User }>('POST', '/api/auth/signup', body, { quiet401: true })).user;
   },

@@ -11,6 +11,7 @@ import { enModeration } from './en_moderation';
 import { enRoom } from './en_room';
 import { enSafeguarding } from './en_safeguarding';
 import { enRecovery } from './en_recovery';
+import { enPrivacy } from './en_privacy';
 
 export const en = {
   ...enAdmin, // hub administration (./en_admin.ts); keys below win
@@ -19,6 +20,7 @@ export const en = {
   ...enModeration, // moderation and members' own tools in the room (./en_moderation.ts)
   ...enSafeguarding, // help now, concerns, the safeguarding console and escalation (./en_safeguarding.ts)
   ...enRecovery, // password reset links and "Forgot your password?" (./en_recovery.ts)
+  ...enPrivacy, // privacy notice and terms at sign-up, download my data, delete my account (./en_privacy.ts)
   // Application frame
   'app.name': 'Alongside',
   'app.skipToContent': 'Skip to main content',

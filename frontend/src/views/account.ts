@@ -1,4 +1,5 @@
-/** Your account: signed-in devices (sign one or all out), a new password, two-factor sign-in for staff. */
+/** Your account: signed-in devices (sign one or all out), a new password, two-factor sign-in for staff, and
+ * your data (download it, or delete the account: ./privacy_parts.ts). */
 
 import { api, ApiError, describeError, isAbort } from '../api';
 import { memberToolsApi } from '../api_member';
@@ -13,6 +14,7 @@ import { timeElement } from '../time';
 import type { DeviceSession, HubSettings, TwoFactorStatus } from '../types';
 import { myTrainingNotice } from './admin_training_notice';
 import { debriefNotice } from './debrief_notice';
+import { yourDataSection } from './privacy_parts';
 
 function passwordInput(name: string, autocomplete: string, testId: string): HTMLInputElement {
   return h('input', { type: 'password', name, autocomplete, required: true, maxlength: 256, 'data-testid': testId });
@@ -479,6 +481,7 @@ export function accountView({ main, setTitle, signal }: ViewContext): Cleanup {
       myReportsSection(signal),
       devicesSection(signal),
       password.el,
+      yourDataSection(),
     ),
   );
   if (flash) notice.show(flash);

@@ -8,6 +8,7 @@ import { passwordHint } from '../passwordHint';
 import { hrefFor, isReturnPath, navigate, withQuery, type Cleanup, type ViewContext } from '../router';
 import { setFlash, setReturnPath, setUser, takeFlash, takeReturnPath } from '../state';
 import type { SignInResult, User } from '../types';
+import { signUpNotices } from './privacy_parts';
 
 const PSEUDONYM_RE = /^[\p{L}\p{N} ._-]{3,32}$/u;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -200,8 +201,9 @@ function showCodeStep(main: HTMLElement, challenge: string): void {
   code.focus();
 }
 
-export function signUpView({ main, setTitle, query }: ViewContext): Cleanup {
+export function signUpView({ main, setTitle, query, signal }: ViewContext): Cleanup {
   setTitle(t('auth.signUp.title'));
+  const notices = signUpNotices(signal);
   const alert = new AlertRegion();
   const { next, why } = nextPath(query);
 
@@ -244,6 +246,7 @@ export function signUpView({ main, setTitle, query }: ViewContext): Cleanup {
     field({ label: t('auth.pseudonym'), control: pseudonym, hint: t('auth.pseudonym.hint') }),
     passwordField,
     field({ label: t('auth.email'), control: email, hint: t('auth.email.hint') }),
+    notices.el,
     alert.el,
     h('div', { class: 'actions' }, submit),
   );
@@ -261,12 +264,15 @@ export function signUpView({ main, setTitle, query }: ViewContext): Cleanup {
     else if ([...password.value].length < 10) problems.push({ control: password, message: t('validation.passwordLength') });
     const mail = email.value.trim();
     if (mail !== '' && !EMAIL_RE.test(mail)) problems.push({ control: email, message: t('validation.emailFormat') });
+    notices.clearInvalid();
+    const unaccepted = notices.problem();
+    if (unaccepted) problems.push(unaccepted);
     for (const p of problems) setInvalid(p.control, true);
     if (reportProblems(alert, problems)) return;
 
     const restore = busy(submit, t('auth.signUp.submitting'));
     try {
-      const user = await api.signUp(name, password.value, mail === '' ? null : mail);
+      const user = await api.signUp(name, password.value, mail === '' ? null : mail, notices.consent());
       afterSignIn(user);
     } catch (err) {
       restore();
