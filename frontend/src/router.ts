@@ -1,5 +1,6 @@
 /**
- * Hash routing: #/, #/help, #/signin, #/signup, #/groups, #/groups/:id, #/rooms/:id, #/invite/*token, #/admin.
+ * Hash routing: #/, #/help, #/signin, #/signup, #/forgot, #/reset/*token, #/groups, #/groups/:id, #/rooms/:id,
+ * #/invite/*token, #/admin.
  * A route may carry a query after its path (#/groups?tag=carers), which views read from `query`, so that a
  * filtered list can be shared and survives a reload.
  */
