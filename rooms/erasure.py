@@ -5,7 +5,8 @@ opened, a sanction) still name someone, but nothing identifies the person: the p
 placeholder, the email and password go, and their messages keep their place in the room with an empty body
 (shown as "message removed"). Copies of messages held in a safeguarding record (concern_messages) are not
 touched: that record keeps them under its own retention, because it may be needed to protect someone, and
-the person is told so. Sign-in sessions are revoked by the transport after the commit.
+the person is told so. Sign-in sessions are revoked by the transport after the commit, which also ends their
+open connections and presence in rooms (so presence rows are left for it to find).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from rooms.models import (
     Membership,
     Message,
     MutedWord,
-    Presence,
     PrivateWord,
     RaisedHand,
     SideMessage,
@@ -101,7 +101,6 @@ async def erase_account(db: AsyncSession, user_id: int, now: dt.datetime) -> Era
         (Block, Block.user_id),
         (MutedWord, MutedWord.user_id),
         (RaisedHand, RaisedHand.user_id),
-        (Presence, Presence.user_id),
         (PrivateWord, PrivateWord.member_id),
         (HubStaff, HubStaff.user_id),
         (TrainingRecord, TrainingRecord.user_id),
