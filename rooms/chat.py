@@ -197,7 +197,7 @@ async def do_enter_room(
                 beside["staff"] = {
                     **await side_talk.staff_snapshot(db, live.id),
                     "newcomers": await store.newcomers_in(db, live.id),
-                    "concerns": await safeguarding.open_in_group(db, group_id, ctx.clock()),
+                    "concerns": await safeguarding.open_in_group(db, group_id, actor.user_id, ctx.clock()),
                 }
             else:
                 beside["mine"] = await side_talk.member_snapshot(db, live.id, actor.user_id)

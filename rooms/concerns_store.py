@@ -122,6 +122,38 @@ async def open_concern(
     return row.scalar_one_or_none()
 
 
+async def is_hub_staff_facilitator(db: AsyncSession, user_id: int, hub_id: int) -> bool:
+    """Holds the facilitator role in the hub (trained or not): a concern about them is for the leads only."""
+    row = await db.execute(
+        select(HubStaff.user_id).where(
+            HubStaff.user_id == user_id, HubStaff.hub_id == hub_id, HubStaff.role == "facilitator"
+        )
+    )
+    return row.first() is not None
+
+
+async def unanswered_help(
+    db: AsyncSession, *, subject_id: int, group_id: int, session_id: int | None
+) -> Concern | None:
+    """The member's "I need help now" in this very session that nobody has acknowledged yet: pressing again
+    joins it (its deliveries and ladder are already under way). One acknowledged, or from another session, is
+    not it: a new press then needs a new alert."""
+    session = Concern.session_id == session_id if session_id is not None else Concern.session_id.is_(None)
+    row = await db.execute(
+        select(Concern)
+        .where(
+            Concern.subject_user_id == subject_id,
+            Concern.group_id == group_id,
+            Concern.source == "help_now",
+            Concern.state == "raised",
+            session,
+        )
+        .order_by(Concern.id.desc())
+        .limit(1)
+    )
+    return row.scalar_one_or_none()
+
+
 async def hub_concerns(
     db: AsyncSession,
     hub_id: int | None,
@@ -170,7 +202,9 @@ async def overdue_ids(db: AsyncSession, now: dt.datetime, max_level: int) -> lis
 
 async def lock_concern(db: AsyncSession, concern_id: int) -> Concern | None:
     """The concern, its row held until commit (PostgreSQL; SQLite's writer holds the database already)."""
-    query = select(Concern).where(Concern.id == concern_id)
+    # populate_existing: a Concern loaded earlier in this session is refreshed from the locked row, so a state
+    # changed meanwhile by another lead is seen (else two acknowledges both pass, or one reopens a resolve).
+    query = select(Concern).where(Concern.id == concern_id).execution_options(populate_existing=True)
     if db.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     return (await db.execute(query)).scalar_one_or_none()

@@ -116,6 +116,12 @@ async def claim_due(
         rows = list((await db.execute(query)).scalars())
         claimed: list[Delivery] = []
         for row in rows:
+            if row.claimed_until is not None and row.attempts >= policy.max_attempts:
+                # Its last claimant's lease ran out with no outcome recorded, again and again (the delivery
+                # kills or hangs its process): a dead letter for a hub admin to look at, not claimed for ever.
+                row.state, row.claimed_by, row.claimed_until = DEAD, None, None
+                row.last_error = "no outcome recorded before the lease ran out, on every attempt"
+                continue
             row.claimed_by, row.claimed_until, row.attempts = server_id, now + policy.lease, row.attempts + 1
             claimed.append(
                 Delivery(
@@ -134,12 +140,13 @@ async def claim_due(
 
 
 async def record_delivered(db: AsyncSession, delivery: Delivery, server_id: str, now: dt.datetime) -> bool:
-    """Mark it delivered, if this process still holds the claim. False: its lease ran out and another process
-    took it over (the receiver de-duplicates by the idempotency key)."""
+    """Mark it delivered while it is still pending, whoever holds the claim now: a delivery that succeeded is
+    done, even if its lease ran out meanwhile (otherwise a later claimant sends it yet again). False: it was
+    marked already (another claimant's attempt succeeded too: the receiver de-duplicates by the key)."""
     async with db.begin():
         result = await db.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == delivery.id, OutboxRow.claimed_by == server_id, OutboxRow.state == PENDING)
+            .where(OutboxRow.id == delivery.id, OutboxRow.state == PENDING)
             .values(state=DELIVERED, delivered_at=now, claimed_by=None, claimed_until=None, last_error="")
         )
     return bool(getattr(result, "rowcount", 0))
@@ -151,9 +158,16 @@ async def record_failure(
     """A failed attempt: try again after a backoff, or (after max_attempts) a dead letter. Returns the state."""
     dead = delivery.attempts >= policy.max_attempts
     async with db.begin():
+        # Only while this very attempt still holds the claim (each claim counts one more attempt): a slow
+        # attempt whose lease ran out must not undo a newer claim, even one by this same process.
         await db.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == delivery.id, OutboxRow.claimed_by == server_id, OutboxRow.state == PENDING)
+            .where(
+                OutboxRow.id == delivery.id,
+                OutboxRow.claimed_by == server_id,
+                OutboxRow.attempts == delivery.attempts,
+                OutboxRow.state == PENDING,
+            )
             .values(
                 state=DEAD if dead else PENDING,
                 next_attempt_at=now if dead else now + policy.backoff(delivery.attempts),

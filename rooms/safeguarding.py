@@ -141,8 +141,13 @@ async def _plan_deliveries(
     """Queue this rung's deliveries (idempotent per concern, level, channel and target)."""
     event = "concern.raised" if level == 0 else "concern.escalated"
     rows: list[tuple[str, str]] = []
+    # A concern about one of the room's facilitators goes to the leads only: its subject must never see it
+    # (and could otherwise acknowledge it, stopping the ladder).
+    about_staff = concern.subject_user_id is not None and await concerns_store.is_hub_staff_facilitator(
+        db, concern.subject_user_id, concern.hub_id
+    )
     if level < MAX_LEVEL:
-        if concern.group_id is not None:
+        if concern.group_id is not None and not about_staff:
             rows.append(("socket", "facilitators"))
         rows.append(("socket", "leads"))
         if config.email_enabled:
@@ -232,16 +237,17 @@ async def crisis_lines(db: AsyncSession, hub_id: int) -> list[dict[str, str]]:
 async def do_help_now(
     db: AsyncSession, ctx: RoomsContext, config: SafeguardingConfig, actor: Actor, group_id: int
 ) -> Raised:
-    """A member presses "I need help now" in the room. Pressing again while their concern is open adds to its
-    timeline (and starts no second one)."""
+    """A member presses "I need help now" in the room. Pressing again while that alert is still unanswered adds
+    to its timeline (its deliveries and ladder are under way); once someone acknowledged it, or in a later
+    session, a press is a new alert with deliveries of its own: nobody's call for help goes unheard."""
     now = ctx.clock()
     async with db.begin():
         group = await store.get_group(db, group_id)
         if group is None:
             raise NotFound("There is no such group.")
         session_id = await _running_session(db, group_id)
-        existing = await concerns_store.open_concern(
-            db, subject_id=actor.user_id, group_id=group_id, session_id=None, sources=("help_now",)
+        existing = await concerns_store.unanswered_help(
+            db, subject_id=actor.user_id, group_id=group_id, session_id=session_id
         )
         if existing is not None:
             db.add(_event(existing.id, actor.user_id, "pressed_again", "", now))
@@ -558,13 +564,14 @@ async def _concern_for(
     db: AsyncSession, ctx: RoomsContext, actor: Actor, concern_id: int, *, leads_only: bool
 ) -> Concern:
     """The concern, if the person asking is one of its hub's safeguarding leads (or, unless `leads_only`, a
-    facilitator of its group, the ladder's first rung). Anyone else: 404, as if it did not exist."""
+    facilitator of its group, the ladder's first rung, unless the concern is about them). Anyone else: 404, as
+    if it did not exist."""
     concern = await db.get(Concern, concern_id)
     if concern is None:
         raise NotFound("There is no such concern.")
     if actor.is_platform_admin or await concerns_store.is_lead(db, actor.user_id, concern.hub_id):
         return concern
-    if not leads_only and concern.group_id is not None:
+    if not leads_only and concern.group_id is not None and concern.subject_user_id != actor.user_id:
         access = await group_access(db, actor, concern.group_id, ctx.clock().date())
         if access.is_facilitator:
             return concern
@@ -581,10 +588,19 @@ async def list_open(db: AsyncSession, ctx: RoomsContext, actor: Actor, hub_id: i
     return [concern_view(c, p, g, now) for c, p, g in found]
 
 
-async def open_in_group(db: AsyncSession, group_id: int, now: dt.datetime) -> list[dict[str, Any]]:
+async def open_in_group(db: AsyncSession, group_id: int, viewer_id: int, now: dt.datetime) -> list[dict[str, Any]]:
     """A room's open concerns, most urgent first: for its facilitators' room:join snapshot (they hear each one's
-    news live; this is what was raised before they came in, or while their page was away)."""
-    found = await concerns_store.hub_concerns(db, None, open_only=True, group_id=group_id)
+    news live; this is what was raised before they came in, or while their page was away). Never one about the
+    viewer, nor about any facilitator (those go to the leads only)."""
+    found = [
+        row
+        for row in await concerns_store.hub_concerns(db, None, open_only=True, group_id=group_id)
+        if row[0].subject_user_id != viewer_id
+        and not (
+            row[0].subject_user_id is not None
+            and await concerns_store.is_hub_staff_facilitator(db, row[0].subject_user_id, row[0].hub_id)
+        )
+    ]
     found.sort(key=lambda row: sort_key(row[0]))
     return [concern_view(c, p, g, now) for c, p, g in found]
 

@@ -142,11 +142,18 @@ class Dispatcher:
         state = self._state
         server_id = state.settings.server_id
         try:
-            async with state.readers() as db, db.begin():
-                summary = await safeguarding.concern_summary(db, delivery.concern_id, state.rooms.clock())
-            if summary is None:
-                raise DeliveryFailed("the concern is gone")
-            await self._channels.send(delivery, summary)
+            # The whole attempt is bounded well inside the claim's lease (settings check lease > timeout): a slow
+            # SMTP server answering each command in time, or a stalled Redis, must not outlive the claim and
+            # let a second process send it too.
+            async with asyncio.timeout(state.settings.delivery_timeout_seconds):
+                async with state.readers() as db, db.begin():
+                    summary = await safeguarding.concern_summary(db, delivery.concern_id, state.rooms.clock())
+                if summary is None:
+                    raise DeliveryFailed("the concern is gone")
+                await self._channels.send(delivery, summary)
+        except TimeoutError:
+            await self._failed(delivery, f"no answer within {state.settings.delivery_timeout_seconds} s")
+            return
         except DeliveryFailed as exc:
             await self._failed(delivery, str(exc))
             return
