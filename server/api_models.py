@@ -118,6 +118,20 @@ class RequestBody(BaseModel):
 
 
 class SignupBody(RequestBody):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "pseudonym": "Quiet Otter",
+                    "password": "lichen grows on the north wall",
+                    "accept_notices": True,
+                    "confirm_minimum_age": True,
+                }
+            ]
+        },
+    )
     pseudonym: Pseudonym
     password: Password
     email: Email | None = None
