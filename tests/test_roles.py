@@ -55,6 +55,7 @@ ACTIONS: dict[str, Action] = {
     "PUT /api/hubs/1/crisis-lines": lambda api, _: status(
         api, "PUT", "/api/hubs/1/crisis-lines", {"lines": [{"name": "Samaritans", "phone": "116 123"}]}
     ),
+    "PUT /api/hubs/1/notices": lambda api, _: status(api, "PUT", "/api/hubs/1/notices", {"minimum_age": 18}),
     "GET /api/hubs/1/staff": lambda api, _: status(api, "GET", "/api/hubs/1/staff"),
     "POST /api/hubs/1/staff": lambda api, _: status(
         api, "POST", "/api/hubs/1/staff", {"pseudonym": "Willow", "role": "senior_peer"}
