@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import secrets
 import uuid
@@ -74,9 +75,24 @@ async def database(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIterat
     try:
         yield db
     finally:
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await _drop_schema(admin, schema)
         await admin.dispose()
+
+
+async def _drop_schema(admin: Any, schema: str) -> None:
+    """Drop a test's schema. A handler of the stopped server still finishing its last query can make
+    PostgreSQL pick the DROP as a deadlock's victim: try again once that query is done."""
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(5):
+        try:
+            async with admin.begin() as conn:
+                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            return
+        except DBAPIError as exc:
+            if "deadlock" not in str(exc).lower() or attempt == 4:
+                raise
+            await asyncio.sleep(0.5 * (attempt + 1))
 
 
 @dataclass
