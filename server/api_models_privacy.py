@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from server import api_models as m
 from server.api_models import LINES, NO_CONTROLS_BUT_LINE_BREAKS, RequestBody, Response
@@ -29,10 +29,25 @@ class Notices(Response):
     customised: bool = Field(description="False: the default text, filled in with the hub's name and settings.")
 
 
+def _optional_fields(schema: dict[str, Any]) -> None:
+    """Every field may be left out, none sent as null, and at least one must be sent."""
+    m._no_defaults(schema)
+    schema["minProperties"] = 1
+
+
 class NoticesBody(RequestBody):
-    privacy_notice: NoticeText | None = None
-    terms: NoticeText | None = None
-    minimum_age: m.WholeNumber | None = Field(default=None, ge=13, le=120)
+    """Only the fields sent change; send at least one."""
+
+    model_config = ConfigDict(json_schema_extra=_optional_fields)
+    privacy_notice: NoticeText = ""
+    terms: NoticeText = ""
+    minimum_age: m.WholeNumber = Field(default=18, ge=13, le=120)
+
+    @model_validator(mode="after")
+    def _something_sent(self) -> NoticesBody:
+        if not self.model_fields_set:
+            raise ValueError("send at least one of privacy_notice, terms, minimum_age")
+        return self
 
 
 class DataExport(Response):

@@ -71,7 +71,7 @@ async def hub_notices(request: web.Request) -> web.Response:
 async def update_notices(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
-    body = {k: v for k, v in domain_values(request_body(request, p.NoticesBody)).items() if v is not None}
+    body = domain_values(request_body(request, p.NoticesBody))
     hub_id = path_int(request, "hub_id")
     async with state.sessions() as db:
         notices = await privacy.do_update_notices(db, actor, hub_id, body)
