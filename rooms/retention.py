@@ -15,9 +15,9 @@ What goes:
 
 The moderation log, a concern's timeline and the break-glass log are append-only: on PostgreSQL triggers
 (migrations 0005, 0006) refuse UPDATE and DELETE. Retention deletes them inside a transaction that has set
-`alongside.retention = 'on'` (SET LOCAL); a trigger that lets DELETE through only under that setting is the
-change those migrations need (docs/privacy.md, "Append-only records"). Until the database has it, the refusal
-rolls back only that part (a savepoint) and is logged; messages are still deleted.
+`alongside.retention = 'on'` (SET LOCAL), which migration 0008's triggers let through (DELETE only; docs/privacy.md,
+"Append-only records"). A database without it refuses: that part rolls back (a savepoint) and is logged;
+messages are still deleted.
 """
 
 from __future__ import annotations
