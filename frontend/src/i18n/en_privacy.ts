@@ -4,6 +4,8 @@
  * `{placeholders}`, no markup.
  */
 export const enPrivacy = {
+  // In the room: a message whose author deleted their account
+  'privacy.messageRemoved': 'Message removed.',
   // Sign-up: the hub's notice and terms, and the age
   'privacy.signUp.heading': 'Privacy and terms',
   'privacy.signUp.intro': 'Please read how {hub} looks after what you share, and the terms of joining.',

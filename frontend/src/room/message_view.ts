@@ -141,6 +141,13 @@ export function renderMessage(m: ModMessage, ctx: MessageViewContext): HTMLLIEle
   const li = h('li', { class: classes.join(' '), 'data-testid': 'message', 'data-id': m.id, 'data-session': m.session_id });
   li.append(meta);
 
+  // Its author deleted their account: what they wrote is gone, for everyone.
+  if (m.removed) {
+    li.dataset.state = 'removed';
+    li.append(h('p', { class: 'message__placeholder', 'data-testid': 'removed-placeholder' }, t('privacy.messageRemoved')));
+    return li;
+  }
+
   // A member never has a hidden message's text: only the fact (the author of a declined one keeps theirs).
   if (m.hidden && !ctx.staff && !(mine && m.declined)) {
     li.dataset.state = 'hidden';

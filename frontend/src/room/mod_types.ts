@@ -18,6 +18,8 @@ export interface ModMessage extends Message {
   /** Held for a facilitator's review: only its author and facilitators are given it. */
   held?: boolean;
   held_reason?: string | null;
+  /** Its author deleted their account: the text is gone (docs/privacy.md). */
+  removed?: boolean;
   /** A held message a facilitator declined: never posted; its author still sees their own text. */
   declined?: boolean;
   declined_reason?: string | null;
