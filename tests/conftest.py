@@ -216,6 +216,24 @@ async def make_seeded_engine(database: Database) -> Any:
 
 
 @pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    """A real chromium (tests/helpers_browser.py), for the browser tests."""
+    from tests.helpers_browser import chromium
+
+    async with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture
+async def web_server(tmp_path: Any) -> AsyncIterator[RunningServer]:
+    """The demo, served with the built browser app, for the browser tests."""
+    from tests.helpers_browser import demo_server
+
+    async with demo_server(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
 async def live_room(api_factory: Any) -> dict[str, Any]:
     """Sam (facilitator) has opened a session of group 1; River and Willow are signed in."""
     sam, river, willow = await api_factory("Sam"), await api_factory("River"), await api_factory("Willow")

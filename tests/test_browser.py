@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,25 +12,11 @@ from tests.helpers_browser import (
     ARTIFACTS,
     accept_sign_up_notices,
     assert_accessible,
-    chromium,
-    demo_server,
     enter_room,
     signed_in_page,
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as instance:
-        yield instance
-
-
-@pytest.fixture
-async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    async with demo_server(tmp_path) as running:
-        yield running
 
 
 async def test_two_browsers_chat_in_a_facilitated_session(browser: Any, web_server: RunningServer) -> None:

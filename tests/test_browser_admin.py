@@ -8,29 +8,16 @@ import datetime as dt
 import json
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import DEMO_PASSWORD, Api, RunningServer
-from tests.helpers_browser import assert_accessible, chromium, demo_server, new_page
+from tests.helpers_browser import assert_accessible, new_page
 
 pytestmark = pytest.mark.browser
 VIEWER_ZONE = "Europe/London"
 HUB_ZONE = "Europe/Berlin"  # an hour ahead of the viewer, so meetings show in both zones
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as instance:
-        yield instance
-
-
-@pytest.fixture
-async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    async with demo_server(tmp_path) as running:
-        yield running
 
 
 @pytest.fixture

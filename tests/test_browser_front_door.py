@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,6 @@ from tests.conftest import Api, RunningServer
 from tests.helpers_browser import (
     accept_sign_up_notices,
     assert_accessible,
-    chromium,
-    demo_server,
     enter_room,
     new_page,
     signed_in_page,
@@ -27,18 +24,6 @@ pytestmark = pytest.mark.browser
 LONDON: dict[str, Any] = {"locale": "en-GB", "timezone_id": "Europe/London"}
 THURSDAY_GROUP = 1  # the demo's "Thursday evening circle": weekly on Thursdays at 19:00 in the hub's zone (London)
 CARERS_GROUP = 2  # the demo's "Carers' corner", tagged "carers", on Tuesdays at 12:30
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as instance:
-        yield instance
-
-
-@pytest.fixture
-async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    async with demo_server(tmp_path) as running:
-        yield running
 
 
 @pytest.fixture

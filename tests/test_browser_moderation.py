@@ -6,8 +6,6 @@ XSS payloads in a report note, a hold reason and a pinned message render as text
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +14,6 @@ from tests.conftest import Api, RunningServer, open_session
 from tests.helpers_browser import (
     assert_accessible,
     assert_no_xss,
-    chromium,
-    demo_server,
     enter_room,
     signed_in_page,
     trap_xss,
@@ -26,18 +22,6 @@ from tests.helpers_browser import (
 
 pytestmark = pytest.mark.browser
 CLOCK = re.compile(r"^\d+:[0-5]\d$")  # the countdown as shown: minutes and seconds
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as instance:
-        yield instance
-
-
-@pytest.fixture
-async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    async with demo_server(tmp_path) as running:
-        yield running
 
 
 async def start_session(server: RunningServer) -> None:

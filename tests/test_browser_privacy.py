@@ -7,30 +7,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import RunningServer
-from tests.helpers_browser import accept_sign_up_notices, assert_accessible, chromium, demo_server, new_page
+from tests.helpers_browser import accept_sign_up_notices, assert_accessible, new_page
 from tests.helpers_privacy import user_named
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a quiet lantern by the weir"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as instance:
-        yield instance
-
-
-@pytest.fixture
-async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    async with demo_server(tmp_path) as running:
-        yield running
 
 
 async def test_sign_up_with_the_notices_then_download_and_delete(

@@ -5,29 +5,15 @@ checks each page."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import DEMO_PASSWORD, Api, RunningServer
-from tests.helpers_browser import assert_accessible, chromium, demo_server, new_page
+from tests.helpers_browser import assert_accessible, new_page
 from tests.helpers_recovery import NEW_PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as instance:
-        yield instance
-
-
-@pytest.fixture
-async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    async with demo_server(tmp_path) as running:
-        yield running
 
 
 async def sign_in(page: Any, base: str, pseudonym: str, password: str) -> None:

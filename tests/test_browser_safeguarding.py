@@ -5,8 +5,6 @@ acknowledges; break-glass needs a reason and appears in the hub admin's log; axe
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +13,6 @@ from tests.conftest import Api, RunningServer, open_session
 from tests.helpers_browser import (
     assert_accessible,
     assert_no_xss,
-    chromium,
-    demo_server,
     enter_room,
     signed_in_page,
     trap_xss,
@@ -25,18 +21,6 @@ from tests.helpers_browser import (
 
 pytestmark = pytest.mark.browser
 RISKY = "I'm going to kill myself tonight, I have the pills ready"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as instance:
-        yield instance
-
-
-@pytest.fixture
-async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    async with demo_server(tmp_path) as running:
-        yield running
 
 
 async def as_person(server: RunningServer, pseudonym: str) -> Api:

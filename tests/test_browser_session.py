@@ -3,30 +3,16 @@ asking for a private word, and the pause members see when the facilitator closes
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import Api, RunningServer, open_session
-from tests.helpers_browser import assert_accessible, chromium, demo_server, enter_room, signed_in_page
+from tests.helpers_browser import assert_accessible, enter_room, signed_in_page
 from tests.helpers_staff import make_trained_facilitator
 
 pytestmark = pytest.mark.browser
 SPACE_LINK = "Facilitators\u2019 space"  # the header link, with a typographic apostrophe
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as instance:
-        yield instance
-
-
-@pytest.fixture
-async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    async with demo_server(tmp_path) as running:
-        yield running
 
 
 async def test_a_facilitator_runs_a_session_with_the_tools_and_members_see_the_pause(

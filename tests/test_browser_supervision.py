@@ -3,28 +3,14 @@ the debrief form and writes it; the hub admin reads it under Supervision and mar
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import Api, RunningServer, open_session
-from tests.helpers_browser import ARTIFACTS, assert_accessible, chromium, demo_server, signed_in_page
+from tests.helpers_browser import ARTIFACTS, assert_accessible, signed_in_page
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as instance:
-        yield instance
-
-
-@pytest.fixture
-async def web_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    async with demo_server(tmp_path) as running:
-        yield running
 
 
 async def signed_in(browser: Any, base: str, pseudonym: str) -> Any:
