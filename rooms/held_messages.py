@@ -24,7 +24,7 @@ from rooms.errors import Conflict, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor
 from rooms.models import Message
-from rooms.moderation_actions import HIDE_REASON, LIFT_REASON, _log, _reason, _require_facilitator, _tell_logged
+from rooms.moderation_actions import HIDE_REASON, LIFT_REASON, _log, _reason, _require_facilitator, tell_logged
 from rooms.side_talk import member_connections
 from rooms.views import message_view
 
@@ -81,7 +81,7 @@ async def do_release(
         await ctx.publisher.publish(RoomEvent(group_id, "message:new", {"message": view}))
     told = {"group_id": group_id, "message_id": message.id, "message": view}
     await ctx.publisher.publish(RoomEvent(group_id, "message:released", told, audience="staff", to_connections=sids))
-    await _tell_logged(ctx, group_id, entry)
+    await tell_logged(ctx, group_id, entry)
     return {"message": view}
 
 
@@ -114,5 +114,5 @@ async def do_decline(
         sids = await member_connections(db, group_id, message.author_id)
     told = {"group_id": group_id, "message_id": message.id, "reason": reason}
     await ctx.publisher.publish(RoomEvent(group_id, "message:declined", told, audience="staff", to_connections=sids))
-    await _tell_logged(ctx, group_id, entry)
+    await tell_logged(ctx, group_id, entry)
     return {"message_id": message.id, "declined": True, "reason": reason}

@@ -87,7 +87,7 @@ class Logged:
     action: ModerationAction
 
 
-async def _tell_logged(ctx: RoomsContext, group_id: int, logged: Logged) -> None:
+async def tell_logged(ctx: RoomsContext, group_id: int, logged: Logged) -> None:
     """After commit: the entry to the staff beside the room (with the reason; never to members), and to the
     moderation_action hook's observers (rooms/hookspecs.py)."""
     event = RoomEvent(group_id, "mod:logged", {"group_id": group_id, "entry": logged.view}, audience="staff")
@@ -222,7 +222,7 @@ async def do_mute(
         view, entry, sids, _ = await _sanction(db, ctx, actor, group_id, body, "mute", minutes)
     told = {"group_id": group_id, "user_id": view["user"]["id"], "until": view["expires_at"], "reason": view["reason"]}
     await ctx.publisher.publish(RoomEvent(group_id, "mod:muted", told, audience="staff", to_connections=sids))
-    await _tell_logged(ctx, group_id, entry)
+    await tell_logged(ctx, group_id, entry)
     return {"sanction": view}
 
 
@@ -250,7 +250,7 @@ async def _take_out(
         "reason": view["reason"],
     }
     await ctx.publisher.publish(RoomEvent(group_id, "mod:removed", told, audience="staff", to_connections=sids))
-    await _tell_logged(ctx, group_id, entry)
+    await tell_logged(ctx, group_id, entry)
     await evict(db, ctx, [(sid, group_id) for sid in sids])
 
 
@@ -314,7 +314,7 @@ async def do_unmute(
         sids = await member_connections(db, group_id, user_id)
     told = {"group_id": group_id, "user_id": user_id}
     await ctx.publisher.publish(RoomEvent(group_id, "mod:unmuted", told, audience="staff", to_connections=sids))
-    await _tell_logged(ctx, group_id, entry)
+    await tell_logged(ctx, group_id, entry)
     return {"sanctions": views}
 
 
@@ -353,7 +353,7 @@ async def do_lift(
     told = {"group_id": group_id, "user_id": sanction.user_id, "kind": sanction.kind, "sanction_id": sanction.id}
     name_told = "mod:unmuted" if sanction.kind == "mute" else "mod:lifted"
     await ctx.publisher.publish(RoomEvent(group_id, name_told, told, audience="staff", to_connections=sids))
-    await _tell_logged(ctx, group_id, entry)
+    await tell_logged(ctx, group_id, entry)
     return {"sanction": view}
 
 
@@ -420,7 +420,7 @@ async def do_hide(
         session = await session_payload(db, live) if live is not None and unpinned else None
     told = {"group_id": group_id, "message_id": message.id, "hidden": True}
     await ctx.publisher.publish(RoomEvent(group_id, "message:hidden", told))
-    await _tell_logged(ctx, group_id, entry)
+    await tell_logged(ctx, group_id, entry)
     if session is not None:
         await ctx.publisher.publish(RoomEvent(group_id, "session:updated", {"group_id": group_id, "session": session}))
     return {"message_id": message.id, "hidden": True, "hidden_reason": reason}
@@ -457,7 +457,7 @@ async def do_unhide(
         if live is not None and message.session_id == live.id and message.held_reason is None:
             told["message"] = message_view(message, author.pseudonym if author else "")
     await ctx.publisher.publish(RoomEvent(group_id, "message:hidden", told))
-    await _tell_logged(ctx, group_id, entry)
+    await tell_logged(ctx, group_id, entry)
     return {"message_id": message.id, "hidden": False}
 
 
@@ -481,7 +481,7 @@ async def _control(
         entry = await _log(db, ctx, actor, access, action, session_id=session.id, message_id=message_id, detail=detail)
         payload = await session_payload(db, session)
     await ctx.publisher.publish(RoomEvent(group_id, "session:updated", {"group_id": group_id, "session": payload}))
-    await _tell_logged(ctx, group_id, entry)
+    await tell_logged(ctx, group_id, entry)
     return {"session": payload}
 
 

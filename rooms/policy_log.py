@@ -15,10 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import moderation_log
 from rooms.context import RoomsContext
-from rooms.events import RoomEvent
-from rooms.hooks import moderation_action_taken
 from rooms.hookspecs import ModerationAction
 from rooms.models import ModerationLogEntry
+from rooms.moderation_actions import Logged, tell_logged
 
 
 async def write_verdicts(
@@ -72,10 +71,8 @@ def _observed(entry: ModerationLogEntry) -> ModerationAction:
 async def announce(
     ctx: RoomsContext, group_id: int, entries: Sequence[ModerationLogEntry], author_name: str, group_name: str
 ) -> None:
-    """After commit: each entry to the staff room (`mod:logged`) and to the moderation_action hook."""
+    """After commit: each entry to the staff room (`mod:logged`) and to the moderation_action hook, as every
+    facilitator's action is told (rooms/moderation_actions.tell_logged)."""
     for entry in entries:
         view = moderation_log.entry_view(entry, None, author_name, group_name)
-        await ctx.publisher.publish(
-            RoomEvent(group_id, "mod:logged", {"group_id": group_id, "entry": view}, audience="staff")
-        )
-        moderation_action_taken(ctx.hooks, _observed(entry))
+        await tell_logged(ctx, group_id, Logged(view, _observed(entry)))
