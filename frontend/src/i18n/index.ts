@@ -40,7 +40,10 @@ export function pickCatalogue(preferred: readonly string[] = navigator.languages
 
 /** Translate `key`, filling `{placeholders}` from `params` (numbers are formatted for the language). */
 export function t(key: MessageKey, params?: Params): string {
-  const template = active.messages[key];
+  return fill(active.messages[key], params);
+}
+
+function fill(template: string, params?: Params): string {
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
@@ -50,8 +53,9 @@ export function t(key: MessageKey, params?: Params): string {
 }
 
 /**
- * A count sentence with simple plural forms: the `one` key when the language's plural rules say the
- * count is singular, the `other` key for everything else. `{count}` is filled in (formatted) for both.
+ * A count sentence: the `one` key when `Intl.PluralRules` puts the count in "one"; for any other category
+ * the catalogue's extra plural form for it (Welsh and Arabic have zero, two, few and many), falling back
+ * to the `other` key. `{count}` is filled in (formatted for the language) in every form.
  */
 export function tCount(count: number, keys: { one: MessageKey; other: MessageKey }, params?: Params): string {
   let category: Intl.LDMLPluralRule = 'other';
@@ -60,7 +64,11 @@ export function tCount(count: number, keys: { one: MessageKey; other: MessageKey
   } catch {
     category = count === 1 ? 'one' : 'other';
   }
-  return t(category === 'one' ? keys.one : keys.other, { ...params, count });
+  if (category === 'one') return t(keys.one, { ...params, count });
+  const base = keys.other.replace(/\.other$/, '');
+  const extra = active.plurals?.[`${base}.${category}`];
+  if (extra !== undefined) return fill(extra, { ...params, count });
+  return t(keys.other, { ...params, count });
 }
 
 export function isMessageKey(key: string): key is MessageKey {
@@ -68,12 +76,16 @@ export function isMessageKey(key: string): key is MessageKey {
 }
 
 /**
- * The catalogue string for a server error `code` (`error.<code>`); when the catalogue has none, the
- * server's own `message`, and failing that a generic sentence.
+ * The catalogue string for a server error `code` (`error.<code>`), whose `{server}` placeholder is the
+ * server's own sentence (for refusals that quote the hub's words or a preview); when the catalogue has
+ * none, the server's own `message`, and failing that a generic sentence.
  */
 export function translateError(code: string, serverMessage?: string, params?: Params): string {
   const key = `error.${code}`;
-  if (isMessageKey(key)) return t(key, params);
+  if (isMessageKey(key)) {
+    const text = t(key, { server: serverMessage ?? '', ...params }).trim();
+    if (text !== '') return text;
+  }
   return serverMessage && serverMessage.trim() !== '' ? serverMessage : t('error.generic');
 }
 
