@@ -100,6 +100,7 @@ async def export_person(db: AsyncSession, user_id: int, now: dt.datetime) -> dic
             "created_at": iso(user.created_at),
             "is_platform_admin": user.is_platform_admin,
             "notices_accepted": acceptance_view(user),
+            "language": user.language,
         },
         "staff_roles": [
             {"hub": hubs.get(s.hub_id), "role": s.role, "added_at": iso(s.added_at)}

@@ -72,6 +72,8 @@ class User(Base):
     notices_accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     minimum_age_confirmed: Mapped[int | None] = mapped_column(Integer)
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The interface language they picked (rooms/languages.py, migration 0009); None follows the browser.
+    language: Mapped[str | None] = mapped_column(String(16))
 
 
 class Hub(Base):

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from rooms.languages import SUPPORTED_LANGUAGES
 from server import api_models as m
 from server.api_models import LINE, NO_CONTROLS, RequestBody, Response
 
@@ -27,6 +28,12 @@ Challenge = Annotated[
     m._checked("^[A-Za-z0-9._-]+$", "must be the challenge the sign-in answered with"),
 ]
 
+# Checked by rooms/languages.py (`unsupported_language`), so the refusal names the languages there are.
+Language = Annotated[
+    str,
+    Field(max_length=16, json_schema_extra={"enum": list(SUPPORTED_LANGUAGES)}, description="A BCP 47 tag."),
+]
+
 
 class TwoFactorState(Response):
     enabled: bool
@@ -35,6 +42,21 @@ class TwoFactorState(Response):
 
 class AccountUser(m.User):
     two_factor: TwoFactorState
+    language: Language | None = Field(
+        default=None, description="The interface language they picked; null follows the browser's language."
+    )
+
+
+class SessionResult(Response):
+    user: AccountUser | None = Field(description="Who is signed in in this browser, or null.")
+
+
+class LanguageBody(RequestBody):
+    language: Language | None = Field(description="One of the shipped languages, or null to follow the browser.")
+
+
+class LanguageResult(Response):
+    language: Language | None
 
 
 class AccountUserResult(Response):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import update
 
-from rooms import store, validate
+from rooms import languages, store, validate
 from rooms.hooks import Actor
 from rooms.models import User
 from server import auth_api_models as am
@@ -295,3 +295,22 @@ async def two_factor_disable(request: web.Request) -> web.Response:
     if not accepted:
         raise _wrong_code()
     return web.json_response(await _two_factor_status(state, actor.user_id))
+
+
+@routes.api(
+    "PUT",
+    "/api/me/language",
+    summary="Remember the interface language you picked",
+    tag="accounts",
+    body=am.LanguageBody,
+    result=am.LanguageResult,
+    refusals={400: ("unsupported_language",)},
+    description="Kept on the account, so every browser you sign in on uses it; null follows the browser again.",
+)
+async def put_language(request: web.Request) -> web.Response:
+    actor = await request_actor(request)
+    state = state_of(request)
+    language = request_body(request, am.LanguageBody).language
+    async with state.sessions() as db, db.begin():
+        chosen = await languages.remember_language(db, actor.user_id, language)
+    return web.json_response({"language": chosen})

@@ -46,6 +46,7 @@ async def user_view(state: AppState, user: User) -> dict[str, Any]:
         "is_platform_admin": user.is_platform_admin,
         "staff": [{"hub_id": s.hub_id, "role": s.role} for s in staff],
         "two_factor": {"enabled": enabled, "enrolment_required": enrolment_required},
+        "language": user.language,
     }
 
 
@@ -303,6 +304,24 @@ async def me(request: web.Request) -> web.Response:
     if user is None:
         raise ApiError(401, "not_authenticated", "Please sign in.")
     return web.json_response({"user": await user_view(state, user)})
+
+
+@routes.api(
+    "GET",
+    "/api/auth/session",
+    summary="Who is signed in in this browser, if anyone",
+    tag="accounts",
+    auth=False,
+    result=am.SessionResult,
+    description="Like GET /api/me, but a browser with no session gets 200 and null, not 401: a signed-out page "
+    "asks this on every load, and a 401 there would be an error in every visitor's console.",
+)
+async def current_session(request: web.Request) -> web.Response:
+    state = state_of(request)
+    async with state.readers() as db, db.begin():
+        actor = await state.tokens.actor_for(db, request.cookies.get(COOKIE_NAME), state.rooms.clock())
+        user = await store.get_user(db, actor.user_id) if actor is not None else None
+    return web.json_response({"user": await user_view(state, user) if user is not None else None})
 
 
 # The rest of the account routes declare themselves on `routes` (imported last: it uses the helpers above).

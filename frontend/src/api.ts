@@ -111,13 +111,12 @@ export async function request<T>(
 }
 
 export const api = {
-  me: async (): Promise<User | null> => {
-    try {
-      return (await request<{ user: User }>('GET', '/api/me', undefined, { quiet401: true })).user;
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return null;
-      throw err;
-    }
+  /** Who is signed in, or null: GET /api/auth/session answers 200 either way, so a signed-out page logs no 401. */
+  me: async (): Promise<User | null> =>
+    (await request<{ user: User | null }>('GET', '/api/auth/session', undefined, { quiet401: true })).user,
+  /** Remember the interface language on the account (null: follow the browser). */
+  setLanguage: async (language: string | null): Promise<void> => {
+    await request<{ language: string | null }>('PUT', '/api/me/language', { language });
   },
   signIn: async (pseudonym: string, password: string): Promise<SignInResult> =>
     await request<SignInResult>('POST', '/api/auth/login', { pseudonym, password }, { quiet401: true }),

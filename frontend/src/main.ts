@@ -34,6 +34,7 @@ import { roomView } from './views/room';
 import { canLeadSafeguarding, safeguardingView } from './views/safeguarding';
 import { adminSafeguardingView } from './views/admin_safeguarding';
 import { debriefView } from './views/debrief';
+import { adoptAccountLanguage, languagePicker } from './views/language';
 import { canSupervise, supervisionView } from './views/supervision';
 
 useCatalogue(pickCatalogue());
@@ -109,6 +110,7 @@ const footer = h(
     ' ',
     h('a', { href: hrefFor('/help'), 'data-testid': 'footer-help' }, t('app.footerHelpLink')),
   ),
+  languagePicker(),
 );
 const announcer = h('div', { id: 'announcer', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
 
@@ -234,7 +236,10 @@ setUnauthenticatedHandler((reason) => {
   navigate(isReturnPath(path) ? withQuery('/signin', { next: path }) : '/signin');
 });
 
-onUserChange(() => renderHeader(current?.routeName ?? null));
+onUserChange((user) => {
+  adoptAccountLanguage(user);
+  renderHeader(current?.routeName ?? null);
+});
 window.addEventListener('hashchange', render);
 window.addEventListener('pagehide', teardown);
 

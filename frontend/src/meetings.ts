@@ -4,14 +4,14 @@
  */
 
 import { h } from './dom';
-import { t, type MessageKey } from './i18n';
+import { locale, t, type MessageKey } from './i18n';
 import { parseServerTime } from './time';
 
 // `undefined` locale and no timeZone: the browser's own locale and zone.
-const day = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
-const dayWithYear = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
+const day = new Intl.DateTimeFormat(locale(), { weekday: 'long', day: 'numeric', month: 'long' });
+const dayWithYear = new Intl.DateTimeFormat(locale(), { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const clock = new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit' });
+const full = new Intl.DateTimeFormat(locale(), { dateStyle: 'full', timeStyle: 'long' });
 
 /** "Thursday 27 November at 19:00" (the year too when it is not this year's). */
 export function meetingText(value: string, now: Date = new Date()): string {

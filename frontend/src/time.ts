@@ -1,6 +1,7 @@
 /** Dates from the server are UTC ISO 8601; show them in the viewer's own locale and time zone. */
 
 import { h } from './dom';
+import { locale } from './i18n';
 
 /**
  * Parse a server timestamp. Python may send microseconds ("…:00.123456Z") or "+00:00"; trim the fraction
@@ -13,10 +14,10 @@ export function parseServerTime(value: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-// `undefined` locale and no timeZone: the browser's own locale and zone.
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const dateAndTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
+// The interface language's conventions and, with no timeZone, the viewer's own zone.
+const timeOnly = new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit' });
+const dateAndTime = new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' });
+const full = new Intl.DateTimeFormat(locale(), { dateStyle: 'full', timeStyle: 'long' });
 
 function sameLocalDay(a: Date, b: Date): boolean {
   return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();

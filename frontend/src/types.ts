@@ -18,6 +18,8 @@ export interface User {
   is_platform_admin: boolean;
   staff: StaffEntry[];
   two_factor?: { enabled: boolean; enrolment_required: boolean };
+  /** The interface language they picked (en, cy, ar), or null to follow the browser. */
+  language?: string | null;
 }
 
 /** POST /api/auth/login (and its two-factor step). */

@@ -13,6 +13,7 @@ import { enSafeguarding } from './en_safeguarding';
 import { enRecovery } from './en_recovery';
 import { enPrivacy } from './en_privacy';
 import { enCore } from './en_core';
+import { enLanguage } from './en_language';
 
 export const en = {
   ...enAdmin, // hub administration (./en_admin.ts); keys below win
@@ -22,6 +23,7 @@ export const en = {
   ...enSafeguarding, // help now, concerns, the safeguarding console and escalation (./en_safeguarding.ts)
   ...enRecovery, // password reset links and "Forgot your password?" (./en_recovery.ts)
   ...enPrivacy, // privacy notice and terms at sign-up, download my data, delete my account (./en_privacy.ts)
+  ...enLanguage, // the language picker (./en_language.ts)
   ...enCore, // the application frame, sign-in, directory, groups and the room (./en_core.ts); these win
 } as const;
 

@@ -5,13 +5,45 @@ export type { Catalogue, MessageKey } from './en';
 /** Every catalogue the app knows. Add new languages here. */
 export const catalogues: readonly Catalogue[] = [english];
 
-let active: Catalogue = english;
+// Chosen on first use, so that modules which build date formats as they load already get the right language.
+let chosen: Catalogue | null = null;
 
 export type Params = Readonly<Record<string, string | number>>;
 
 /** The catalogue in use. */
 export function activeCatalogue(): Catalogue {
-  return active;
+  chosen ??= pickCatalogue();
+  return chosen;
+}
+
+/** The active language's tag, for `Intl` formats (dates, numbers, plural rules). */
+export function locale(): string {
+  return activeCatalogue().lang;
+}
+
+const STORAGE_KEY = 'alongside.language';
+
+/** The language this browser was told to use (the picker, or the signed-in account's choice), if any. */
+export function rememberedLanguage(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null; // storage blocked: the browser's own language applies
+  }
+}
+
+/** Remember (or, with null, forget) the language for the next page load in this browser. */
+export function rememberLanguage(lang: string | null): void {
+  try {
+    if (lang === null) localStorage.removeItem(STORAGE_KEY);
+    else localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // storage blocked: the choice lasts for this page only
+  }
+}
+
+export function hasCatalogue(lang: string): boolean {
+  return catalogues.some((c) => c.lang === lang);
 }
 
 /**
@@ -20,13 +52,21 @@ export function activeCatalogue(): Catalogue {
  * properties throughout).
  */
 export function useCatalogue(catalogue: Catalogue): void {
-  active = catalogue;
+  chosen = catalogue;
   document.documentElement.lang = catalogue.lang;
   document.documentElement.dir = catalogue.dir;
 }
 
-/** Pick the best catalogue for the browser's preferred languages (falls back to English). */
-export function pickCatalogue(preferred: readonly string[] = navigator.languages): Catalogue {
+/**
+ * The catalogue to use: the language remembered in this browser (picked, or the account's), else the best
+ * match for the browser's preferred languages, else English.
+ */
+export function pickCatalogue(
+  preferred: readonly string[] = navigator.languages,
+  remembered: string | null = rememberedLanguage(),
+): Catalogue {
+  const picked = catalogues.find((c) => c.lang === remembered);
+  if (picked) return picked;
   for (const tag of preferred) {
     const lower = tag.toLowerCase();
     const exact = catalogues.find((c) => c.lang.toLowerCase() === lower);
@@ -40,7 +80,7 @@ export function pickCatalogue(preferred: readonly string[] = navigator.languages
 
 /** Translate `key`, filling `{placeholders}` from `params` (numbers are formatted for the language). */
 export function t(key: MessageKey, params?: Params): string {
-  return fill(active.messages[key], params);
+  return fill(activeCatalogue().messages[key], params);
 }
 
 function fill(template: string, params?: Params): string {
@@ -60,19 +100,19 @@ function fill(template: string, params?: Params): string {
 export function tCount(count: number, keys: { one: MessageKey; other: MessageKey }, params?: Params): string {
   let category: Intl.LDMLPluralRule = 'other';
   try {
-    category = new Intl.PluralRules(active.lang).select(count);
+    category = new Intl.PluralRules(locale()).select(count);
   } catch {
     category = count === 1 ? 'one' : 'other';
   }
   if (category === 'one') return t(keys.one, { ...params, count });
   const base = keys.other.replace(/\.other$/, '');
-  const extra = active.plurals?.[`${base}.${category}`];
+  const extra = activeCatalogue().plurals?.[`${base}.${category}`];
   if (extra !== undefined) return fill(extra, { ...params, count });
   return t(keys.other, { ...params, count });
 }
 
 export function isMessageKey(key: string): key is MessageKey {
-  return Object.prototype.hasOwnProperty.call(active.messages, key);
+  return Object.prototype.hasOwnProperty.call(activeCatalogue().messages, key);
 }
 
 /**
@@ -90,5 +130,5 @@ export function translateError(code: string, serverMessage?: string, params?: Pa
 }
 
 export function formatNumber(n: number): string {
-  return new Intl.NumberFormat(active.lang).format(n);
+  return new Intl.NumberFormat(locale()).format(n);
 }

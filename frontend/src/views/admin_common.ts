@@ -3,7 +3,7 @@
 import { describeError, isAbort } from '../api';
 import { h, type Child } from '../dom';
 import { AlertRegion } from '../forms';
-import { t, type MessageKey, type Params } from '../i18n';
+import { locale, t, type MessageKey, type Params } from '../i18n';
 import { hrefFor } from '../router';
 import { parseServerTime } from '../time';
 
@@ -75,7 +75,7 @@ function zonedFormat(zone: string): Intl.DateTimeFormat {
   let format = zonedFormats.get(zone);
   if (!format) {
     try {
-      format = new Intl.DateTimeFormat(undefined, {
+      format = new Intl.DateTimeFormat(locale(), {
         weekday: 'short',
         day: 'numeric',
         month: 'short',
@@ -86,7 +86,7 @@ function zonedFormat(zone: string): Intl.DateTimeFormat {
         timeZoneName: 'short',
       });
     } catch {
-      format = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+      format = new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
     }
     zonedFormats.set(zone, format);
   }
@@ -105,7 +105,7 @@ export function whenElement(value: string): HTMLTimeElement {
   return h('time', { datetime: date.toISOString() }, inZone(date));
 }
 
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+const dateOnly = new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' });
 
 /** A calendar date ("2026-11-23") as words; no zone involved. */
 export function dateText(value: string): string {
@@ -163,7 +163,7 @@ export function wallClock(date: Date, zone: string): { date: string; time: strin
 
 /** Weekday names, Monday first (the API's 0 = Monday .. 6 = Sunday). */
 export function weekdayNames(): string[] {
-  const format = new Intl.DateTimeFormat(undefined, { weekday: 'long', timeZone: 'UTC' });
+  const format = new Intl.DateTimeFormat(locale(), { weekday: 'long', timeZone: 'UTC' });
   // 1 January 2024 was a Monday.
   return Array.from({ length: 7 }, (_, i) => format.format(new Date(Date.UTC(2024, 0, 1 + i))));
 }

@@ -7,7 +7,7 @@ import { api, describeError, isAbort } from '../api';
 import { memberApi } from '../api_member';
 import { announce, append, h, replaceChildren } from '../dom';
 import { AlertRegion, field } from '../forms';
-import { t, tCount, type MessageKey } from '../i18n';
+import { locale, t, tCount, type MessageKey } from '../i18n';
 import { whenSentence } from '../meetings';
 import { hrefFor, withQuery, type ViewContext } from '../router';
 import type { Group, Hub } from '../types';
@@ -118,7 +118,7 @@ function isFiltered(state: FilterState): boolean {
 
 /** Weekday names in the viewer's language, Monday first (0 = Monday, as the server counts). */
 function weekdayNames(): string[] {
-  const names = new Intl.DateTimeFormat(undefined, { weekday: 'long', timeZone: 'UTC' });
+  const names = new Intl.DateTimeFormat(locale(), { weekday: 'long', timeZone: 'UTC' });
   // 2024-01-01 was a Monday.
   return Array.from({ length: 7 }, (_, i) => names.format(new Date(Date.UTC(2024, 0, 1 + i))));
 }

@@ -12,7 +12,7 @@ import {
 } from '../api_supervision';
 import { announce, append, h, replaceChildren, uid } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid } from '../forms';
-import { formatNumber, t, type MessageKey } from '../i18n';
+import { formatNumber, locale, t, type MessageKey } from '../i18n';
 import type { ViewContext } from '../router';
 import { getUser } from '../state';
 import { timeElement } from '../time';
@@ -335,7 +335,7 @@ export function supervisionView({ main, signal, setTitle }: ViewContext): void {
   }
 }
 
-const weekFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+const weekFormat = new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' });
 
 /** A calendar day (YYYY-MM-DD, the hub's) in the viewer's language, without shifting it across zones. */
 function weekText(day: string): string {
