@@ -362,7 +362,7 @@ export const cyCore: { readonly [K in keyof typeof enCore]: string } = {
   'group.left': 'Rydych chi wedi gadael {name}. Cymerwch ofal.',
   'group.archived': 'Mae’r grŵp hwn wedi’i archifo: nid yw’n cwrdd mwyach ac nid yw’n derbyn aelodau newydd.',
   'group.invitationOnly':
-    'Drwy wahoddiad yn unig y mae ymuno â’r grŵp hwn. Os oes dolen wahodd wedi’i hanfon atoch chi, agorwch hi i ymuno.',
+    'Drwy wahoddiad yn unig y mae ymuno â’r grŵp hwn. Os oes dolen wahoddiad wedi’i hanfon atoch chi, agorwch hi i ymuno.',
   'group.requestIntro':
     'Mae aelodau newydd yn ymuno â’r grŵp hwn drwy wneud cais: darllenwch y cytundeb uchod, derbyniwch ef a gofynnwch am gael ymuno. Bydd gweinyddwr yr hyb yn edrych ar eich cais.',
   'group.askToJoin': 'Gofyn am gael ymuno',
@@ -380,7 +380,7 @@ export const cyCore: { readonly [K in keyof typeof enCore]: string } = {
   'group.full': 'Mae’r grŵp hwn yn llawn ar hyn o bryd, felly does dim modd iddo dderbyn aelodau newydd. Edrychwch ar grwpiau eraill, neu dewch yn ôl yn nes ymlaen.',
   'error.invitation_required': 'Drwy wahoddiad yn unig y mae ymuno â’r grŵp hwn.',
   'error.invitation_invalid':
-    'Dydy’r ddolen wahodd hon ddim yn gweithio mwyach: efallai ei bod wedi dod i ben neu wedi’i thynnu’n ôl. Gofynnwch i bwy bynnag a’i hanfonodd am un newydd.',
+    'Dydy’r ddolen wahoddiad hon ddim yn gweithio mwyach: efallai ei bod wedi dod i ben neu wedi’i thynnu’n ôl. Gofynnwch i bwy bynnag a’i hanfonodd am un newydd.',
   'error.invalid_tag': 'Dydy Alongside ddim yn gallu chwilio am y ffocws hwnnw. Cliriwch yr hidlyddion a rhowch gynnig arall arni.',
   'error.invalid_hub': 'Doedd dim modd dod o hyd i’r hyb hwnnw. Cliriwch yr hidlyddion a rhowch gynnig arall arni.',
   'error.invalid_weekday': 'Dydy’r diwrnod hwnnw ddim yn ddilys. Cliriwch yr hidlyddion a rhowch gynnig arall arni.',
