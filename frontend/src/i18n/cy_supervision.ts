@@ -17,7 +17,7 @@ export const cySupervision: { readonly [K in keyof typeof enSupervision]: string
   'sup.debrief.howItWent': 'Sut aeth y sesiwn?',
   'sup.debrief.howItWent.hint': 'Beth ddigwyddodd, beth aeth yn dda, beth oedd yn anodd.',
   'sup.debrief.followUp': 'Unrhyw beth i’w ddilyn?',
-  'sup.debrief.followUp.hint': 'Dewisol. Er enghraifft, aelod i gysylltu ag ef, neu rywbeth y dylai’r hyb ei wybod.',
+  'sup.debrief.followUp.hint': 'Dewisol. Er enghraifft, cysylltu ag aelod i weld sut mae pethau, neu rywbeth y dylai’r hyb ei wybod.',
   'sup.debrief.wellbeing': 'Sut ydych chi?',
   'sup.debrief.wellbeing.hint': 'Dewisol. Sut mae’r sesiwn wedi effeithio arnoch chi, ac unrhyw gymorth yr hoffech ei gael.',
   'sup.debrief.save': 'Cadw’r ôl-drafodaeth',
