@@ -6,6 +6,7 @@ export const arLanguage: { readonly [K in keyof typeof enLanguage]: string } = {
   'language.label': 'اللغة',
   'language.apply': 'تغيير اللغة',
   'language.form': 'اختر لغة Alongside',
+  'error.invalid_instant': 'هذا الوقت غير صالح: يلزم تاريخ ووقت ومنطقة زمنية.',
   'error.unsupported_language': 'هذه اللغة غير متوفرة في Alongside بعد.',
 };
 

@@ -6,6 +6,7 @@ export const cyLanguage: { readonly [K in keyof typeof enLanguage]: string } = {
   'language.label': 'Iaith',
   'language.apply': 'Newid iaith',
   'language.form': 'Dewiswch iaith Alongside',
+  'error.invalid_instant': 'Nid yw’r amser hwnnw’n ddilys: mae angen dyddiad, amser a chylchfa amser.',
   'error.unsupported_language': "Nid yw'r iaith honno gan Alongside eto.",
 };
 

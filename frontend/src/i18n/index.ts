@@ -1,9 +1,11 @@
+import { arabic } from './ar';
+import { welsh } from './cy';
 import { english, type Catalogue, type MessageKey } from './en';
 
 export type { Catalogue, MessageKey } from './en';
 
 /** Every catalogue the app knows. Add new languages here. */
-export const catalogues: readonly Catalogue[] = [english];
+export const catalogues: readonly Catalogue[] = [english, welsh, arabic];
 
 // Chosen on first use, so that modules which build date formats as they load already get the right language.
 let chosen: Catalogue | null = null;
