@@ -23,6 +23,8 @@ from rooms.views import iso
 VISIBILITIES = ("listed", "unlisted")
 JOINING_MODES = ("open", "request", "invitation")
 CAPACITY_RANGE = (2, 500)
+# Days a session's messages are kept after it ends (rooms/retention.py): from a day to ten years.
+RETENTION_RANGE = (1, 3650)
 MAX_TAGS = 8
 TAG_LENGTH = (1, 40)
 
@@ -65,6 +67,9 @@ def _settings(body: dict[str, Any]) -> dict[str, Any]:
         values["capacity"] = (
             None if capacity is None else validate.integer(capacity, "capacity", minimum=low, maximum=high)
         )
+    if "retention_days" in body:
+        low, high = RETENTION_RANGE
+        values["retention_days"] = validate.integer(body["retention_days"], "retention_days", minimum=low, maximum=high)
     if "archived" in body:
         if not isinstance(body["archived"], bool):
             raise InvalidInput("archived must be true or false.")
@@ -115,7 +120,7 @@ async def do_update_group(
             group.agreement_version += 1
         for field, value in values.items():
             setattr(group, field, value)
-        for field in ("visibility", "joining", "capacity"):
+        for field in ("visibility", "joining", "capacity", "retention_days"):
             if field in settings:
                 setattr(group, field, settings[field])
         if new_agreement:

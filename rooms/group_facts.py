@@ -42,5 +42,6 @@ def settings_view(group: Group, facts: GroupFacts) -> dict[str, Any]:
         "member_count": facts.member_count,
         "tags": list(facts.tags),
         "archived": group.archived_at is not None,
+        "retention_days": group.retention_days,
         "join_request": {"status": facts.join_request} if facts.join_request else None,
     }

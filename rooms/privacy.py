@@ -24,6 +24,8 @@ from rooms.views import iso
 DEFAULT_MINIMUM_AGE = 18
 NOTICE_MAX = 20000
 MINIMUM_AGE_RANGE = (13, 120)
+# Days safeguarding records and the moderation log are kept (rooms/retention.py): at least a year, at most ten.
+RECORD_RETENTION_RANGE = (365, 3650)
 
 DEFAULT_PRIVACY_NOTICE = """\
 Who we are: {hub} runs this peer-support service on Alongside. {hub} is the data controller for what you share \
@@ -79,6 +81,8 @@ class Notices:
     version: int
     minimum_age: int
     customised: bool
+    safeguarding_retention_days: int = 2555
+    log_retention_days: int = 2555
 
     def view(self) -> dict[str, Any]:
         return {
@@ -89,6 +93,8 @@ class Notices:
             "version": self.version,
             "minimum_age": self.minimum_age,
             "customised": self.customised,
+            "safeguarding_retention_days": self.safeguarding_retention_days,
+            "log_retention_days": self.log_retention_days,
         }
 
 
@@ -120,6 +126,8 @@ async def notices_of(db: AsyncSession, hub: Hub | None) -> Notices:
         hub.notice_version,
         hub.minimum_age,
         bool(hub.privacy_notice or hub.terms),
+        hub.safeguarding_retention_days,
+        hub.log_retention_days,
     )
 
 
@@ -182,17 +190,39 @@ def _text(value: Any, field: str) -> str:
 
 async def do_update_notices(db: AsyncSession, actor: Actor, hub_id: int, body: dict[str, Any]) -> Notices:
     """A hub admin (or platform admin) replaces the notice and terms (empty: the default text) and may change
-    the minimum age. Any change bumps the version, so the next sign-up records the new one."""
+    the minimum age and how long safeguarding records and the moderation log are kept. Any change bumps the
+    version, so the next sign-up records the new one."""
     async with db.begin():
         hub = await require_hub_admin(db, actor, hub_id)
         notice = _text(body.get("privacy_notice", hub.privacy_notice), "privacy_notice")
         terms = _text(body.get("terms", hub.terms), "terms")
-        minimum_age = body.get("minimum_age", hub.minimum_age)
-        low, high = MINIMUM_AGE_RANGE
-        if isinstance(minimum_age, bool) or not isinstance(minimum_age, int) or not low <= minimum_age <= high:
-            raise InvalidInput(f"minimum_age must be a whole number from {low} to {high}.")
-        if (notice, terms, minimum_age) != (hub.privacy_notice, hub.terms, hub.minimum_age):
+        minimum_age = _whole(body.get("minimum_age", hub.minimum_age), "minimum_age", MINIMUM_AGE_RANGE)
+        records = _whole(
+            body.get("safeguarding_retention_days", hub.safeguarding_retention_days),
+            "safeguarding_retention_days",
+            RECORD_RETENTION_RANGE,
+        )
+        log = _whole(
+            body.get("log_retention_days", hub.log_retention_days), "log_retention_days", RECORD_RETENTION_RANGE
+        )
+        before = (
+            hub.privacy_notice,
+            hub.terms,
+            hub.minimum_age,
+            hub.safeguarding_retention_days,
+            hub.log_retention_days,
+        )
+        if (notice, terms, minimum_age, records, log) != before:
+            # Retention is stated in the default notice, so a change to it is a new version too.
             hub.privacy_notice, hub.terms, hub.minimum_age = notice, terms, minimum_age
+            hub.safeguarding_retention_days, hub.log_retention_days = records, log
             hub.notice_version += 1
             await db.flush()
         return await notices_of(db, hub)
+
+
+def _whole(value: Any, field: str, bounds: tuple[int, int]) -> int:
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(f"{field} must be a whole number from {low} to {high}.")
+    return value

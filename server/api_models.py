@@ -321,6 +321,7 @@ class Group(Response):
     member_count: int
     tags: list[str] = Field(description="Focus tags, lower case, alphabetical.")
     archived: bool = Field(description="Archived: read-only; no sessions, no joining.")
+    retention_days: int = Field(description="Days a session's messages are kept after it ends (docs/privacy.md).")
     join_request: JoinRequestStatus | None = Field(description="The asker's own request to join, if any.")
 
 

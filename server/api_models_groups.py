@@ -39,6 +39,9 @@ class GroupSettingsBody(m.GroupUpdateBody):
     joining: Literal["open", "request", "invitation"] = "open"
     capacity: Capacity | None = Field(default=None, description=CAPACITY_DESCRIPTION)
     tags: list[Tag] = Field(default_factory=list, max_length=8, description="At most 8; repeats are dropped.")
+    retention_days: int = Field(
+        default=90, ge=1, le=3650, description="Days a session's messages are kept after it ends (docs/privacy.md)."
+    )
     archived: bool = False
 
 

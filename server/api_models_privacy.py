@@ -27,6 +27,8 @@ class Notices(Response):
     version: int = Field(ge=1, description="Goes up with every change; sign-up records it.")
     minimum_age: int
     customised: bool = Field(description="False: the default text, filled in with the hub's name and settings.")
+    safeguarding_retention_days: int = Field(description="Days safeguarding records are kept (docs/privacy.md).")
+    log_retention_days: int = Field(description="Days the moderation log is kept.")
 
 
 def _optional_fields(schema: dict[str, Any]) -> None:
@@ -42,11 +44,17 @@ class NoticesBody(RequestBody):
     privacy_notice: NoticeText = ""
     terms: NoticeText = ""
     minimum_age: m.WholeNumber = Field(default=18, ge=13, le=120)
+    safeguarding_retention_days: m.WholeNumber = Field(
+        default=2555, ge=365, le=3650, description="Days safeguarding records are kept: one to ten years."
+    )
+    log_retention_days: m.WholeNumber = Field(
+        default=2555, ge=365, le=3650, description="Days the moderation log is kept: one to ten years."
+    )
 
     @model_validator(mode="after")
     def _something_sent(self) -> NoticesBody:
         if not self.model_fields_set:
-            raise ValueError("send at least one of privacy_notice, terms, minimum_age")
+            raise ValueError("send at least one of privacy_notice, terms, minimum_age or a retention")
         return self
 
 
