@@ -38,12 +38,36 @@ export class AlertRegion {
 
   show(text: string): void {
     this.el.textContent = text;
+    // An alert that sums up invalid fields goes once they are all fixed (see clearFixedFields below).
+    const form = this.el.closest('form');
+    if (form?.querySelector('[aria-invalid="true"]')) this.el.dataset.aboutFields = 'true';
+    else delete this.el.dataset.aboutFields;
   }
 
   clear(): void {
     this.el.textContent = '';
+    delete this.el.dataset.aboutFields;
   }
 }
+
+/**
+ * Errors clear when they stop being true, in every form: editing a field marked invalid unmarks it, and when
+ * no field of its form is left marked, the form's alert that listed them empties. One listener for the page,
+ * so no form can forget it.
+ */
+function clearFixedFields(event: Event): void {
+  const target = event.target;
+  if (!(target instanceof HTMLElement) || target.getAttribute('aria-invalid') !== 'true') return;
+  target.removeAttribute('aria-invalid');
+  const form = target.closest('form');
+  if (!form || form.querySelector('[aria-invalid="true"]')) return;
+  for (const alert of form.querySelectorAll<HTMLElement>('[role="alert"][data-about-fields="true"]')) {
+    alert.textContent = '';
+    delete alert.dataset.aboutFields;
+  }
+}
+document.addEventListener('input', clearFixedFields, true);
+document.addEventListener('change', clearFixedFields, true);
 
 /** A polite status region for success notes. */
 export class StatusRegion {

@@ -8,7 +8,7 @@ import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../f
 import { t } from '../i18n';
 import { parseServerTime } from '../time';
 import type { AdminGroup, AgreementVersion } from '../types_admin';
-import { clearWhenFixed, inZone, loadInto, section } from './admin_common';
+import { inZone, loadInto, section } from './admin_common';
 
 function versionItem(version: AgreementVersion, current: number): HTMLLIElement {
   const date = parseServerTime(version.created_at);
@@ -48,7 +48,6 @@ export function agreementSection(start: AdminGroup, onSaved: (group: AdminGroup)
     );
   };
 
-  clearWhenFixed(form, alert);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (isBusy(save)) return;

@@ -182,16 +182,3 @@ export function tWith(key: MessageKey, node: Node, params: Params = {}): (Node |
   if (at < 0) return [text];
   return [text.slice(0, at), node, text.slice(at + marker.length)];
 }
-
-/**
- * Errors say what is wrong only while it is: typing in a field marked invalid unmarks it, and once no field
- * of the form is marked, the form's alert is cleared too.
- */
-export function clearWhenFixed(form: HTMLFormElement, alert: AlertRegion): void {
-  form.addEventListener('input', (event) => {
-    const target = event.target;
-    if (!(target instanceof HTMLElement) || target.getAttribute('aria-invalid') !== 'true') return;
-    target.removeAttribute('aria-invalid');
-    if (!form.querySelector('[aria-invalid="true"]')) alert.clear();
-  });
-}

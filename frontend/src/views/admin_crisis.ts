@@ -11,7 +11,7 @@ import { announce, h } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
 import { t } from '../i18n';
 import type { CrisisLine } from '../types_admin';
-import { clearWhenFixed, dateText, loadInto, section } from './admin_common';
+import { dateText, loadInto, section } from './admin_common';
 
 const MAX_LINES = 12;
 type Part = keyof CrisisLine;
@@ -187,7 +187,6 @@ export function crisisLinesSection(
 
   const holder = h('div', null);
   const form = h('form', { class: 'form', novalidate: true }, empty, holder, h('div', { class: 'actions' }, add, defaults), alert.el, h('div', { class: 'actions' }, save), done.el);
-  clearWhenFixed(form, alert);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (isBusy(save)) return;

@@ -7,7 +7,7 @@ import { h, uid } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
 import { t, tCount, type MessageKey } from '../i18n';
 import type { AdminGroup, GroupSettingsChange, JoiningMode, Visibility } from '../types_admin';
-import { clearWhenFixed, section } from './admin_common';
+import { section } from './admin_common';
 import { tagInput } from './admin_tags';
 
 /** Words (not colour) for what sets a group apart: archived, unlisted, how people join, size. */
@@ -93,7 +93,6 @@ export function groupSettingsSection(
     h('div', { class: 'actions' }, save),
     done.el,
   );
-  clearWhenFixed(form, alert);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (isBusy(save)) return;

@@ -11,7 +11,7 @@ import { t } from '../i18n';
 import { hrefFor, type ViewContext } from '../router';
 import { canAdminister, getUser } from '../state';
 import type { HubAdminSettings, HubSettingsChange } from '../types_admin';
-import { breadcrumb, clearWhenFixed, loadInto, section, timeZones } from './admin_common';
+import { breadcrumb, loadInto, section, timeZones } from './admin_common';
 import { crisisLinesSection } from './admin_crisis';
 import { staffSection } from './admin_staff';
 
@@ -57,7 +57,6 @@ function settingsForm(start: HubAdminSettings, onSaved: (hub: HubAdminSettings) 
     done.el,
     h('p', { class: 'hint' }, h('a', { href: hrefFor('/account') }, t('adm.hub.twoFactorNote'))),
   );
-  clearWhenFixed(form, alert);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (isBusy(save)) return;

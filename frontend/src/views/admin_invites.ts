@@ -12,7 +12,7 @@ import { t, tCount } from '../i18n';
 import { hrefFor } from '../router';
 import { parseServerTime } from '../time';
 import type { Invitation } from '../types_admin';
-import { clearWhenFixed, inZone, listOrEmpty, loadInto, section, todayIso, tWith, whenElement } from './admin_common';
+import { inZone, listOrEmpty, loadInto, section, todayIso, tWith, whenElement } from './admin_common';
 
 /** The address someone opens to join (hash routing, like every other page of the app). */
 export function invitationLink(token: string): string {
@@ -69,7 +69,6 @@ export function invitationsSection(groupId: number, signal: AbortSignal): HTMLEl
     copy.focus();
   };
 
-  clearWhenFixed(form, alert);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (isBusy(create)) return;

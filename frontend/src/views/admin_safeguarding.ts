@@ -13,7 +13,7 @@ import { t } from '../i18n';
 import { type ViewContext } from '../router';
 import { canAdminister, getUser } from '../state';
 import type { BreakGlassEntry, Delivery, EscalationChange, EscalationSettings } from '../types_safeguarding';
-import { breadcrumb, clearWhenFixed, loadInto, section, whenElement } from './admin_common';
+import { breadcrumb, loadInto, section, whenElement } from './admin_common';
 
 const TIERS = ['concern', 'high', 'imminent'] as const;
 const ACK_LABELS = { concern: 'sg.ackConcern', high: 'sg.ackHigh', imminent: 'sg.ackImminent' } as const;
@@ -56,7 +56,6 @@ function escalationForm(hubId: number, start: EscalationSettings): HTMLElement {
     h('div', { class: 'actions' }, save),
     done.el,
   );
-  clearWhenFixed(form, alert);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (isBusy(save)) return;

@@ -13,7 +13,6 @@ import { t } from '../i18n';
 import { parseServerTime } from '../time';
 import type { Occurrence, Schedule, ScheduleCreate } from '../types_admin';
 import {
-  clearWhenFixed,
   dateText,
   inZone,
   listOrEmpty,
@@ -130,7 +129,6 @@ export function schedulesSection(groupId: number, hubZone: string, signal: Abort
   );
   syncKind();
 
-  clearWhenFixed(form, formAlert);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (isBusy(add)) return;

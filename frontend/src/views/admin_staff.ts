@@ -11,7 +11,7 @@ import { h } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
 import { t, tCount, type MessageKey } from '../i18n';
 import { HUB_ROLES, type HubRole, type StaffMember, type TrainingRecord } from '../types_admin';
-import { clearWhenFixed, dateElement, dateText, loadInto, section, todayIso } from './admin_common';
+import { dateElement, dateText, loadInto, section, todayIso } from './admin_common';
 
 const PSEUDONYM = /^[\p{L}\p{N} ._-]{3,32}$/u;
 
@@ -147,7 +147,6 @@ export function staffSection(hubId: number, signal: AbortSignal): HTMLElement {
     addAlert.el,
     h('div', { class: 'actions' }, addButton),
   );
-  clearWhenFixed(addForm, addAlert);
   addForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (isBusy(addButton)) return;
@@ -292,7 +291,6 @@ export function staffSection(hubId: number, signal: AbortSignal): HTMLElement {
     recordAlert.el,
     h('div', { class: 'actions' }, record),
   );
-  clearWhenFixed(recordForm, recordAlert);
   recordForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (isBusy(record)) return;
