@@ -1,19 +1,55 @@
-"""The bare python-socketio baseline: the same event names and fan-out, no database, auth or checks."""
+"""The bare python-socketio baseline: the same event names and fan-out, no database, auth or checks.
+
+`--redis URL` runs it with python-socketio's own Redis manager (several processes, as Alongside runs with
+Redis). GET /gc answers the longest garbage collection pause so far, measured as Alongside measures its own
+(server/gc_tuning.py, exposed in /metrics), so the load bench compares like with like; the bare server keeps
+CPython's default collection thresholds and freezes nothing.
+"""
 
 from __future__ import annotations
 
 import argparse
+import gc
+import time
 from typing import Any
 
 import socketio
 from aiohttp import web
 
 
-def build() -> web.Application:
-    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[])
+class Pauses:
+    """A gc callback: the longest pause and the count of collections per generation."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.longest = 0.0
+        self.collections = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+            return
+        pause = time.perf_counter() - self.started
+        self.longest = max(self.longest, pause)
+        self.collections[int(info.get("generation", 0))] += 1
+        self.seconds[int(info.get("generation", 0))] += pause
+
+
+def build(redis_url: str = "") -> web.Application:
+    manager = socketio.AsyncRedisManager(redis_url, channel="bare") if redis_url else None
+    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], client_manager=manager)
     app = web.Application()
     sio.attach(app)
     counter = {"id": 0}
+    pauses = Pauses()
+    gc.callbacks.append(pauses)
+
+    async def gc_pauses(_: web.Request) -> web.Response:
+        body = {"max_pause_seconds": pauses.longest, "collections": pauses.collections, "seconds": pauses.seconds}
+        return web.json_response(body)
+
+    app.router.add_get("/gc", gc_pauses)
 
     @sio.on("room:join", namespace="/chat")  # type: ignore[untyped-decorator]
     async def join(sid: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -38,5 +74,6 @@ def build() -> web.Application:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--redis", default="", help="a Redis URL: fan out through python-socketio's Redis manager")
     args = parser.parse_args()
-    web.run_app(build(), host="127.0.0.1", port=args.port, print=None, access_log=None)
+    web.run_app(build(args.redis), host="127.0.0.1", port=args.port, print=None, access_log=None)
