@@ -102,6 +102,7 @@ class RoomMember:
             message = data["message"]
             if current() and message["group_id"] == self.group_id:
                 self.pushes[message["id"]] += 1
+                self._changed.set()
                 if self.joined.is_set():
                     self._receive(message)
                 else:
@@ -258,6 +259,19 @@ class RoomMember:
                 f"{self.name} (on {self.url}, joined={self.joined.is_set()}) lacks {len(missing)} of {upto} "
                 f"messages after {timeout} s: {missing[:20]}"
             ) from None
+
+    async def wait_pushed(self, message_id: int, timeout: float) -> None:
+        """Until this message has come as message:new (live delivery, not a catch-up), bounded."""
+
+        async def pushed() -> None:
+            while not self.pushes[message_id]:
+                self._changed.clear()
+                await self._changed.wait()
+
+        try:
+            await asyncio.wait_for(pushed(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"{self.name}: message {message_id} was not pushed within {timeout} s") from None
 
     async def wait_joined(self, timeout: float) -> None:
         try:

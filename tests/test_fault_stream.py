@@ -119,6 +119,9 @@ async def test_a_numbered_stream_survives_redis_and_process_faults(database: Dat
                 cid = f"sentinel-{len(quiet)}"
                 sentinel = await until_acked(lambda: sam_b.send(f"sentinel after {fault}", cid), CATCH_UP_SECONDS)
                 sentinel_seen[fault] = await everyone_holds(sentinel["id"])
+                if fault == "the end":  # live delivery is back on both processes: pushed, not only caught up
+                    for member in members:
+                        await member.wait_pushed(sentinel["id"], CATCH_UP_SECONDS)
                 for stream in streams:
                     stream.resume()
 
