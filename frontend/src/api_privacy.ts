@@ -1,5 +1,5 @@
-/** REST calls of privacy and data rights (docs/privacy.md): a hub's privacy notice and terms, and deleting
- * your account. "Download my data" is a plain link to /api/me/export (the server sends it as a download). */
+/** REST calls of privacy and data rights (docs/privacy.md): a hub's privacy notice and terms (read at sign-up,
+ * edited by its admins with the hub's retention periods), and deleting your account. "Download my data" is a plain link to /api/me/export (the server sends it as a download). */
 
 import { request } from './api';
 
@@ -11,6 +11,19 @@ export interface Notices {
   version: number;
   minimum_age: number;
   customised: boolean;
+  /** Days safeguarding records are kept (in the answers that name a hub). */
+  safeguarding_retention_days?: number;
+  /** Days the moderation log is kept. */
+  log_retention_days?: number;
+}
+
+/** PUT /api/hubs/{hub_id}/notices: only the fields sent change (an empty text restores Alongside's default). */
+export interface NoticesChange {
+  privacy_notice?: string;
+  terms?: string;
+  minimum_age?: number;
+  safeguarding_retention_days?: number;
+  log_retention_days?: number;
 }
 
 export interface Erasure {
@@ -33,6 +46,10 @@ export const EXPORT_PATH = '/api/me/export';
 export const privacyApi = {
   notices: async (signal?: AbortSignal): Promise<Notices> =>
     await request<Notices>('GET', '/api/notices', undefined, { ...(signal ? { signal } : {}), quiet401: true }),
+  hubNotices: async (hubId: number, signal?: AbortSignal): Promise<Notices> =>
+    await request<Notices>('GET', `/api/hubs/${hubId}/notices`, undefined, signal ? { signal } : {}),
+  updateNotices: async (hubId: number, change: NoticesChange): Promise<Notices> =>
+    await request<Notices>('PUT', `/api/hubs/${hubId}/notices`, change),
   deleteAccount: async (password: string): Promise<Erasure> =>
     await request<Erasure>('DELETE', '/api/me', { password }),
 };

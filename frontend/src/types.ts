@@ -108,6 +108,8 @@ export interface Group {
   membership: Membership | null;
   my_role: 'member' | 'facilitator' | 'hub_admin' | null;
   session: Session | null;
+  /** Days a session's messages are kept after it ends (docs/privacy.md); shown to members. */
+  retention_days: number;
 }
 
 export interface Message {

@@ -83,6 +83,7 @@ export interface GroupSettingsChange {
   joining?: JoiningMode;
   capacity?: number | null;
   tags?: string[];
+  retention_days?: number;
   archived?: boolean;
 }
 

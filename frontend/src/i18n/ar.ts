@@ -12,6 +12,7 @@ import { arSafeguarding, arSafeguardingPlurals } from './ar_safeguarding';
 import { arRecovery, arRecoveryPlurals } from './ar_recovery';
 import { arPrivacy, arPrivacyPlurals } from './ar_privacy';
 import { arLanguage, arLanguagePlurals } from './ar_language';
+import { arNoticesAdmin, arNoticesAdminPlurals } from './ar_notices_admin';
 import { arCore, arCorePlurals } from './ar_core';
 
 const messages: Messages = {
@@ -23,6 +24,7 @@ const messages: Messages = {
   ...arRecovery,
   ...arPrivacy,
   ...arLanguage,
+  ...arNoticesAdmin,
   ...arCore,
 };
 
@@ -40,6 +42,7 @@ export const arabic: Catalogue = {
     ...arRecoveryPlurals,
     ...arPrivacyPlurals,
     ...arLanguagePlurals,
+    ...arNoticesAdminPlurals,
     ...arCorePlurals,
   },
 };

@@ -12,6 +12,7 @@ import { cySafeguarding, cySafeguardingPlurals } from './cy_safeguarding';
 import { cyRecovery, cyRecoveryPlurals } from './cy_recovery';
 import { cyPrivacy, cyPrivacyPlurals } from './cy_privacy';
 import { cyLanguage, cyLanguagePlurals } from './cy_language';
+import { cyNoticesAdmin, cyNoticesAdminPlurals } from './cy_notices_admin';
 import { cyCore, cyCorePlurals } from './cy_core';
 
 const messages: Messages = {
@@ -23,6 +24,7 @@ const messages: Messages = {
   ...cyRecovery,
   ...cyPrivacy,
   ...cyLanguage,
+  ...cyNoticesAdmin,
   ...cyCore,
 };
 
@@ -40,6 +42,7 @@ export const welsh: Catalogue = {
     ...cyRecoveryPlurals,
     ...cyPrivacyPlurals,
     ...cyLanguagePlurals,
+    ...cyNoticesAdminPlurals,
     ...cyCorePlurals,
   },
 };

@@ -1,4 +1,5 @@
-/** A group's settings (name, description, tags, who can find it, how people join, capacity) and archiving. */
+/** A group's settings (name, description, tags, who can find it, how people join, capacity, how long messages
+ * are kept) and archiving. */
 
 import { describeError } from '../api';
 import { adminApi } from '../api_admin';
@@ -79,6 +80,16 @@ export function groupSettingsSection(
   );
   const capacity = h('input', { type: 'number', min: 2, max: 500, step: 1, inputmode: 'numeric', 'data-testid': 'group-capacity' });
   capacity.value = group.capacity === null ? '' : String(group.capacity);
+  const retention = h('input', {
+    type: 'number',
+    min: 1,
+    max: 3650,
+    step: 1,
+    inputmode: 'numeric',
+    class: 'input--short',
+    'data-testid': 'group-retention-days',
+  });
+  retention.value = String(group.retention_days);
   const save = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'group-settings-save' }, t('adm.save'));
   const form = h(
     'form',
@@ -89,6 +100,7 @@ export function groupSettingsSection(
     visibility.el,
     joining.el,
     field({ label: t('adm.group.capacity'), control: capacity, hint: t('adm.group.capacity.hint') }),
+    field({ label: t('adm.group.retention'), control: retention, hint: t('adm.group.retention.hint') }),
     alert.el,
     h('div', { class: 'actions' }, save),
     done.el,
@@ -100,6 +112,7 @@ export function groupSettingsSection(
     done.clear();
     setInvalid(name, false);
     setInvalid(capacity, false);
+    setInvalid(retention, false);
     if (name.value.trim() === '') {
       setInvalid(name, true);
       alert.show(t('validation.required', { field: t('adm.group.name') }));
@@ -114,6 +127,13 @@ export function groupSettingsSection(
       capacity.focus();
       return;
     }
+    const wantedRetention = Number(retention.value.trim());
+    if (retention.value.trim() === '' || !Number.isInteger(wantedRetention) || wantedRetention < 1 || wantedRetention > 3650) {
+      setInvalid(retention, true);
+      alert.show(t('adm.group.retentionRange'));
+      retention.focus();
+      return;
+    }
     const wantedTags = tags.value();
     const change: GroupSettingsChange = {};
     if (name.value.trim() !== group.name) change.name = name.value.trim();
@@ -123,6 +143,7 @@ export function groupSettingsSection(
     if (visibility.value() !== group.visibility) change.visibility = visibility.value();
     if (joining.value() !== group.joining) change.joining = joining.value();
     if (wantedCapacity !== group.capacity) change.capacity = wantedCapacity;
+    if (wantedRetention !== group.retention_days) change.retention_days = wantedRetention;
     if (Object.keys(change).length === 0) {
       done.show(t('adm.hub.nothingChanged'));
       return;

@@ -1,6 +1,7 @@
 /**
  * A hub's administration page (/admin/hubs/:id): its settings (name, locality, time zone, about, country,
- * pause grace), its crisis lines, its staff and their training. The two-factor rule stays on the account page.
+ * pause grace), its privacy notice, terms and retention (./admin_notices.ts), its crisis lines, its staff and
+ * their training. The two-factor rule stays on the account page.
  */
 
 import { describeError } from '../api';
@@ -13,6 +14,7 @@ import { canAdminister, getUser } from '../state';
 import type { HubAdminSettings, HubSettingsChange } from '../types_admin';
 import { breadcrumb, loadInto, section, timeZones } from './admin_common';
 import { crisisLinesSection } from './admin_crisis';
+import { noticesSection } from './admin_notices';
 import { staffSection } from './admin_staff';
 
 function settingsForm(start: HubAdminSettings, onSaved: (hub: HubAdminSettings) => void): HTMLElement {
@@ -129,6 +131,6 @@ export function adminHubView({ main, params, signal, setTitle }: ViewContext): v
     crisis = crisisLinesSection(hub.id, () => country, signal);
     // Escalation, dead letters and the break-glass log have a page of their own (./admin_safeguarding.ts).
     const safeguarding = h('p', null, h('a', { href: hrefFor(`/admin/hubs/${hub.id}/safeguarding`), 'data-testid': 'admin-safeguarding-link' }, t('sg.adminLink')));
-    return [safeguarding, settingsForm(hub, show), crisis.el, staffSection(hub.id, signal)];
+    return [safeguarding, settingsForm(hub, show), noticesSection(hub.id, signal), crisis.el, staffSection(hub.id, signal)];
   });
 }

@@ -8,7 +8,7 @@ import { memberApi } from '../api_member';
 import { confirmDialog } from '../dialog';
 import { append, h, replaceChildren } from '../dom';
 import { AlertRegion, busy, isBusy, StatusRegion } from '../forms';
-import { t } from '../i18n';
+import { t, tCount } from '../i18n';
 import { whenSentence } from '../meetings';
 import { hrefFor, type ViewContext } from '../router';
 import { getUser, takeFlash } from '../state';
@@ -256,6 +256,8 @@ export function groupView({ main, params, signal, setTitle }: ViewContext): void
         group.description
           ? h('p', { class: 'prewrap', dir: 'auto' }, group.description)
           : h('p', { class: 'muted' }, t('group.noDescription')),
+        // How long what is said here is kept (docs/privacy.md), told before anyone joins.
+        h('p', { 'data-testid': 'group-retention' }, tCount(group.retention_days, { one: 'group.retention.one', other: 'group.retention.other' })),
       ),
       h(
         'section',
