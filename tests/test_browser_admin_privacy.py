@@ -73,6 +73,14 @@ async def test_a_hub_admin_edits_the_notice_and_retention_and_a_new_visitor_read
     await notice.locator("summary").click()
     await expect(notice).to_contain_text("We keep what you share within this hub.")
     await expect(notice).to_contain_text("Ask a hub admin about anything held about you.")
+
+    # Emptied, the notice is Alongside's default again, naming the hub and stating the new retention.
+    await admin.get_by_test_id("notices-privacy").fill("")
+    await admin.get_by_test_id("notices-save").click()
+    await expect(form.get_by_role("status")).to_have_text(f"Saved: version {saved + 1}.")
+    restored = admin.get_by_test_id("notices-privacy")
+    await expect(restored).to_have_value(re.compile(f"^Who we are: {re.escape(before['hub_name'])} runs"))
+    await expect(restored).to_have_value(re.compile("kept for 1000 days"))
     assert not admin.errors and not visitor.errors
 
 
