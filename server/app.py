@@ -113,7 +113,7 @@ def create_app(settings: Settings) -> web.Application:
     async def clean_text(text: str) -> str:
         return await offload.run(plain_text, text)
 
-    control = ControlBus(settings.redis_url)
+    control = ControlBus(settings.redis_url, settings.publish_timeout_ms / 1000)
     publisher = SocketIOPublisher(sio, control, settings.publish_timeout_ms / 1000)
     rooms_ctx = RoomsContext(
         publisher=publisher,

@@ -48,9 +48,16 @@ class SocketIOPublisher:
         """Leave the room, and the staff room beside it, on whichever process holds the connection (the Redis
         manager relays it), and tell the client why it went quiet. (Private rooms are left by the process
         itself when it sees the room:removed: see server/realtime.py.)"""
-        await self._sio.emit("room:removed", {"group_id": group_id}, to=sid, namespace=CHAT_NAMESPACE)
-        await self._sio.leave_room(sid, room_name(group_id), namespace=CHAT_NAMESPACE)
-        await self._sio.leave_room(sid, staff_room_name(group_id), namespace=CHAT_NAMESPACE)
+        # Leave first: for a connection this process holds that needs no Redis, so it holds even when Redis
+        # is stalled. Each step is bounded like publish; the room sweep finishes whatever timed out.
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._sio.leave_room(sid, room_name(group_id), namespace=CHAT_NAMESPACE)
+                await self._sio.leave_room(sid, staff_room_name(group_id), namespace=CHAT_NAMESPACE)
+            async with asyncio.timeout(self._timeout):
+                await self._sio.emit("room:removed", {"group_id": group_id}, to=sid, namespace=CHAT_NAMESPACE)
+        except TimeoutError:
+            log.warning("eviction timed out after %.1f s; the room sweep will finish it", self._timeout)
 
     async def publish(self, event: RoomEvent) -> None:
         """Hand the event to the room's connections. With Redis this waits for Redis, so it is bounded: a stalled

@@ -25,9 +25,13 @@ Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class ControlBus:
-    def __init__(self, redis_url: str) -> None:
+    """`timeout_seconds` bounds a publish: a stalled Redis must not hold the request that changed something
+    (the change is stored; the sweeps do what the lost message would have asked)."""
+
+    def __init__(self, redis_url: str, timeout_seconds: float = 1.0) -> None:
         self._redis = aioredis.Redis.from_url(redis_url, socket_connect_timeout=2) if redis_url else None
         self._handler: Handler | None = None
+        self._timeout = timeout_seconds
 
     def on_message(self, handler: Handler) -> None:
         self._handler = handler
@@ -37,8 +41,9 @@ class ControlBus:
             await self._deliver(message)
             return
         try:
-            await self._redis.publish(CHANNEL, json.dumps(message))
-        except (RedisError, OSError) as exc:
+            async with asyncio.timeout(self._timeout):
+                await self._redis.publish(CHANNEL, json.dumps(message))
+        except (RedisError, OSError, TimeoutError) as exc:
             log.warning("control message not sent (%s); the periodic sweep will catch up", type(exc).__name__)
 
     async def _deliver(self, message: dict[str, Any]) -> None:

@@ -25,9 +25,9 @@ async def test_a_stalled_redis_holds_no_ack_and_loses_no_message(database: Datab
     apis: list[Api] = []
     try:
         async with server_processes(database, redis.url, settings=FAST) as [(url_a, _), (url_b, _)]:
-            sam, river, willow = Api(url_a), Api(url_a), Api(url_b)
-            apis += [sam, river, willow]
-            for api, name in ((sam, "Sam"), (river, "River"), (willow, "Willow")):
+            sam, river, willow, admin = Api(url_a), Api(url_a), Api(url_b), Api(url_b)
+            apis += [sam, river, willow, admin]
+            for api, name in ((sam, "Sam"), (river, "River"), (willow, "Willow"), (admin, "hub-admin")):
                 await api.login(name)
             await open_session(sam)
             sam_io, river_io, willow_io = await sam.socket(), await river.socket(), await willow.socket()
@@ -57,6 +57,16 @@ async def test_a_stalled_redis_holds_no_ack_and_loses_no_message(database: Datab
                 assert mark["group_id"] == 1
                 caught_up = await call(willow_io, "history:since", {"group_id": 1, "since_id": message_id - 1})
                 assert [m["body"] for m in caught_up["messages"]] == ["while Redis is stalled"]
+
+                # Changes that tell every process over the control channel answer too: a group's settings
+                # (every process re-checks the room) and signing out (every process closes that browser's
+                # connections). The sweeps do that work if the message is lost.
+                started = time.monotonic()
+                status, _ = await admin.call("PATCH", "/api/groups/1", {"description": "Changed while Redis stalled"})
+                assert status == 200 and time.monotonic() - started < 3, "a settings change waited out the stall"
+                started = time.monotonic()
+                status, _ = await admin.call("POST", "/api/auth/logout")
+                assert status == 204 and time.monotonic() - started < 3, "signing out waited out the stall"
             finally:
                 redis.proc.send_signal(signal.SIGCONT)
             after = await send(river_io, "after the stall")
