@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import secrets
+import signal
 import statistics
 import subprocess
 import sys
@@ -165,12 +166,19 @@ async def check_login(server: Server, seeded: Seeded) -> None:
             raise RuntimeError(f"sign-in failed: {response.status} {await response.text()}")
 
 
-async def connect_pool(workers: Workers, pool: Pool, concurrency: int) -> dict[str, Any]:
+async def connect_pool(workers: Workers, pool: Pool, concurrency: int, deadline: float) -> dict[str, Any]:
+    """Open the pool's connections and join each to its room, `concurrency` at a time per generator; attempts
+    not begun within `deadline` seconds are counted as failed (a stalled server must not stall the run)."""
     started = time.perf_counter()
+    generator_before, server_before = workers.cpu(), sum(s.cpu() for s in pool.servers)
     replies = await workers.each(
-        [{"op": "connect", "pool": pool.name, "clients": specs, "concurrency": concurrency} for specs in pool.specs]
+        [
+            {"op": "connect", "pool": pool.name, "clients": specs, "concurrency": concurrency, "deadline": deadline}
+            for specs in pool.specs
+        ]
     )
     seconds = time.perf_counter() - started
+    generator_cpu, server_cpu = workers.cpu() - generator_before, sum(s.cpu() for s in pool.servers) - server_before
     errors: dict[str, int] = {}
     for reply in replies:
         for key, n in reply["errors"].items():
@@ -180,6 +188,8 @@ async def connect_pool(workers: Workers, pool: Pool, concurrency: int) -> dict[s
         "failed": sum(r["failed"] for r in replies),
         "errors": errors,
         "seconds": seconds,
+        "server_cpu_pct": 100 * server_cpu / seconds,
+        "generator_cpu_pct": 100 * generator_cpu / seconds,
     }
 
 
@@ -303,7 +313,7 @@ async def scenario_fanout(
         connects = {}
         for pool in pools:
             room_clients(pool, seeded, args, workers.count)
-            connects[pool.kind] = await connect_pool(workers, pool, args.concurrency)
+            connects[pool.kind] = await connect_pool(workers, pool, args.concurrency, args.connect_deadline)
             c = connects[pool.kind]
             print(
                 f"  {pool.name}: {c['connected']} connected in {c['seconds']:.1f} s, "
@@ -352,10 +362,11 @@ async def scenario_idle(
                 }
                 pool.specs[n % workers.count].append(spec)
             pools[kind] = pool
-            connect = await connect_pool(workers, pool, args.concurrency)
+            connect = await connect_pool(workers, pool, args.concurrency, args.connect_deadline)
             print(
                 f"  {pool.name}: {connect['connected']} connected + joined in {connect['seconds']:.1f} s, "
-                f"{connect['failed']} failed {connect['errors'] or ''}",
+                f"{connect['failed']} failed {connect['errors'] or ''} (server CPU {connect['server_cpu_pct']:.0f}%, "
+                f"generator CPU {connect['generator_cpu_pct']:.0f}%)",
                 flush=True,
             )
             out[kind] = {"connect": connect}
@@ -504,6 +515,12 @@ def table(rows: list[tuple[str, str, str, str, str]]) -> str:
     return "\n".join(lines)
 
 
+def connected(connect: dict[str, Any]) -> str:
+    """A wave's time, and how many failed when any did."""
+    failed = f" ({connect['failed']} failed)" if connect["failed"] else ""
+    return f"{connect['seconds']:.1f}{failed}"
+
+
 def summarise(result: dict[str, Any]) -> tuple[dict[str, Any], str]:
     s1, s2 = result["scenarios"]["fanout"], result["scenarios"]["idle"]
     s3, s4 = result["scenarios"].get("redis"), result["scenarios"].get("safeguarding")
@@ -519,6 +536,13 @@ def summarise(result: dict[str, Any]) -> tuple[dict[str, Any], str]:
     }
     f = "{:.2f}x".format
     rows = [
+        (
+            "fan-out connections, connect + join (s)",
+            connected(s1["bare"]["connect"]),
+            connected(s1["alongside"]["connect"]),
+            "",
+            "",
+        ),
         ("capacity, one process (msgs/s)", f"{cap_b:.0f}", f"{cap_a:.0f}", f(top["capacity_ratio"]), ">= 0.85x"),
         (
             "p50 / p99 ms at first step",
@@ -547,9 +571,9 @@ def summarise(result: dict[str, Any]) -> tuple[dict[str, Any], str]:
             "",
         ),
         (
-            f"connect + join, {s2['bare']['connections']} / {s2['alongside']['connections']} (s)",
-            f"{s2['bare']['connect_join_seconds']:.1f}",
-            f"{s2['alongside']['connect_join_seconds']:.1f}",
+            f"connect + join of {result['sizes']['idle']} (s)",
+            connected(s2["bare"]["connect"]),
+            connected(s2["alongside"]["connect"]),
             f(top["connect_join_ratio"]),
             "<= 2x",
         ),
@@ -618,6 +642,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--idle-seconds", type=float)
     parser.add_argument("--concurrency", type=int, help="connections opening at once per generator process")
     parser.add_argument("--workers", type=int, help="load generator processes")
+    parser.add_argument(
+        "--connect-deadline", type=float, help="seconds a connect wave may take before the rest are given up"
+    )
     parser.add_argument("--safeguarding-samples", type=int)
     parser.add_argument("--safeguarding-load", type=int)
     parser.add_argument(
@@ -638,6 +665,7 @@ def parse_args() -> argparse.Namespace:
         "idle_seconds": 20.0,
         "concurrency": 50,
         "workers": 2,
+        "connect_deadline": 150.0,
         "safeguarding_samples": 20,
         "safeguarding_load": 20,
         "out": str(ROOT / "bench" / "results" / "latest.json"),
@@ -735,5 +763,15 @@ async def main() -> None:
     print(text)
 
 
+async def run() -> None:
+    """main(), cancelled on SIGTERM or SIGINT so its cleanup stops every process it started."""
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, task.cancel)
+    await main()
+
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(run())

@@ -183,10 +183,16 @@ class Generator:
         errors: Counter[str] = Counter()
         started = time.perf_counter()
 
+        deadline = started + float(cmd.get("deadline", 600))  # the whole wave: a server that stalls ends it
+
         async def one(spec: dict[str, Any]) -> None:
             async with slots:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    errors["not tried: the wave's deadline passed"] += 1
+                    return
                 try:
-                    async with asyncio.timeout(float(cmd.get("timeout", 180))):
+                    async with asyncio.timeout(min(float(cmd.get("timeout", 120)), left)):
                         conn = await open_conn(http, pool, spec)
                 except Exception as exc:
                     errors[f"{type(exc).__name__}: {str(exc)[:60]}"] += 1
