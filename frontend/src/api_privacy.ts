@@ -11,10 +11,10 @@ export interface Notices {
   version: number;
   minimum_age: number;
   customised: boolean;
-  /** Days safeguarding records are kept (in the answers that name a hub). */
-  safeguarding_retention_days?: number;
+  /** Days safeguarding records are kept. */
+  safeguarding_retention_days: number;
   /** Days the moderation log is kept. */
-  log_retention_days?: number;
+  log_retention_days: number;
 }
 
 /** PUT /api/hubs/{hub_id}/notices: only the fields sent change (an empty text restores Alongside's default). */

@@ -41,8 +41,8 @@ function noticesForm(hubId: number, start: Notices): HTMLFormElement {
     privacy.value = notices.privacy_notice;
     terms.value = notices.terms;
     age.value = String(notices.minimum_age);
-    records.value = String(notices.safeguarding_retention_days ?? '');
-    log.value = String(notices.log_retention_days ?? '');
+    records.value = String(notices.safeguarding_retention_days);
+    log.value = String(notices.log_retention_days);
   };
   fill();
   const save = h('button', { type: 'submit', class: 'button button--primary', 'data-testid': 'notices-save' }, t('adm.save'));
