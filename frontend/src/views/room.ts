@@ -12,7 +12,7 @@ import { memberApi } from '../api_member';
 import { confirmDialog } from '../dialog';
 import { announce, append, h, replaceChildren } from '../dom';
 import { addDescribedBy, AlertRegion, busy, isBusy } from '../forms';
-import { isMessageKey, t, tCount, translateError } from '../i18n';
+import { isMessageKey, t, tCount, tIsolated, translateError } from '../i18n';
 import { meetingText } from '../meetings';
 import { blockedFromJoin } from '../room/filters';
 import { renderMessage, type MessageViewContext } from '../room/message_view';
@@ -156,7 +156,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   }
 
   // ---- Elements ---------------------------------------------------------------------------------
-  const heading = h('h1', null, t('room.titleFallback'));
+  const heading = h('h1', { dir: 'auto' }, t('room.titleFallback'));
   const groupLink = h('a', { href: hrefFor(`/groups/${groupId}`) }, t('room.backToGroup'));
   const connection = h('p', { class: 'connection', role: 'status' }, t('room.connecting'));
   const pageAlert = new AlertRegion();
@@ -206,6 +206,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     rows: 3,
     'data-testid': 'composer',
     autocomplete: 'off',
+    // What people type takes its own direction (an English message in the Arabic interface, and back).
+    dir: 'auto',
   });
   const hint = h('p', { id: 'composer-hint', class: 'hint composer__hint' }, t('room.composerHint'));
   const counter = h('p', { id: 'composer-count', class: 'counter' });
@@ -218,9 +220,18 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     maxlength: 120,
     autocomplete: 'off',
     dir: 'auto',
+    'aria-labelledby': 'composer-note-label',
     'data-testid': 'content-note-input',
   });
   addDescribedBy(noteInput, 'composer-note-hint');
+  // The optional content note stays folded until wanted, so the composer leaves the messages room to show.
+  const noteBox = h(
+    'details',
+    { class: 'composer__note', 'data-testid': 'composer-note' },
+    h('summary', { id: 'composer-note-label' }, t('mod.contentNoteField')),
+    h('p', { id: 'composer-note-hint', class: 'hint' }, t('mod.contentNoteHint')),
+    noteInput,
+  );
   const sendAlert = new AlertRegion();
   sendAlert.el.dataset.testid = 'send-alert';
   addDescribedBy(textarea, 'composer-hint');
@@ -233,13 +244,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     h('label', { for: 'composer', id: 'composer-label' }, t('room.composerLabel')),
     hint,
     textarea,
-    h(
-      'div',
-      { class: 'composer__note' },
-      h('label', { for: 'composer-note' }, t('mod.contentNoteField')),
-      h('p', { id: 'composer-note-hint', class: 'hint' }, t('mod.contentNoteHint')),
-      noteInput,
-    ),
+    noteBox,
     h('div', { class: 'composer__footer' }, counter, sendButton),
     disabledReason,
     sendAlert.el,
@@ -271,26 +276,34 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     presenceToggle.textContent = collapsed ? t('room.presenceHide') : t('room.presenceShow');
   });
 
-  const room = h(
-    'div',
-    { class: 'room' },
-    h(
-      'section',
-      { class: 'chat', 'aria-labelledby': 'messages-heading' },
-      h('h2', { id: 'messages-heading', class: 'visually-hidden' }, t('room.messagesHeading')),
-      pinnedBox,
-      loadEarlier,
-      messagesLog,
-      typingStatus,
-      moderationSlot,
-      composer,
-    ),
-    presence,
-    toolsSlot,
+  const chat = h(
+    'section',
+    { class: 'chat', 'aria-labelledby': 'messages-heading' },
+    h('h2', { id: 'messages-heading', class: 'visually-hidden' }, t('room.messagesHeading')),
+    pinnedBox,
+    loadEarlier,
+    messagesLog,
+    typingStatus,
+    moderationSlot,
+    composer,
   );
+  const room = h('div', { class: 'room' }, chat, h('div', { class: 'room__side' }, presence, toolsSlot));
   /** "I need help now" and, for facilitators, this room's concerns (../room/safeguarding.ts): always shown. */
   const safeguardingSlot = h('div', { class: 'safeguarding-slot' });
-  append(main, h('p', { class: 'breadcrumb' }, groupLink), heading, connection, pageAlert.el, banner, safeguardingSlot, controls, room);
+  const bar = h('div', { class: 'room-bar' }, safeguardingSlot, controls);
+  append(main, h('p', { class: 'breadcrumb' }, groupLink), heading, connection, pageAlert.el, banner, bar, room);
+
+  // The conversation fills the viewport's height below where it starts (styles.css: `--room-top`), so the
+  // composer is in view on a first screen and the messages have the height that is left.
+  main.classList.add('room-page');
+  const fitToViewport = (): void => {
+    const top = Math.round(chat.getBoundingClientRect().top + window.scrollY);
+    if (room.style.getPropertyValue('--room-top') !== `${top}px`) room.style.setProperty('--room-top', `${top}px`);
+  };
+  const fitter = new ResizeObserver(fitToViewport);
+  fitter.observe(main);
+  window.addEventListener('resize', fitToViewport, { signal });
+  fitToViewport();
 
   // ---- Rendering --------------------------------------------------------------------------------
 
@@ -449,13 +462,14 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     const status = session?.status;
     let kind: 'live' | 'paused' | 'ended' | 'idle';
     let label: string;
-    const text: string[] = [];
+    // Sentences, each text or (with a person's name in it, isolated: tIsolated) text and elements.
+    const text: (string | (string | HTMLElement)[])[] = [];
     if (session && status === 'live') {
       kind = 'live';
       label = t('room.statusLive');
       text.push(
         session.opened_at && session.opened_by
-          ? t('room.sessionLiveSince', { time: localText(session.opened_at), name: session.opened_by.display_name })
+          ? tIsolated('room.sessionLiveSince', { time: localText(session.opened_at), name: session.opened_by.display_name })
           : t('room.sessionLive'),
       );
     } else if (session && status === 'paused') {
@@ -495,7 +509,7 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     replaceChildren(
       banner,
       h('span', { class: 'banner__label' }, h('span', { class: 'banner__icon', 'aria-hidden': 'true' }), label),
-      h('span', { class: 'banner__text' }, text.join(' ')),
+      h('span', { class: 'banner__text' }, text.map((sentence, i) => (i === 0 ? sentence : [' ', sentence]))),
     );
   }
 
@@ -559,11 +573,13 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   }
 
   function renderTyping(names: string[]): void {
-    let text = '';
-    if (names.length === 1) text = t('room.typingOne', { name: names[0] ?? '' });
-    else if (names.length === 2) text = t('room.typingTwo', { first: names[0] ?? '', second: names[1] ?? '' });
-    else if (names.length > 2) text = t('room.typingMany');
-    if (typingStatus.textContent !== text) typingStatus.textContent = text;
+    // Names isolated (tIsolated), so one in another script does not reorder the sentence around it.
+    let text: (string | HTMLElement)[] = [];
+    if (names.length === 1) text = tIsolated('room.typingOne', { name: names[0] ?? '' });
+    else if (names.length === 2) text = tIsolated('room.typingTwo', { first: names[0] ?? '', second: names[1] ?? '' });
+    else if (names.length > 2) text = [t('room.typingMany')];
+    const sentence = text.map((part) => (typeof part === 'string' ? part : part.textContent)).join('');
+    if (typingStatus.textContent !== sentence) replaceChildren(typingStatus, text);
   }
 
   function updateCounter(): void {
@@ -677,7 +693,10 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       return button && button.offsetParent !== null && !button.disabled ? button : null;
     },
   });
-  safeguardingSlot.append(safeguarding.el, safeguarding.staffEl);
+  safeguardingSlot.append(safeguarding.el);
+  // This room's concerns head the room: above the conversation on a phone, atop the side column on wider
+  // screens (styles.css), where they do not push the facilitator's message box off the first screen.
+  room.prepend(safeguarding.staffEl);
 
   async function ask<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>): Promise<AckOf<E>> {
     const raw = socket as unknown as Socket;
@@ -697,18 +716,24 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
    * What arrives is added quietly and summed up in one announcement at the end; only a gap of a single
    * message (not after a reconnect) is added like any live message, so it is read out itself.
    */
-  async function catchUp(since: number): Promise<void> {
+  /** Fetch what came after `since`; true when the server answered everything (false: failed, or joined a run
+   * already under way, which the caller cannot count on). */
+  async function catchUp(since: number): Promise<boolean> {
     catchUpFrom = catchUpFrom === null ? since : Math.min(catchUpFrom, since);
-    if (catchingUp) return;
+    if (catchingUp) return false;
     catchingUp = true;
+    let answered = true;
     try {
       while (catchUpFrom !== null && !leaving) {
         let cursor = catchUpFrom;
         catchUpFrom = null;
         for (let page = 0; ; page += 1) {
           const ack = await ask('history:since', { group_id: groupId, since_id: cursor, limit: CATCH_UP_PAGE });
-          if (leaving) return;
-          if (!ack.ok) break;
+          if (leaving) return false;
+          if (!ack.ok) {
+            answered = false;
+            break;
+          }
           const fresh = ack.messages.filter((m) => !store.has(m.id));
           const single = page === 0 && !ack.has_more && fresh.length === 1 && quietCount === 0 && !quietAway;
           addMessages(fresh, single ? 'live' : 'catchup');
@@ -724,10 +749,12 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
       }
     } catch {
       // A timeout or drop: the reconnect's room:join with since_id fills the hole.
+      answered = false;
     } finally {
       catchingUp = false;
       summariseCatchUp();
     }
+    return answered;
   }
 
   async function join(): Promise<void> {
@@ -872,12 +899,13 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   }
 
   // A message published while Redis was down never arrives as message:new; the watermark says it exists.
-  // Once fetched (or found to be one we may not see, e.g. held for review) it counts as checked.
+  // Once fetched (or found to be one we may not see, e.g. held for review) it counts as checked; a fetch that
+  // failed leaves it unchecked, so the next watermark (every few seconds) tries again.
   let checkedMark = 0;
   socket.on('room:watermark', ({ group_id, last_id }) => {
     if (group_id !== groupId || !joined || last_id <= Math.max(complete, checkedMark)) return;
-    void catchUp(complete).then(() => {
-      checkedMark = Math.max(checkedMark, last_id);
+    void catchUp(complete).then((answered) => {
+      if (answered) checkedMark = Math.max(checkedMark, last_id);
     });
   });
 
@@ -1018,7 +1046,10 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   /** Put text that could not be sent back into the composer, ahead of anything typed since. */
   function restoreDraft(body: string, note = ''): void {
     textarea.value = textarea.value.trim() === '' ? body : `${body}\n${textarea.value}`;
-    if (note !== '' && noteInput.value.trim() === '') noteInput.value = note;
+    if (note !== '' && noteInput.value.trim() === '') {
+      noteInput.value = note;
+      noteBox.open = true;
+    }
     updateCounter();
   }
 
@@ -1183,6 +1214,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   }
 
   return () => {
+    fitter.disconnect();
+    main.classList.remove('room-page');
     if (!leaving && socket.connected) {
       outgoing.stop();
       socket.emit('room:leave', { group_id: groupId }, () => undefined);
