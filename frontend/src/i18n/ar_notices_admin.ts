@@ -30,10 +30,15 @@ export const arNoticesAdmin: { readonly [K in keyof typeof enNoticesAdmin]: stri
   'adm.group.retention.hint': 'من 1 إلى 3650. يرى الأعضاء ذلك في صفحة المجموعة.',
   'adm.group.retentionRange': 'يُرجى إدخال عدد أيام الاحتفاظ بالرسائل عددًا صحيحًا من 1 إلى 3650.',
 
-  // The group's page, for members (worded so that it reads correctly for any number of days)
-  'group.retention.one': 'تُحفظ الرسائل بعد كل جلسة مدةً عدد أيامها {count}، ثم تُحذف.',
-  'group.retention.other': 'تُحفظ الرسائل بعد كل جلسة مدةً عدد أيامها {count}، ثم تُحذف.',
+  // The group's page, for members (the count's noun takes its plural form: see the Plurals below)
+  'group.retention.one': 'تُحفظ الرسائل بعد كل جلسة مدة {count} يوم، ثم تُحذف.',
+  'group.retention.other': 'تُحفظ الرسائل بعد كل جلسة مدة {count} يوم، ثم تُحذف.',
 };
 
-/** Extra plural forms (see Catalogue.plurals in ./en.ts): none here (the sentence avoids counted nouns). */
-export const arNoticesAdminPlurals: PluralForms = {};
+/** Extra plural forms (see Catalogue.plurals in ./en.ts): the days of the group's retention. */
+export const arNoticesAdminPlurals: PluralForms = {
+  'group.retention.zero': 'تُحفظ الرسائل بعد كل جلسة مدة {count} يوم، ثم تُحذف.',
+  'group.retention.two': 'تُحفظ الرسائل بعد كل جلسة مدة {count} يومين، ثم تُحذف.',
+  'group.retention.few': 'تُحفظ الرسائل بعد كل جلسة مدة {count} أيام، ثم تُحذف.',
+  'group.retention.many': 'تُحفظ الرسائل بعد كل جلسة مدة {count} يومًا، ثم تُحذف.',
+};
