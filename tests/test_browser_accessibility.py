@@ -392,3 +392,51 @@ async def test_reduced_motion_turns_animation_off(chrome: Any, server: RunningSe
         await page.context.close()
     assert longest["no-preference"] >= 100, f"the measure saw no motion to turn off: {longest}"
     assert longest["reduce"] <= 0.01, f"something still moves with reduced motion: {longest}"
+
+
+async def bottom(locator: Any) -> float:
+    box = await locator.bounding_box()
+    assert box is not None, f"{locator} is not shown"
+    return float(box["y"] + box["height"])
+
+
+async def test_the_room_fills_the_viewport_height(chrome: Any, server: RunningServer) -> None:
+    """At 1280x800 the facilitator's message box and Send are in view on the first screen, with the messages
+    scrolling in their own pane above; on a 390x844 phone the conversation is one screen tall, the messages
+    taking most of it and the composer in view at its foot."""
+    from playwright.async_api import expect
+
+    sam = await signed_in_page(chrome, server.url, "Sam", DESKTOP["width"])
+    await sam.set_viewport_size(DESKTOP)
+    await enter_room(sam)
+    if await sam.get_by_test_id("start-session").is_visible():
+        await sam.get_by_test_id("start-session").click()
+    await expect(sam.get_by_test_id("session-status")).to_contain_text("Live")
+    river = await signed_in_page(chrome, server.url, "River", PHONE["width"])
+    await river.set_viewport_size(PHONE)
+    await enter_room(river)
+    for turn in range(4):
+        for page, name in [(sam, "Sam"), (river, "River")]:
+            text = f"{name}'s message {turn}: a few words, enough to take a line or two of the pane."
+            await post(page, text)
+            await expect(sam.get_by_test_id("message").filter(has_text=text)).to_be_visible()
+            await expect(river.get_by_test_id("message").filter(has_text=text)).to_have_count(1)
+
+    await sam.evaluate("window.scrollTo(0, 0)")
+    assert await sam.evaluate("window.scrollY") == 0
+    assert await bottom(sam.get_by_test_id("composer")) <= DESKTOP["height"], "the message box is below the fold"
+    assert await bottom(sam.get_by_test_id("send")) <= DESKTOP["height"], "Send is below the fold"
+    pane = sam.get_by_test_id("messages")
+    assert await pane.evaluate("el => el.scrollHeight > el.clientHeight"), "the messages do not scroll in their pane"
+    assert (await pane.bounding_box())["height"] >= 128, "the message pane is squeezed below 8rem"
+
+    await river.locator(".chat").evaluate("el => el.scrollIntoView()")
+    chat = await river.locator(".chat").bounding_box()
+    pane_box = await river.get_by_test_id("messages").bounding_box()
+    assert chat["height"] >= 0.9 * PHONE["height"], f"the conversation does not fill the phone's screen: {chat}"
+    assert pane_box["height"] >= 0.5 * PHONE["height"], f"the message pane is a small part of the screen: {pane_box}"
+    assert await bottom(river.get_by_test_id("composer")) <= PHONE["height"], "the phone's message box is off screen"
+    assert await bottom(river.get_by_test_id("send")) <= PHONE["height"], "the phone's Send is off screen"
+    assert sam.errors == [] and river.errors == []
+    await sam.context.close()
+    await river.context.close()

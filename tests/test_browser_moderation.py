@@ -41,6 +41,9 @@ async def in_room(browser: Any, server: RunningServer, pseudonym: str, **options
 
 async def post(page: Any, body: str, note: str = "") -> None:
     if note:
+        folded = page.get_by_test_id("composer-note")  # the content note is folded away until wanted
+        if not await folded.evaluate("d => d.open"):
+            await folded.locator("summary").click()
         await page.get_by_test_id("content-note-input").fill(note)
     await page.get_by_test_id("composer").fill(body)
     await page.get_by_test_id("composer").press("Enter")
