@@ -2,7 +2,7 @@ import './styles.css';
 
 import { api, setUnauthenticatedHandler } from './api';
 import { h, replaceChildren } from './dom';
-import { pickCatalogue, t, useCatalogue } from './i18n';
+import { pickCatalogue, t, tIsolated, useCatalogue } from './i18n';
 import {
   currentPath,
   hrefFor,
@@ -159,7 +159,7 @@ function renderHeader(routeName: string | null): void {
     setUser(null);
     navigate('/signin');
   });
-  replaceChildren(account, h('p', { class: 'account__who' }, t('app.signedInAs', { name: user.pseudonym })), signOut);
+  replaceChildren(account, h('p', { class: 'account__who' }, tIsolated('app.signedInAs', { name: user.pseudonym })), signOut);
 }
 
 function focusMainHeading(): void {

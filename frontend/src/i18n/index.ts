@@ -85,6 +85,26 @@ export function t(key: MessageKey, params?: Params): string {
   return fill(activeCatalogue().messages[key], params);
 }
 
+/**
+ * `t` for a sentence shown on the page with people's own text in it (a pseudonym, a group's name): each
+ * text placeholder becomes a `<bdi dir="auto">`, so a name in another script keeps its own direction and
+ * does not reorder the sentence around it (an Arabic name in an English sentence ending in a full stop, an
+ * English name in an Arabic one). The text is the same as `t`'s; numbers are formatted, not isolated.
+ */
+export function tIsolated(key: MessageKey, params: Params): (string | HTMLElement)[] {
+  const parts = activeCatalogue().messages[key].split(/\{(\w+)\}/);
+  return parts.map((part, i) => {
+    if (i % 2 === 0) return part;
+    const value = params[part];
+    if (value === undefined) return `{${part}}`;
+    if (typeof value === 'number') return formatNumber(value);
+    const isolated = document.createElement('bdi');
+    isolated.dir = 'auto';
+    isolated.textContent = value;
+    return isolated;
+  });
+}
+
 function fill(template: string, params?: Params): string {
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {

@@ -156,7 +156,9 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
   }
 
   // ---- Elements ---------------------------------------------------------------------------------
-  const heading = h('h1', { dir: 'auto' }, t('room.titleFallback'));
+  const heading = h('h1', null, t('room.titleFallback'));
+  // The group's name reads in its own direction (dir="auto") while the heading stays at the page's start.
+  const headingName = h('span', { dir: 'auto', 'data-testid': 'room-name' });
   const groupLink = h('a', { href: hrefFor(`/groups/${groupId}`) }, t('room.backToGroup'));
   const connection = h('p', { class: 'connection', role: 'status' }, t('room.connecting'));
   const pageAlert = new AlertRegion();
@@ -791,7 +793,8 @@ export function roomView({ main, params, signal, setTitle }: ViewContext): Clean
     pageAlert.clear();
     joined = true;
     everJoined = true;
-    heading.textContent = ack.group.name;
+    headingName.textContent = ack.group.name;
+    replaceChildren(heading, headingName);
     setTitle(ack.group.name);
     list.setAttribute('aria-label', t('room.messagesLabel', { name: ack.group.name }));
     list.removeAttribute('aria-labelledby');
