@@ -141,6 +141,25 @@ async def test_hub_administration_pages(chrome: Any, server: RunningServer) -> N
     await page.context.close()
 
 
+async def test_staff_pages(chrome: Any, server: RunningServer) -> None:
+    """The facilitators' space (a standing room of facilitators) and the hub's supervision page."""
+    from playwright.async_api import expect
+
+    found = Findings()
+    sam = await signed_in_page(chrome, server.url, "Sam", DESKTOP["width"])
+    await visit(sam, server.url, "/space")
+    await expect(sam.get_by_test_id("composer")).to_be_visible()
+    await expect(sam.get_by_test_id("session-status")).not_to_be_empty()
+    await found.check(sam, "the facilitators' space")
+    await sam.context.close()
+    admin = await signed_in_page(chrome, server.url, "hub-admin", DESKTOP["width"])
+    await visit(admin, server.url, "/supervision")
+    await expect(admin.get_by_role("heading", level=1)).not_to_be_empty()
+    await found.check(admin, "supervision")
+    await admin.context.close()
+    found.assert_none()
+
+
 async def post(page: Any, body: str) -> None:
     await page.get_by_test_id("composer").fill(body)
     await page.get_by_test_id("composer").press("Enter")
@@ -203,7 +222,8 @@ async def test_the_room_in_every_session_state_and_the_safeguarding_console(chro
     await found.check(ash, "the safeguarding console with a concern open")
     await ash.context.close()
 
-    # Paused: the facilitator leaves; the member sees the pause and cannot post.
+    # Paused: the facilitator leaves; the member sees the pause and cannot post. (No facilitator ever sees a
+    # paused room: one coming in resumes the session, as the next step shows.)
     await sam.goto(server.url + "/#/groups")
     await expect(river.get_by_test_id("session-status")).to_contain_text("Paused")
     await expect(river.get_by_test_id("composer")).to_be_disabled()
@@ -376,15 +396,18 @@ LONGEST_MOTION = """() => {
 
 
 async def test_reduced_motion_turns_animation_off(chrome: Any, server: RunningServer) -> None:
-    """With motion allowed the room's buttons ease their colours (so the measure sees motion); with reduced
-    motion asked for, nothing on the room page or the sign-in page moves for longer than 0.01 ms."""
+    """With motion allowed the room's buttons ease their colours and the support panel slides in (so the
+    measure sees motion); with reduced motion asked for, nothing on the room or the directory moves for
+    longer than 0.01 ms."""
     from playwright.async_api import expect
 
     longest: dict[str, float] = {}
     for preference in ["no-preference", "reduce"]:
         page = await signed_in_page(chrome, server.url, "River", DESKTOP["width"], reduced_motion=preference)
         await enter_room(page)
-        await expect(page.get_by_test_id("send")).to_be_visible()
+        # "I need help now" slides its support panel in, unless motion is reduced.
+        await page.get_by_test_id("help-now").click()
+        await expect(page.get_by_test_id("support-panel")).to_be_visible()
         longest[preference] = await page.evaluate(LONGEST_MOTION)
         await page.goto(server.url + "/#/groups")
         await expect(page.get_by_test_id("group-link-1")).to_be_visible()
