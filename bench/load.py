@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from bench.load_seed import Seeded, seed  # noqa: E402
 from bench.load_servers import (  # noqa: E402
     SECRET_KEY,
+    TICKS,
     Redis,
     Server,
     cpu_seconds,
@@ -245,6 +246,8 @@ async def run_step(workers: Workers, pool: Pool, rate: float, args: argparse.Nam
         "server_cpu_pct": 100 * server_cpu / wall,
         "server_cpu_us_per_msg": 1e6 * server_cpu / sent if sent else float("nan"),
         "generator_cpu_pct": 100 * generator_cpu / wall,
+        "generator_loop_lag_p99_ms": max(r["loop_lag_p99_ms"] for r in replies),
+        "late_drain_seconds": max(r["drain_seconds"] for r in replies),
         "redis_publish_errors": await publish_errors(pool) - errors_before,
     }
     step["ok"] = bool(latency) and step["p50_ms"] <= P50_LIMIT_MS and step["delivered_pct"] >= 100 * DELIVERY_FLOOR
@@ -267,7 +270,8 @@ def show_step(pool: Pool, step: dict[str, Any]) -> None:
         f"  {pool.name:28} {step['rate']:6.0f} msg/s  p50 {step['p50_ms']:7.1f} ms  p99 {step['p99_ms']:7.1f} ms  "
         f"delivered {step['delivered_pct']:5.1f}%  refused {step['refused']}  "
         f"server CPU {step['server_cpu_pct']:4.0f}%  "
-        f"generator CPU {step['generator_cpu_pct']:4.0f}%  {'ok' if step['ok'] else 'OVER'}",
+        f"generator CPU {step['generator_cpu_pct']:4.0f}%, lag p99 {step['generator_loop_lag_p99_ms']:.0f} ms  "
+        f"{'ok' if step['ok'] else 'OVER'}",
         flush=True,
     )
 
@@ -531,7 +535,10 @@ def summarise(result: dict[str, Any]) -> tuple[dict[str, Any], str]:
         "gc_pause_ms_5000": s2["alongside"]["gc_max_pause_ms"],
         "kb_per_conn_ratio": ratio(s2["alongside"]["kb_per_connection"], s2["bare"]["kb_per_connection"]),
         "connect_join_ratio": ratio(s2["alongside"]["connect_join_seconds"], s2["bare"]["connect_join_seconds"]),
-        "idle_cpu_ratio": ratio(s2["alongside"]["idle_cpu_pct"], s2["bare"]["idle_cpu_pct"]),
+        # A bare server idle for the whole window may read 0 ticks: count it as one tick, /proc's resolution.
+        "idle_cpu_ratio": ratio(
+            s2["alongside"]["idle_cpu_pct"], max(s2["bare"]["idle_cpu_pct"], 100 / TICKS / s2["bare"]["idle_seconds"])
+        ),
         "redis_publish_errors": s3["alongside"]["redis_publish_errors"] if s3 else 0,
     }
     f = "{:.2f}x".format
@@ -733,17 +740,25 @@ async def main() -> None:
             await workers.start()
             if "fanout" not in args.skip:
                 print("1. fan-out ramp, one process each", flush=True)
+                t = time.perf_counter()
                 result["scenarios"]["fanout"] = await scenario_fanout(workers, seeded, args, db, tmp)
+                result["scenarios"]["fanout"]["seconds"] = time.perf_counter() - t
             if "idle" not in args.skip:
                 print(f"2. {args.idle} idle connections", flush=True)
+                t = time.perf_counter()
                 result["scenarios"]["idle"] = await scenario_idle(workers, seeded, args, db, tmp)
+                result["scenarios"]["idle"]["seconds"] = time.perf_counter() - t
             if "redis" not in args.skip:
                 print("3. two processes each, through Redis", flush=True)
                 redis = Redis()
+                t = time.perf_counter()
                 result["scenarios"]["redis"] = await scenario_fanout(workers, seeded, args, db, tmp, redis.url)
+                result["scenarios"]["redis"]["seconds"] = time.perf_counter() - t
             if "safeguarding" not in args.skip:
                 print("4. high-risk message to the safeguarding console", flush=True)
+                t = time.perf_counter()
                 result["scenarios"]["safeguarding"] = await scenario_safeguarding(args, tmp)
+                result["scenarios"]["safeguarding"]["seconds"] = time.perf_counter() - t
         finally:
             await workers.stop()
             if redis is not None:

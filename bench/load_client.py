@@ -77,6 +77,7 @@ class Pool:
         self.conns: list[Conn] = []
         self.step: Step | None = None
         self.room_sizes: Counter[int] = Counter()
+        self.last_delivery = 0.0  # time.monotonic() of the latest message:new, of any step
 
 
 def _client_id_fields(frame: str) -> tuple[str, int] | None:
@@ -100,6 +101,7 @@ async def read(conn: Conn) -> None:
             break
         data: str = msg.data
         if data.startswith(NEW):
+            pool.last_delivery = time.monotonic()
             step = pool.step
             if step is not None:
                 fields = _client_id_fields(data)
@@ -164,6 +166,15 @@ async def open_conn(http: aiohttp.ClientSession, pool: Pool, spec: dict[str, Any
         raise
 
 
+async def probe_lag(lags: list[float]) -> None:
+    """How late this process's event loop wakes a 10 ms sleep: if the generator itself falls behind, its
+    latencies are its own, and this says so."""
+    while True:
+        started = time.monotonic()
+        await asyncio.sleep(0.01)
+        lags.append(max(0.0, time.monotonic() - started - 0.01))
+
+
 class Generator:
     def __init__(self) -> None:
         self.pools: dict[str, Pool] = {}
@@ -215,6 +226,8 @@ class Generator:
         total = round(rate * seconds) if senders else 0
         cpu_before = cpu_seconds()
         pool.step = step
+        lags: list[float] = []
+        lag_probe = asyncio.create_task(probe_lag(lags))
         interval_ns = int(1e9 / rate) if rate > 0 else 0
         start = time.monotonic_ns()
         due = start
@@ -249,6 +262,12 @@ class Generator:
         ):
             await asyncio.sleep(0.05)
         pool.step = None
+        lag_probe.cancel()
+        lags.sort()
+        # Drain: late deliveries (not counted) must not land on the next step's measurement.
+        drain_started = time.monotonic()
+        while time.monotonic() - pool.last_delivery < 0.5 and time.monotonic() - drain_started < 30:  # noqa: ASYNC110
+            await asyncio.sleep(0.1)
         for conn in senders:
             conn.sent_at.clear()
         return {
@@ -262,6 +281,8 @@ class Generator:
             "ack_us": step.ack_us,
             "send_seconds": send_seconds,
             "cpu_seconds": cpu_seconds() - cpu_before,
+            "drain_seconds": time.monotonic() - drain_started,
+            "loop_lag_p99_ms": 1000 * lags[int(0.99 * (len(lags) - 1))] if lags else 0.0,
         }
 
     async def close(self, cmd: dict[str, Any]) -> dict[str, Any]:
