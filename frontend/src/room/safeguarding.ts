@@ -17,7 +17,7 @@ import { describeError } from '../api';
 import { safeguardingApi } from '../api_safeguarding';
 import { announce, h, replaceChildren } from '../dom';
 import { AlertRegion, busy, isBusy, StatusRegion } from '../forms';
-import { t, translateError } from '../i18n';
+import { t, tIsolated, translateError } from '../i18n';
 import { hrefFor } from '../router';
 import { byUrgency, Clocks, concernWords, localDeadline, sourceLabel, stateLabel, tierBadge, tierLabel } from '../safeguarding_parts';
 import { timeElement } from '../time';
@@ -225,7 +225,7 @@ export class RoomSafeguarding {
   }
 
   private riskMarker(risk: MessageRisk): HTMLElement {
-    const matches = risk.matches.map((x) => h('li', { dir: 'auto' }, t('sg.riskWhy', { phrase: x.phrase, why: x.why })));
+    const matches = risk.matches.map((x) => h('li', null, tIsolated('sg.riskWhy', { phrase: x.phrase, why: x.why })));
     return h(
       'div',
       { class: `message__marker message__marker--risk message__marker--risk-${risk.tier}`, 'data-testid': 'risk-marker', 'data-tier': risk.tier },

@@ -4,9 +4,9 @@
  */
 
 import { adminApi } from '../api_admin';
-import { append, h } from '../dom';
+import { append, h, replaceChildren } from '../dom';
 import { AlertRegion } from '../forms';
-import { t } from '../i18n';
+import { t, tIsolated } from '../i18n';
 import { hrefFor, type ViewContext } from '../router';
 import { canAdminister, getUser } from '../state';
 import type { AdminGroup } from '../types_admin';
@@ -20,7 +20,7 @@ import { schedulesSection } from './admin_schedules';
 export function adminGroupView({ main, params, signal, setTitle }: ViewContext): void {
   const groupId = params.id ?? 0;
   setTitle(t('admin.title'));
-  const heading = h('h1', { dir: 'auto' }, t('admin.title'));
+  const heading = h('h1', null, t('admin.title'));
   append(main, breadcrumb('/admin', t('adm.back')));
   if (!canAdminister(getUser())) {
     append(main, heading, h('p', null, t('admin.noAccess')));
@@ -33,7 +33,7 @@ export function adminGroupView({ main, params, signal, setTitle }: ViewContext):
 
   const show = (group: AdminGroup): void => {
     const title = t('adm.group.title', { name: group.name });
-    heading.textContent = title;
+    replaceChildren(heading, tIsolated('adm.group.title', { name: group.name }));
     setTitle(title);
     archivedBanner.hidden = !group.archived;
   };

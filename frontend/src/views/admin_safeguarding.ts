@@ -7,9 +7,9 @@
 import { describeError } from '../api';
 import { adminApi } from '../api_admin';
 import { safeguardingApi } from '../api_safeguarding';
-import { append, h } from '../dom';
+import { append, h, replaceChildren } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
-import { t } from '../i18n';
+import { t, tIsolated } from '../i18n';
 import { type ViewContext } from '../router';
 import { canAdminister, getUser } from '../state';
 import type { BreakGlassEntry, Delivery, EscalationChange, EscalationSettings } from '../types_safeguarding';
@@ -168,7 +168,7 @@ function breakGlassTable(entries: BreakGlassEntry[]): HTMLElement {
 export function adminSafeguardingView({ main, params, signal, setTitle }: ViewContext): void {
   const hubId = params.id ?? 0;
   setTitle(t('sg.adminTitleFallback'));
-  const heading = h('h1', { dir: 'auto' }, t('sg.adminTitleFallback'));
+  const heading = h('h1', null, t('sg.adminTitleFallback'));
   append(main, breadcrumb(`/admin/hubs/${hubId}`, t('sg.adminBack')));
   if (!canAdminister(getUser())) {
     append(main, heading, h('p', null, t('admin.noAccess')));
@@ -191,7 +191,7 @@ export function adminSafeguardingView({ main, params, signal, setTitle }: ViewCo
     .then((hub) => {
       if (signal.aborted) return;
       const title = t('sg.adminTitle', { hub: hub.name });
-      heading.textContent = title;
+      replaceChildren(heading, tIsolated('sg.adminTitle', { hub: hub.name }));
       setTitle(title);
     })
     .catch(() => undefined);

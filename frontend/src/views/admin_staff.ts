@@ -9,7 +9,7 @@ import { adminApi } from '../api_admin';
 import { confirmDialog } from '../dialog';
 import { h } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
-import { t, tCount, type MessageKey } from '../i18n';
+import { t, tCount, tIsolated, type MessageKey } from '../i18n';
 import { HUB_ROLES, type HubRole, type StaffMember, type TrainingRecord } from '../types_admin';
 import { dateElement, dateText, loadInto, section, todayIso } from './admin_common';
 
@@ -229,7 +229,7 @@ export function staffSection(hubId: number, signal: AbortSignal): HTMLElement {
           h(
             'ul',
             null,
-            soon.map((r) => h('li', { dir: 'auto' }, t('adm.training.expiringItem', { name: r.pseudonym, course: r.course, when: trainingText(r) }))),
+            soon.map((r) => h('li', null, tIsolated('adm.training.expiringItem', { name: r.pseudonym, course: r.course, when: trainingText(r) }))),
           ),
         ),
       );

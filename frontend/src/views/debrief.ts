@@ -8,7 +8,7 @@ import { ApiError, describeError, isAbort } from '../api';
 import { supervisionApi, type Debrief, type DebriefFields, type DebriefSession } from '../api_supervision';
 import { append, h, replaceChildren } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
-import { t, type MessageKey } from '../i18n';
+import { t, tIsolated, type MessageKey } from '../i18n';
 import { hrefFor, type ViewContext } from '../router';
 import { timeElement } from '../time';
 
@@ -33,7 +33,7 @@ export function sessionLine(session: DebriefSession): HTMLParagraphElement {
   return h(
     'p',
     { class: 'meta', 'data-testid': 'debrief-session' },
-    h('span', { dir: 'auto' }, t('sup.debrief.sessionOf', { group: session.group_name })),
+    h('span', null, tIsolated('sup.debrief.sessionOf', { group: session.group_name })),
     start ? [' · ', start] : null,
     end ? [' – ', end] : null,
   );

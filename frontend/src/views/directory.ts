@@ -7,7 +7,7 @@ import { api, describeError, isAbort } from '../api';
 import { memberApi } from '../api_member';
 import { announce, append, h, replaceChildren } from '../dom';
 import { AlertRegion, field } from '../forms';
-import { locale, t, tCount, type MessageKey } from '../i18n';
+import { locale, t, tCount, tIsolated, type MessageKey } from '../i18n';
 import { whenSentence } from '../meetings';
 import { hrefFor, withQuery, type ViewContext } from '../router';
 import type { Group, Hub } from '../types';
@@ -27,10 +27,11 @@ export function tagList(tags: readonly string[]): HTMLUListElement | null {
   );
 }
 
-function hubLine(group: Group): string {
+/** "Hub: <name>, <locality>", the hub's own words isolated (tIsolated) inside the interface's sentence. */
+function hubLine(group: Group): (string | HTMLElement)[] {
   return group.hub.locality
-    ? t('groups.hubWithLocality', { hub: group.hub.name, locality: group.hub.locality })
-    : t('groups.hub', { hub: group.hub.name });
+    ? tIsolated('groups.hubWithLocality', { hub: group.hub.name, locality: group.hub.locality })
+    : tIsolated('groups.hub', { hub: group.hub.name });
 }
 
 /** Whether the group is the person's own: a member, or staff of its hub (the server lists these first). */
@@ -52,7 +53,7 @@ function groupCard(group: GroupDetails): HTMLLIElement {
         { class: 'card__title', id: headingId },
         h('a', { href: hrefFor(`/groups/${group.id}`), 'data-testid': `group-link-${group.id}`, dir: 'auto' }, group.name),
       ),
-      h('p', { class: 'card__hub', dir: 'auto' }, hubLine(group)),
+      h('p', { class: 'card__hub' }, hubLine(group)),
       h(
         'p',
         { class: 'card__status' },

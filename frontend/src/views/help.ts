@@ -4,7 +4,7 @@ import { api, describeError, isAbort } from '../api';
 import { memberApi } from '../api_member';
 import { append, h, replaceChildren } from '../dom';
 import { AlertRegion } from '../forms';
-import { t } from '../i18n';
+import { t, tIsolated } from '../i18n';
 import { type ViewContext } from '../router';
 import { getUser } from '../state';
 import type { PublicHub } from '../types_member';
@@ -50,7 +50,7 @@ export function helpView({ main, signal, setTitle }: ViewContext): void {
           h(
             'section',
             { class: 'panel', 'aria-labelledby': `help-hub-${hub.id}` },
-            h('h2', { id: `help-hub-${hub.id}`, dir: 'auto' }, t('help.hubLines', { hub: hub.name })),
+            h('h2', { id: `help-hub-${hub.id}` }, tIsolated('help.hubLines', { hub: hub.name })),
             crisisLineList(hub.crisis_lines, 'h3'),
           ),
         ),

@@ -4,7 +4,7 @@ import { ApiError, describeError, isAbort } from '../api';
 import { memberApi } from '../api_member';
 import { append, h, replaceChildren } from '../dom';
 import { AlertRegion, busy, isBusy } from '../forms';
-import { t } from '../i18n';
+import { t, tIsolated } from '../i18n';
 import { hrefFor, navigate, type ViewContext } from '../router';
 import { setFlash } from '../state';
 import type { InvitedGroup } from '../types_member';
@@ -12,20 +12,21 @@ import type { InvitedGroup } from '../types_member';
 export function inviteView({ main, text, signal, setTitle }: ViewContext): void {
   const token = text.token ?? '';
   setTitle(t('invite.title'));
-  const heading = h('h1', { dir: 'auto' }, t('invite.title'));
+  const heading = h('h1', null, t('invite.title'));
   const alert = new AlertRegion();
   const body = h('div', { 'aria-busy': 'true' }, h('p', { class: 'loading' }, t('app.loading')));
   append(main, heading, alert.el, body);
 
   function show(group: InvitedGroup): void {
-    heading.textContent = t('invite.heading', { name: group.name });
+    // The group's name isolated in the sentence (tIsolated): its direction is its own, the heading's the page's.
+    replaceChildren(heading, tIsolated('invite.heading', { name: group.name }));
     setTitle(group.name);
     body.removeAttribute('aria-busy');
     const hubLine = group.hub.locality
-      ? t('groups.hubWithLocality', { hub: group.hub.name, locality: group.hub.locality })
-      : t('groups.hub', { hub: group.hub.name });
+      ? tIsolated('groups.hubWithLocality', { hub: group.hub.name, locality: group.hub.locality })
+      : tIsolated('groups.hub', { hub: group.hub.name });
     const parts: Node[] = [
-      h('p', { class: 'meta', dir: 'auto' }, hubLine),
+      h('p', { class: 'meta' }, hubLine),
       h('p', { class: 'lead' }, t('invite.intro')),
       h(
         'section',

@@ -16,7 +16,7 @@ import { api, describeError, isAbort, notifyUnauthenticated } from '../api';
 import { safeguardingApi, type ConcernAction } from '../api_safeguarding';
 import { announce, append, h, replaceChildren } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../forms';
-import { t, translateError, type MessageKey } from '../i18n';
+import { t, tIsolated, translateError, type MessageKey } from '../i18n';
 import { type Cleanup, type ViewContext } from '../router';
 import { byUrgency, Clocks, concernWords, localDeadline, sourceLabel, stateLabel, tierBadge } from '../safeguarding_parts';
 import { getUser } from '../state';
@@ -453,7 +453,7 @@ export function safeguardingView({ main, signal, setTitle }: ViewContext): Clean
       ' ',
       h('strong', null, label),
       ' ',
-      h('span', { dir: 'auto' }, t('sg.eventBy', { name: e.actor ?? t('sg.system') })),
+      h('span', null, tIsolated('sg.eventBy', { name: e.actor ?? t('sg.system') })),
       e.note ? h('p', { dir: 'auto', class: 'prewrap' }, e.note) : null,
     );
   }

@@ -12,7 +12,7 @@ import {
 } from '../api_supervision';
 import { announce, append, h, replaceChildren, uid } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid } from '../forms';
-import { formatNumber, locale, t, type MessageKey } from '../i18n';
+import { formatNumber, locale, t, tIsolated, type MessageKey } from '../i18n';
 import type { ViewContext } from '../router';
 import { getUser } from '../state';
 import { timeElement } from '../time';
@@ -166,7 +166,7 @@ export function supervisionView({ main, signal, setTitle }: ViewContext): void {
       h(
         'article',
         { 'aria-labelledby': headingId },
-        h('h4', { id: headingId, dir: 'auto' }, t('sup.item.heading', { group: debrief.session.group_name, name: debrief.author.pseudonym })),
+        h('h4', { id: headingId }, tIsolated('sup.item.heading', { group: debrief.session.group_name, name: debrief.author.pseudonym })),
         sessionLine(debrief.session),
         debrief.session.end_reason === 'no_facilitator' ? h('p', { class: 'muted' }, t('sup.item.endedAlone')) : null,
         h(
@@ -188,7 +188,7 @@ export function supervisionView({ main, signal, setTitle }: ViewContext): void {
       if (current.discussed_at) {
         replaceChildren(
           status,
-          h('span', { dir: 'auto' }, t('sup.item.discussedBy', { name: current.discussed_by?.pseudonym ?? '' })),
+          h('span', null, tIsolated('sup.item.discussedBy', { name: current.discussed_by?.pseudonym ?? '' })),
           ' ',
           timeElement(current.discussed_at),
         );
