@@ -62,9 +62,11 @@ class Findings:
 
 
 async def visit(page: Any, base: str, path: str, heading: str | re.Pattern[str] | None = None) -> None:
-    """Go to a routed path and wait until its view has loaded (its heading is shown, nothing is loading)."""
+    """Load a routed path afresh and wait until its view has loaded (its heading is shown, nothing is loading).
+    A fresh load, not a hash change: the previous view's heading must not pass for this one's."""
     from playwright.async_api import expect
 
+    await page.goto("about:blank")
     await page.goto(f"{base}/#{path}")
     if heading is not None:
         await expect(page.get_by_role("heading", level=1)).to_have_text(heading)
@@ -135,6 +137,7 @@ async def test_hub_administration_pages(chrome: Any, server: RunningServer) -> N
         if ready:
             await expect(page.get_by_test_id(ready)).to_be_visible()
         await expect(page.locator("main section").first).to_be_visible()
+        await expect(page.locator(LOADING)).to_have_count(0)  # the sections' own lists have loaded too
         await found.check(page, where)
     found.assert_none()
     assert page.errors == []
@@ -155,6 +158,7 @@ async def test_staff_pages(chrome: Any, server: RunningServer) -> None:
     admin = await signed_in_page(chrome, server.url, "hub-admin", DESKTOP["width"])
     await visit(admin, server.url, "/supervision")
     await expect(admin.get_by_role("heading", level=1)).not_to_be_empty()
+    await expect(admin.locator(LOADING)).to_have_count(0)
     await found.check(admin, "supervision")
     await admin.context.close()
     found.assert_none()
