@@ -1,9 +1,9 @@
 """Accessibility, proven in Debian's chromium (issue 10): axe-core finds no WCAG 2.2 A/AA violation on any page
-or state (signed out, the directory, a group, the room before, during, paused and after a session as a member
-and as a facilitator, with messages and dialogs open, hub administration, the safeguarding console, the account
-page) at desktop and phone sizes; a person can sign in, reach the room, post and sign out with the keyboard
-alone, always seeing where the focus is; pages reflow at 320 CSS px and at 200% zoom without horizontal
-scrolling (WCAG 1.4.10); reduced motion turns animation off; and the room fills the viewport height.
+or state (signed out, the directory, a group, the room before, during and after a session as a member and as a
+facilitator and paused as a member, with messages and dialogs open, hub administration, the safeguarding
+console, the account page) at desktop and phone sizes; a person can sign in, reach the room, post and sign
+out with the keyboard alone, always seeing where the focus is; pages reflow at 320 CSS px and at 200% zoom
+without horizontal scrolling (WCAG 1.4.10); reduced motion turns animation off; the room fills the viewport.
 
 axe is evaluated into the page with the app's Content-Security-Policy left on (helpers_browser.axe_violations).
 One demo server and one chromium serve the whole module; each page is checked at both sizes by resizing it."""
@@ -229,6 +229,7 @@ async def test_the_room_in_every_session_state_and_the_safeguarding_console(chro
     # Paused: the facilitator leaves; the member sees the pause and cannot post. (No facilitator ever sees a
     # paused room: one coming in resumes the session, as the next step shows.)
     await sam.goto(server.url + "/#/groups")
+    await expect(sam.locator("main.room-page")).to_have_count(0)  # the room's full-height layout left with it
     await expect(river.get_by_test_id("session-status")).to_contain_text("Paused")
     await expect(river.get_by_test_id("composer")).to_be_disabled()
     await found.check(river, "the paused room, as a member")
