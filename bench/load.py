@@ -766,6 +766,7 @@ async def main() -> None:
             if args.postgres:
                 await drop_schema(args.postgres, schema)
     result["duration_seconds"] = time.perf_counter() - started
+    result["machine"]["load_average_at_end"] = list(os.getloadavg())
     if {"fanout", "idle"} & args.skip:
         print(json.dumps(result["scenarios"], indent=1, default=float))
         return
@@ -774,7 +775,11 @@ async def main() -> None:
     out = Path(args.out)
     write_json(out, result)
     print()
-    print(f"{result['database']}, {result['machine']['cpus']} cores, {result['duration_seconds']:.0f} s; {out}")
+    load = result["machine"]["load_average_at_start"][0], result["machine"]["load_average_at_end"][0]
+    print(
+        f"{result['database']}, {result['machine']['cpus']} cores, load average {load[0]:.1f} at the start and "
+        f"{load[1]:.1f} at the end (above ~0.5, other work shares the cores), {result['duration_seconds']:.0f} s; {out}"
+    )
     print(text)
 
 

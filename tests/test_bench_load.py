@@ -32,8 +32,9 @@ def test_quick_load_bench_measures_both_servers(tmp_path: Path) -> None:
         unavailable("redis-server is not installed (the bench's two-process scenario starts one)")
     out = tmp_path / "quick.json"
     command = [sys.executable, "bench/load.py", "--quick", "--rooms", "2", "--room-size", "20", "--steps", "20"]
-    command += ["--idle", "100", "--safeguarding-samples", "2", "--out", str(out)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=150)
+    command += ["--step-seconds", "1", "--grace", "0.5", "--idle", "100", "--idle-seconds", "1"]
+    command += ["--safeguarding-samples", "2", "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
     result = json.loads(out.read_text())
