@@ -26,11 +26,12 @@ from rooms.access import GroupAccess, group_access, require_role, require_room_r
 from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
-from rooms.hooks import Actor, MessageDraft
+from rooms.hooks import Actor, CheckOutcome, MessageDraft
 from rooms.hookspecs import StoredMessage
-from rooms.models import Message
+from rooms.models import ModerationLogEntry
 from rooms.own_mute import own_mute
 from rooms.presence import publish_presence
+from rooms.send_batch import FactsChanged, LogVerdicts, PendingWrite, Recheck, RunAlone
 from rooms.send_facts import SendFacts, send_facts
 from rooms.sessions import session_payload
 from rooms.views import message_view
@@ -276,7 +277,15 @@ def _refuse_by_session(facts: SendFacts, role: str, actor: Actor) -> int:
 async def _send_rights(db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest) -> SendFacts:
     """The facts the message is sent under, or the refusal: who may post here, now (in this order: no such
     group, not a member, no session, a sanction or the room's controls, out of turn, paused)."""
-    facts = await send_facts(db, request.group_id, actor.user_id, ctx.clock())
+    return await _rights_under(
+        db, ctx, actor, request, await send_facts(db, request.group_id, actor.user_id, ctx.clock())
+    )
+
+
+async def _rights_under(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest, facts: SendFacts | None
+) -> SendFacts:
+    """_send_rights on facts already read (the send batch reads every sender's at once)."""
     role = _role(facts)
     assert facts is not None
     if facts.live_session_id is None:
@@ -313,8 +322,40 @@ def _checked_under(facts: SendFacts) -> tuple[object, ...]:
     return (_role(facts), facts.live_session_id, facts.room)
 
 
-class _FactsChanged(Exception):
-    """The message was checked under facts that no longer hold: check it again."""
+def _recheck(ctx: RoomsContext, actor: Actor, request: SendRequest, checked: SendFacts) -> Recheck:
+    """The write transaction's check of a message checked under `checked` (rooms/send_batch.py)."""
+
+    async def recheck(db: AsyncSession, fresh: SendFacts | None) -> tuple[SendFacts, bool]:
+        current = await _rights_under(db, ctx, actor, request, fresh)
+        if _checked_under(current) != _checked_under(checked):
+            raise FactsChanged
+        ctx.send_facts.put(actor.user_id, request.group_id, current)
+        return current, _restricted(current, _role(current))
+
+    return recheck
+
+
+def _verdicts(
+    ctx: RoomsContext, actor: Actor, request: SendRequest, hub_id: int, session_id: int, outcome: CheckOutcome
+) -> LogVerdicts | None:
+    """A held or flagged message's policy-log entries, written with it (rooms/policy_log.py)."""
+    if not (outcome.holds or outcome.flags):
+        return None
+
+    async def log(db: AsyncSession, message_id: int) -> list[ModerationLogEntry]:
+        return await policy_log.write_verdicts(
+            db,
+            hub_id=hub_id,
+            group_id=request.group_id,
+            session_id=session_id,
+            message_id=message_id,
+            author_id=actor.user_id,
+            now=ctx.clock(),
+            hold_reasons=[hold.reason for hold in outcome.holds],
+            flag_reasons=[flag.reason for flag in outcome.flags],
+        )
+
+    return log
 
 
 CHECK_ATTEMPTS = 3
@@ -350,43 +391,30 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
                     raise
                 ctx.send_facts.forget(actor.user_id, request.group_id)  # refused under old facts: check again
                 continue
+            values = {
+                "group_id": request.group_id,
+                "session_id": session_id,
+                "author_id": actor.user_id,
+                "author_role": role,
+                "client_id": request.client_id,
+                "body": body,
+                "created_at": ctx.clock(),
+                "content_note": request.content_note,
+                "held_reason": outcome.held_reason,
+            }
+            pending = PendingWrite(
+                values,
+                recheck=_recheck(ctx, actor, request, checked),
+                clock=ctx.clock,
+                log_verdicts=_verdicts(ctx, actor, request, facts.hub_id, session_id, outcome),
+            )
             try:
-                async with db.begin():
-                    current = await _send_rights(db, ctx, actor, request)
-                    if _checked_under(current) != _checked_under(checked):
-                        raise _FactsChanged
-                    ctx.send_facts.put(actor.user_id, request.group_id, current)
-                    message_id = await store.next_message_id(db, request.group_id)
-                    values = {
-                        "group_id": request.group_id,
-                        "id": message_id,
-                        "session_id": session_id,
-                        "author_id": actor.user_id,
-                        "author_role": role,
-                        "client_id": request.client_id,
-                        "body": body,
-                        "created_at": ctx.clock(),
-                        "content_note": request.content_note,
-                        "held_reason": outcome.held_reason,
-                    }
-                    await store.insert_message(db, values)
-                    logged = (
-                        await policy_log.write_verdicts(
-                            db,
-                            hub_id=facts.hub_id,
-                            group_id=request.group_id,
-                            session_id=session_id,
-                            message_id=message_id,
-                            author_id=actor.user_id,
-                            now=ctx.clock(),
-                            hold_reasons=[hold.reason for hold in outcome.holds],
-                            flag_reasons=[flag.reason for flag in outcome.flags],
-                        )
-                        if outcome.holds or outcome.flags
-                        else []
-                    )
+                try:
+                    written = await ctx.send_batch.write(db, pending)
+                except RunAlone:
+                    written = await ctx.send_batch.write_alone(db, pending)
                 break
-            except _FactsChanged:
+            except FactsChanged:
                 ctx.send_facts.forget(actor.user_id, request.group_id)
                 if attempt == CHECK_ATTEMPTS:
                     raise DomainError(
@@ -403,7 +431,11 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
         if stored is None:
             raise
         return message_view(stored, actor.pseudonym)
-    message = Message(**values)
+    if written.repeat:  # a retry, stored by an earlier send (or by a copy in the same batch): not told again
+        ctx.send_facts.forget(actor.user_id, request.group_id)
+        return message_view(written.message, actor.pseudonym)
+    message, logged, current = written.message, written.logged, written.facts
+    assert current is not None
     view = message_view(message, actor.pseudonym)
     if outcome.holds:
         await ctx.publisher.publish(

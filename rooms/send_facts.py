@@ -14,16 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, bindparam, func, or_, select
+from sqlalchemy import Date, Integer, and_, bindparam, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from rooms.hookspecs import RoomFacts
-from rooms.models import Group, GroupSession, Hub, Membership, Sanction, UTCDateTime, WordListEntry
+from rooms.models import Group, GroupSession, Hub, Membership, Sanction, User, UTCDateTime, WordListEntry
 from rooms.store import RUNNING, may_facilitate_group
 
 
@@ -43,10 +43,10 @@ class SendFacts:
     group_name: str = ""
 
 
-@functools.cache
-def _query() -> Any:  # a Select; built once, as constructing it costs more than running it
+def _select(many: bool) -> Any:
+    """The facts of one sender (bound parameters), or of many (group, sender) pairs with the pair appended."""
+    user_id: Any = User.id if many else bindparam("user_id", type_=Integer)
     membership, live = aliased(Membership), aliased(GroupSession)
-    user_id = bindparam("user_id", type_=Integer)
     now = bindparam("now", type_=UTCDateTime)
     sanctions = (
         select(func.count(Sanction.id))
@@ -60,7 +60,7 @@ def _query() -> Any:  # a Select; built once, as constructing it costs more than
         .scalar_subquery()
     )
     word_list = select(*_version_columns()).where(WordListEntry.hub_id == Group.hub_id)
-    return (
+    query = (
         select(
             Group.agreement_version,
             membership.agreement_version,
@@ -79,19 +79,58 @@ def _query() -> Any:  # a Select; built once, as constructing it costs more than
             Group.name,
             *(word_list.with_only_columns(column).scalar_subquery() for column in _version_columns()),
         )
+        .select_from(Group)
         .join(Hub, Hub.id == Group.hub_id)
-        .outerjoin(membership, and_(membership.group_id == Group.id, membership.user_id == user_id))
-        .outerjoin(live, and_(live.group_id == Group.id, live.status.in_(RUNNING)))
-        .where(Group.id == bindparam("group_id"))
-        .limit(1)
+    )
+    if many:  # the senders joined first: the joins below name them
+        pairs: Any = bindparam("pairs", expanding=True)
+        query = query.add_columns(Group.id, User.id).join(User, tuple_(Group.id, User.id).in_(pairs))
+    return query.outerjoin(membership, and_(membership.group_id == Group.id, membership.user_id == user_id)).outerjoin(
+        live, and_(live.group_id == Group.id, live.status.in_(RUNNING))
+    )
+
+
+@functools.cache
+def _query() -> Any:  # a Select; built once, as constructing it costs more than running it
+    return _select(many=False).where(Group.id == bindparam("group_id")).limit(1)
+
+
+@functools.cache
+def _many_query() -> Any:
+    """The facts of many (group, sender) pairs in one statement (the send batch's re-check, rooms/send_batch.py):
+    the same columns, then the pair."""
+    return _select(many=True).where(
+        Group.id.in_(bindparam("group_ids", expanding=True)), User.id.in_(bindparam("user_ids", expanding=True))
     )
 
 
 async def send_facts(db: AsyncSession, group_id: int, user_id: int, now: dt.datetime) -> SendFacts | None:
     params = {"group_id": group_id, "user_id": user_id, "today": now.date(), "now": now}
     row = (await db.execute(_query(), params)).first()
-    if row is None:
-        return None
+    return None if row is None else _facts_of(row)
+
+
+async def send_facts_many(
+    db: AsyncSession, pairs: Collection[tuple[int, int]], now: dt.datetime
+) -> dict[tuple[int, int], SendFacts]:
+    """send_facts for each (group id, user id) at once; a pair with no such group (or user) is left out."""
+    if not pairs:
+        return {}
+    ordered = sorted(set(pairs))
+    params = {
+        "pairs": ordered,
+        "group_ids": sorted({g for g, _ in ordered}),
+        "user_ids": sorted({u for _, u in ordered}),
+        "today": now.date(),
+        "now": now,
+    }
+    found: dict[tuple[int, int], SendFacts] = {}
+    for row in (await db.execute(_many_query(), params)).all():
+        found.setdefault((row[-2], row[-1]), _facts_of(row))  # a second running session: the first, as LIMIT 1
+    return found
+
+
+def _facts_of(row: Sequence[Any]) -> SendFacts:
     return SendFacts(
         group_version=row[0],
         membership_version=row[1],

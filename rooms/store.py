@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
+    Table,
     and_,
     bindparam,
     cast,
@@ -264,15 +265,32 @@ async def history_session_id(db: AsyncSession, group_id: int) -> int | None:
     return rows.scalar_one_or_none()
 
 
+# Core on the hot path: no ORM bookkeeping.
+_groups: Table = Group.__table__  # type: ignore[assignment]
+_messages: Table = Message.__table__  # type: ignore[assignment]
+
+
 async def next_message_id(db: AsyncSession, group_id: int) -> int:
     """Take the room's next id. The UPDATE locks the group row until commit, so ids never repeat."""
+    return await take_message_ids(db, group_id, 1)
+
+
+async def take_message_ids(db: AsyncSession, group_id: int, count: int) -> int:
+    """Take the room's next `count` ids; returns the last (they end there). The UPDATE locks the group row until
+    commit (on SQLite the writer's BEGIN IMMEDIATE already serialises), so ids never repeat."""
     result = await db.execute(
-        update(Group)
-        .where(Group.id == group_id)
-        .values(last_message_id=Group.last_message_id + 1)
-        .returning(Group.last_message_id)
+        update(_groups)
+        .where(_groups.c.id == group_id)
+        .values(last_message_id=_groups.c.last_message_id + count)
+        .returning(_groups.c.last_message_id)
     )
     return int(result.scalar_one())
+
+
+async def give_back_message_ids(db: AsyncSession, group_id: int, last_used: int) -> None:
+    """Return ids taken but not used: the room's last id is the last one used. Only while the row lock that
+    take_message_ids took is still held (same transaction), so no other writer took ids in between."""
+    await db.execute(update(_groups).where(_groups.c.id == group_id).values(last_message_id=last_used))
 
 
 async def lock_group(db: AsyncSession, group_id: int) -> None:
@@ -362,7 +380,25 @@ async def send_access(db: AsyncSession, group_id: int, user_id: int, today: dt.d
 
 
 async def insert_message(db: AsyncSession, values: dict[str, object]) -> None:
-    await db.execute(insert(Message), values)
+    await insert_messages(db, [values])
+
+
+async def insert_messages(db: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
+    """Every row in one statement (Core, not the ORM's bulk insert: nothing to track afterwards)."""
+    if rows:
+        await db.execute(insert(_messages), list(rows))
+
+
+async def messages_by_client_id(
+    db: AsyncSession, keys: Collection[tuple[int, int, str]]
+) -> dict[tuple[int, int, str], Message]:
+    """The stored messages among (group id, author id, client id) keys, in one query (retries in a send batch)."""
+    if not keys:
+        return {}
+    rows = await db.execute(
+        select(Message).where(tuple_(Message.group_id, Message.author_id, Message.client_id).in_(sorted(set(keys))))
+    )
+    return {(m.group_id, m.author_id, m.client_id or ""): m for m in rows.scalars()}
 
 
 async def find_message_by_client_id(db: AsyncSession, group_id: int, author_id: int, client_id: str) -> Message | None:

@@ -48,4 +48,14 @@ def standard_metrics() -> Metrics:
     metrics.describe("alongside_socket_events_total", "counter", "Socket.IO events handled, by event and outcome.")
     metrics.describe("alongside_messages_stored_total", "counter", "Chat messages stored by this process.")
     metrics.describe("alongside_refusals_total", "counter", "Requests refused, by error code.")
+    metrics.describe(
+        "alongside_send_batches_total", "counter", "Send transactions that stored messages (group commit)."
+    )
+    metrics.describe("alongside_send_batch_messages_total", "counter", "Messages stored by those transactions.")
     return metrics
+
+
+def send_batch_figures(metrics: Metrics, flushes: int, stored: int) -> None:
+    """rooms.send_batch.SendBatcher's counts, read when scraped: messages / batches is the mean batch size."""
+    metrics.set("alongside_send_batches_total", flushes)
+    metrics.set("alongside_send_batch_messages_total", stored)

@@ -10,6 +10,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from server.http_errors import ApiError
+from server.metrics import send_batch_figures
 from server.openapi import openapi_document
 from server.state import STATE
 
@@ -57,7 +58,10 @@ async def metrics(request: web.Request) -> web.Response:
         expected = f"Bearer {settings.metrics_token}"
         if not settings.metrics_token or not hmac.compare_digest(presented.encode(), expected.encode()):
             raise ApiError(401, "not_authenticated", "Metrics need the metrics token (docs/operations.md).")
-    return web.Response(text=request.app[STATE].metrics.render(), content_type="text/plain", charset="utf-8")
+    state = request.app[STATE]
+    batches = state.rooms.send_batch
+    send_batch_figures(state.metrics, batches.flushes, batches.stored)
+    return web.Response(text=state.metrics.render(), content_type="text/plain", charset="utf-8")
 
 
 @routes.get("/api/openapi.json")
