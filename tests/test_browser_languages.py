@@ -6,7 +6,6 @@ direction (dir="auto"), and times are written the language's way by Intl."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -40,16 +39,16 @@ LAYOUT_OF_TEXT = """el => {
 }"""
 
 
-# A message's <time> as shown, and the same instant formatted by Intl in its language and in English (the
+# A message's <time> as shown, and the same instant formatted by Intl in its language and in another (the
 # room shows the time only for today, the date too otherwise; the full date and time is the tooltip).
-TIME_IN_LANGUAGES = """(el, lang) => {
+TIME_IN_LANGUAGES = """(el, [lang, other]) => {
   const date = new Date(el.getAttribute('datetime'));
   const today = date.toDateString() === new Date().toDateString();
   const short = (tag) => new Intl.DateTimeFormat(tag, today ? {hour: 'numeric', minute: '2-digit'}
                                                             : {dateStyle: 'medium', timeStyle: 'short'}).format(date);
   const full = (tag) => new Intl.DateTimeFormat(tag, {dateStyle: 'full', timeStyle: 'long'}).format(date);
-  return {text: el.textContent, title: el.title, expected: short(lang), en: short('en'),
-          expectedFull: full(lang), enFull: full('en')};
+  return {text: el.textContent, title: el.title, expected: short(lang), other: short(other),
+          expectedFull: full(lang), otherFull: full(other)};
 }"""
 
 
@@ -238,8 +237,9 @@ async def test_the_room_is_mirrored_in_arabic_at_desktop_and_phone_sizes(
         await no_horizontal_scroll(arabic)
         await no_horizontal_scroll(english)
         # The room from its top, as it first shows (the help link back in the header, not floating).
-        await arabic.evaluate("window.scrollTo(0, 0)")
-        await expect(arabic.get_by_test_id("get-help")).not_to_have_class(re.compile("floating"))
+        await arabic.wait_for_function(
+            "() => { window.scrollTo(0, 0); return !document.querySelector('.help-link--floating'); }", polling=100
+        )
         shot = tmp_path / f"room-ar-{size['width']}x{size['height']}.png"
         await arabic.screenshot(path=str(shot), full_page=True)
         keep_screenshot(shot)
@@ -322,13 +322,16 @@ async def test_peoples_text_takes_its_own_direction_and_times_are_written_the_la
         # The composer takes the direction of what is typed into it.
         assert await arabic.get_by_test_id("composer").get_attribute("dir") == "auto"
 
-        # Times: each interface writes the same instant its own way, as Intl does for its language.
-        for page, lang in ((welsh, "cy"), (arabic, "ar"), (english, "en")):
+        # Times: each interface writes the same instant its own way, as Intl does for its language (in the
+        # browser's regional variant of it: British English, Welsh of Wales), unlike the English interface.
+        for page, tag in ((welsh, "cy-GB"), (arabic, "ar"), (english, "en-GB")):
             time = page.get_by_test_id("message").filter(has_text=ARABIC_MESSAGE).locator("time")
-            shown = await time.evaluate(TIME_IN_LANGUAGES, lang)
-            assert shown["text"] == shown["expected"] and shown["title"] == shown["expectedFull"], (lang, shown)
-            if lang != "en":
-                assert shown["text"] != shown["en"] and shown["title"] != shown["enFull"], (lang, shown)
+            shown = await time.evaluate(TIME_IN_LANGUAGES, [tag, "en-GB"])
+            assert shown["text"] == shown["expected"] and shown["title"] == shown["expectedFull"], (tag, shown)
+            if tag != "en-GB":
+                assert shown["title"] != shown["otherFull"], (tag, shown)
+        arabic_time = await arabic.get_by_test_id("message").first.locator("time").text_content()
+        assert arabic_time is not None and ("ص" in arabic_time or "م" in arabic_time), arabic_time
         assert english.errors == [] and arabic.errors == [] and welsh.errors == []
     finally:
         await salma.close()

@@ -18,9 +18,22 @@ export function activeCatalogue(): Catalogue {
   return chosen;
 }
 
-/** The active language's tag, for `Intl` formats (dates, numbers, plural rules). */
+/**
+ * The tag for `Intl` formats (dates, numbers, plural rules): the browser's own regional variant of the
+ * interface language when it has one (English in a British browser writes "26 November, 19:00", in an
+ * American one "November 26, 7:00 PM"; Welsh in a cy-GB browser), else the interface language itself (an
+ * Arabic interface picked in an English browser is written the Arabic way).
+ */
 export function locale(): string {
-  return activeCatalogue().lang;
+  const lang = activeCatalogue().lang;
+  const base = lang.toLowerCase().split('-')[0];
+  const regional = navigator.languages.find((tag) => tag.toLowerCase().split('-')[0] === base);
+  if (regional === undefined) return lang;
+  try {
+    return Intl.getCanonicalLocales(regional)[0] ?? lang;
+  } catch {
+    return lang; // not a tag Intl accepts
+  }
 }
 
 const STORAGE_KEY = 'alongside.language';
