@@ -76,7 +76,8 @@ function agreementForm(
 export function groupView({ main, params, signal, setTitle }: ViewContext): void {
   const id = params.id ?? 0;
   setTitle(t('group.titleFallback'));
-  const heading = h('h1', { dir: 'auto' }, t('group.titleFallback'));
+  // The heading keeps the page's start; the group's name inside it reads in its own direction.
+  const heading = h('h1', null, t('group.titleFallback'));
   const alert = new AlertRegion();
   const notice = new StatusRegion();
   const flash = takeFlash(); // e.g. why the room was left
@@ -220,7 +221,7 @@ export function groupView({ main, params, signal, setTitle }: ViewContext): void
   }
 
   function showGroup(group: GroupDetails, justJoined = false): void {
-    heading.textContent = group.name;
+    heading.replaceChildren(h('span', { dir: 'auto' }, group.name));
     setTitle(group.name);
     body.removeAttribute('aria-busy');
     const live = group.session?.status === 'live' || group.session?.status === 'paused';
