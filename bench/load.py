@@ -184,7 +184,11 @@ async def connect_pool(workers: Workers, pool: Pool, concurrency: int, deadline:
     for reply in replies:
         for key, n in reply["errors"].items():
             errors[key] = errors.get(key, 0) + n
+    done_at = sorted(t for r in replies for t in r["done_at"])
     return {
+        "seconds_to_50pct": done_at[len(done_at) // 2] if done_at else float("nan"),
+        # A few connections that never get an answer hold a wave open until the timeout; this shows the bulk.
+        "seconds_to_99pct": done_at[int(0.99 * (len(done_at) - 1))] if done_at else float("nan"),
         "connected": sum(r["connected"] for r in replies),
         "failed": sum(r["failed"] for r in replies),
         "errors": errors,
@@ -369,7 +373,8 @@ async def scenario_idle(
             connect = await connect_pool(workers, pool, args.concurrency, args.connect_deadline)
             print(
                 f"  {pool.name}: {connect['connected']} connected + joined in {connect['seconds']:.1f} s, "
-                f"{connect['failed']} failed {connect['errors'] or ''} (server CPU {connect['server_cpu_pct']:.0f}%, "
+                f"{connect['failed']} failed {connect['errors'] or ''} (99% in {connect['seconds_to_99pct']:.1f} s; "
+                f"server CPU {connect['server_cpu_pct']:.0f}%, "
                 f"generator CPU {connect['generator_cpu_pct']:.0f}%)",
                 flush=True,
             )
@@ -525,9 +530,9 @@ def refused(step: dict[str, Any]) -> str:
 
 
 def connected(connect: dict[str, Any]) -> str:
-    """A wave's time, and how many failed when any did."""
-    failed = f" ({connect['failed']} failed)" if connect["failed"] else ""
-    return f"{connect['seconds']:.1f}{failed}"
+    """A wave's time (and when 99% had joined), and how many failed when any did."""
+    failed = f", {connect['failed']} failed" if connect["failed"] else ""
+    return f"{connect['seconds']:.1f} (99%: {connect['seconds_to_99pct']:.1f}{failed})"
 
 
 def summarise(result: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -677,6 +682,7 @@ def parse_args() -> argparse.Namespace:
         help="scenarios to leave out: fanout, idle, redis, safeguarding (comma-separated; then no summary)",
     )
     parser.add_argument("--out", help="where the JSON goes")
+    parser.add_argument("--logs", default="", help="keep the servers' logs (stderr) in this directory")
     args = parser.parse_args()
     defaults: dict[str, Any] = {
         "rooms": 50,
@@ -744,6 +750,8 @@ async def main() -> None:
     redis: Redis | None = None
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        logs = Path(args.logs) if args.logs else tmp
+        logs.mkdir(parents=True, exist_ok=True)
         db = (args.postgres, schema) if args.postgres else (f"sqlite+aiosqlite:///{tmp}/load.db", "")
         try:
             if args.postgres:
@@ -758,18 +766,18 @@ async def main() -> None:
             if "fanout" not in args.skip:
                 print("1. fan-out ramp, one process each", flush=True)
                 t = time.perf_counter()
-                result["scenarios"]["fanout"] = await scenario_fanout(workers, seeded, args, db, tmp)
+                result["scenarios"]["fanout"] = await scenario_fanout(workers, seeded, args, db, logs)
                 result["scenarios"]["fanout"]["seconds"] = time.perf_counter() - t
             if "idle" not in args.skip:
                 print(f"2. {args.idle} idle connections", flush=True)
                 t = time.perf_counter()
-                result["scenarios"]["idle"] = await scenario_idle(workers, seeded, args, db, tmp)
+                result["scenarios"]["idle"] = await scenario_idle(workers, seeded, args, db, logs)
                 result["scenarios"]["idle"]["seconds"] = time.perf_counter() - t
             if "redis" not in args.skip:
                 print("3. two processes each, through Redis", flush=True)
                 redis = Redis()
                 t = time.perf_counter()
-                result["scenarios"]["redis"] = await scenario_fanout(workers, seeded, args, db, tmp, redis.url)
+                result["scenarios"]["redis"] = await scenario_fanout(workers, seeded, args, db, logs, redis.url)
                 result["scenarios"]["redis"]["seconds"] = time.perf_counter() - t
             if "safeguarding" not in args.skip:
                 print("4. high-risk message to the safeguarding console", flush=True)

@@ -131,8 +131,10 @@ async def read(conn: Conn) -> None:
                 step.codes[code] += 1
 
 
-async def open_conn(http: aiohttp.ClientSession, pool: Pool, spec: dict[str, Any]) -> Conn:
+async def open_conn(http: aiohttp.ClientSession, pool: Pool, spec: dict[str, Any], stage: list[str]) -> Conn:
+    """Connect, enter /chat, join the room; `stage` says how far it got (a timeout then says where it hung)."""
     url = spec["url"]
+    stage[0] = "websocket upgrade"
     headers = {"Origin": url}
     if spec.get("cookie"):
         headers["Cookie"] = f"alongside_session={spec['cookie']}"
@@ -140,10 +142,12 @@ async def open_conn(http: aiohttp.ClientSession, pool: Pool, spec: dict[str, Any
         f"{url}/socket.io/?EIO=4&transport=websocket", headers=headers, compress=0, max_msg_size=0, autoping=True
     )
     try:
+        stage[0] = "Engine.IO open"
         opened = await ws.receive_str(timeout=30)
         if not opened.startswith("0"):
             raise RuntimeError(f"no open packet: {opened[:40]}")
         await ws.send_str("40/chat,{}")
+        stage[0] = "/chat connect"
         while True:
             frame = await ws.receive_str(timeout=60)
             if frame == "2":
@@ -156,6 +160,7 @@ async def open_conn(http: aiohttp.ClientSession, pool: Pool, spec: dict[str, Any
         waiter: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         conn.waiters[1] = waiter
         conn.reader = asyncio.create_task(read(conn))
+        stage[0] = "room:join ack"
         await ws.send_str(f'42/chat,1["room:join",{{"group_id":{conn.group}}}]')
         ack = await asyncio.wait_for(waiter, 120)
         if '"ok": true' not in ack and '"ok":true' not in ack:
@@ -192,6 +197,7 @@ class Generator:
         pool = self.pool(cmd["pool"])
         slots = asyncio.Semaphore(int(cmd.get("concurrency", 50)))
         errors: Counter[str] = Counter()
+        done_at: list[float] = []  # seconds into the wave at which each connection had joined
         started = time.perf_counter()
 
         deadline = started + float(cmd.get("deadline", 600))  # the whole wave: a server that stalls ends it
@@ -202,21 +208,32 @@ class Generator:
                 if left <= 0:
                     errors["not tried: the wave's deadline passed"] += 1
                     return
+                stage = ["start"]
                 try:
                     async with asyncio.timeout(min(float(cmd.get("timeout", 120)), left)):
-                        conn = await open_conn(http, pool, spec)
+                        conn = await open_conn(http, pool, spec, stage)
+                except TimeoutError:
+                    errors[f"no answer within the timeout, waiting for: {stage[0]}"] += 1
+                    return
                 except Exception as exc:
                     errors[f"{type(exc).__name__}: {str(exc)[:60]}"] += 1
                     return
                 pool.conns.append(conn)
                 pool.room_sizes[conn.group] += 1
+                done_at.append(time.perf_counter() - started)
 
         await asyncio.gather(*(one(spec) for spec in cmd["clients"]))
         seconds = time.perf_counter() - started
         gc.collect()
         gc.freeze()  # the generator's own long-lived objects: out of its collections, so it pauses less
         failed = sum(errors.values())
-        return {"connected": len(cmd["clients"]) - failed, "failed": failed, "errors": dict(errors), "seconds": seconds}
+        return {
+            "connected": len(cmd["clients"]) - failed,
+            "failed": failed,
+            "errors": dict(errors),
+            "seconds": seconds,
+            "done_at": done_at,
+        }
 
     async def step(self, cmd: dict[str, Any]) -> dict[str, Any]:
         pool = self.pool(cmd["pool"])
