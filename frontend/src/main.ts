@@ -26,6 +26,7 @@ import { forgotView, resetView } from './views/reset';
 import { directoryView } from './views/directory';
 import { groupView } from './views/group';
 import { helpView } from './views/help';
+import { privacyPageView } from './views/privacy_page';
 import { inviteView } from './views/invite';
 import { landingView } from './views/landing';
 import { notFoundView } from './views/notFound';
@@ -42,6 +43,7 @@ useCatalogue(pickCatalogue());
 const routes: readonly Route[] = [
   route('landing', '/', landingView, true),
   route('help', '/help', helpView, 'anyone'),
+  route('privacy', '/privacy', privacyPageView, 'anyone'),
   route('invite', '/invite/*token', inviteView),
   route('signin', '/signin', signInView, true),
   route('signup', '/signup', signUpView, true),
@@ -109,6 +111,8 @@ const footer = h(
     t('app.footerHelp'),
     ' ',
     h('a', { href: hrefFor('/help'), 'data-testid': 'footer-help' }, t('app.footerHelpLink')),
+    ' · ',
+    h('a', { href: hrefFor('/privacy'), 'data-testid': 'footer-privacy' }, t('privacyPage.link')),
   ),
   languagePicker(),
 );

@@ -13,6 +13,7 @@ import { arRecovery, arRecoveryPlurals } from './ar_recovery';
 import { arPrivacy, arPrivacyPlurals } from './ar_privacy';
 import { arLanguage, arLanguagePlurals } from './ar_language';
 import { arNoticesAdmin, arNoticesAdminPlurals } from './ar_notices_admin';
+import { arTrust, arTrustPlurals } from './ar_trust';
 import { arCore, arCorePlurals } from './ar_core';
 
 const messages: Messages = {
@@ -24,6 +25,7 @@ const messages: Messages = {
   ...arRecovery,
   ...arPrivacy,
   ...arLanguage,
+  ...arTrust,
   ...arNoticesAdmin,
   ...arCore,
 };
@@ -42,6 +44,7 @@ export const arabic: Catalogue = {
     ...arRecoveryPlurals,
     ...arPrivacyPlurals,
     ...arLanguagePlurals,
+    ...arTrustPlurals,
     ...arNoticesAdminPlurals,
     ...arCorePlurals,
   },

@@ -13,6 +13,7 @@ import { cyRecovery, cyRecoveryPlurals } from './cy_recovery';
 import { cyPrivacy, cyPrivacyPlurals } from './cy_privacy';
 import { cyLanguage, cyLanguagePlurals } from './cy_language';
 import { cyNoticesAdmin, cyNoticesAdminPlurals } from './cy_notices_admin';
+import { cyTrust, cyTrustPlurals } from './cy_trust';
 import { cyCore, cyCorePlurals } from './cy_core';
 
 const messages: Messages = {
@@ -24,6 +25,7 @@ const messages: Messages = {
   ...cyRecovery,
   ...cyPrivacy,
   ...cyLanguage,
+  ...cyTrust,
   ...cyNoticesAdmin,
   ...cyCore,
 };
@@ -42,6 +44,7 @@ export const welsh: Catalogue = {
     ...cyRecoveryPlurals,
     ...cyPrivacyPlurals,
     ...cyLanguagePlurals,
+    ...cyTrustPlurals,
     ...cyNoticesAdminPlurals,
     ...cyCorePlurals,
   },

@@ -15,6 +15,7 @@ import { enPrivacy } from './en_privacy';
 import { enCore } from './en_core';
 import { enLanguage } from './en_language';
 import { enNoticesAdmin } from './en_notices_admin';
+import { enTrust } from './en_trust';
 
 export const en = {
   ...enAdmin, // hub administration (./en_admin.ts); keys below win
@@ -25,6 +26,7 @@ export const en = {
   ...enRecovery, // password reset links and "Forgot your password?" (./en_recovery.ts)
   ...enPrivacy, // privacy notice and terms at sign-up, download my data, delete my account (./en_privacy.ts)
   ...enLanguage, // the language picker (./en_language.ts)
+  ...enTrust, // the public privacy page and the front door's word on what people write (./en_trust.ts)
   ...enNoticesAdmin, // the hub's notices and retention as its admins edit them, a group's retention (./en_notices_admin.ts)
   ...enCore, // the application frame, sign-in, directory, groups and the room (./en_core.ts); these win
 } as const;

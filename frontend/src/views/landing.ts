@@ -90,6 +90,13 @@ export function landingView({ main, signal, setTitle }: ViewContext): void {
     ),
     h(
       'p',
+      { 'data-testid': 'your-words' },
+      t('landing.yourWords'),
+      ' ',
+      h('a', { href: hrefFor('/privacy') }, t('landing.readPrivacy')),
+    ),
+    h(
+      'p',
       { class: 'actions' },
       h('a', { class: 'button button--primary', href: hrefFor('/signup') }, t('landing.signUp')),
       h('a', { class: 'button', href: hrefFor('/signin') }, t('landing.signIn')),
