@@ -99,6 +99,10 @@ async def require_visible(db: AsyncSession, actor: Actor, access: GroupAccess) -
     raise NotFound("There is no such group.")
 
 
+async def is_hub_admin(db: AsyncSession, actor: Actor, hub_id: int) -> bool:
+    return actor.is_platform_admin or "hub_admin" in await store.staff_roles(db, actor.user_id, hub_id)
+
+
 async def require_hub_admin(db: AsyncSession, actor: Actor, hub_id: int) -> Hub:
     hub = await require_hub(db, hub_id)
     if not actor.is_platform_admin and "hub_admin" not in await store.staff_roles(db, actor.user_id, hub_id):

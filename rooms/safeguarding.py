@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import concerns_store, hub_store, outbox, store, validate
-from rooms.access import group_access, require_hub_admin, require_hub_role
+from rooms.access import group_access, is_hub_admin, require_hub_admin, require_hub_role
 from rooms.context import RoomsContext
 from rooms.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from rooms.events import RoomEvent
@@ -712,10 +712,12 @@ async def do_reveal_contact(
     now = ctx.clock()
     async with db.begin():
         concern = await db.get(Concern, concern_id)
-        if concern is None:
+        # Anyone but the hub's leads gets the same answer whether the concern exists or not: concern ids are
+        # not to be probed.
+        if concern is None or (
+            not actor.is_platform_admin and not await concerns_store.is_lead(db, actor.user_id, concern.hub_id)
+        ):
             raise NotFound("There is no such concern.")
-        if not actor.is_platform_admin and not await concerns_store.is_lead(db, actor.user_id, concern.hub_id):
-            raise Forbidden("Only the hub's safeguarding leads may reveal a member's contact details.")
         if concern.subject_user_id is None:
             raise Conflict("This concern names no member.", code="no_subject")
         subject = await db.get(User, concern.subject_user_id)
@@ -773,9 +775,9 @@ async def do_redeliver(db: AsyncSession, ctx: RoomsContext, actor: Actor, outbox
     now = ctx.clock()
     async with db.begin():
         row = await db.get(OutboxRow, outbox_id)
-        if row is None:
+        # The same answer whether the delivery exists or belongs to a hub the asker does not run (no probing).
+        if row is None or not await is_hub_admin(db, actor, row.hub_id):
             raise NotFound("There is no such delivery.")
-        await require_hub_admin(db, actor, row.hub_id)
         if row.state != outbox.DEAD:
             raise Conflict("Only a dead letter can be redelivered.", code="not_dead_letter")
         await outbox.redeliver(db, row, now)

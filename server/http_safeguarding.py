@@ -309,7 +309,7 @@ async def resolve(request: web.Request) -> web.Response:
     tag=TAG,
     body=RevealBody,
     result=Contact,
-    refusals={403: ("forbidden",), 409: ("no_subject",)},
+    refusals={409: ("no_subject",)},
 )
 async def reveal_contact(request: web.Request) -> web.Response:
     actor = await request_actor(request)
@@ -358,7 +358,7 @@ async def list_dead_letters(request: web.Request) -> web.Response:
     summary="Put a dead letter back on the queue under its idempotency key (hub admin: staff)",
     tag=TAG,
     result=OutboxResult,
-    refusals={403: ("forbidden",), 409: ("not_dead_letter",)},
+    refusals={409: ("not_dead_letter",)},
 )
 async def redeliver(request: web.Request) -> web.Response:
     actor = await request_actor(request)

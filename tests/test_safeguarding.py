@@ -274,11 +274,16 @@ async def test_break_glass_reveals_contact_only_with_a_reason_and_the_audit_is_r
 
     status, _data = await lead.call("POST", f"/api/concerns/{concern_id}/reveal-contact", {"reason": ""})
     assert status == 400
+    # Anyone but a lead gets the same 404 whether the concern exists or not: ids cannot be probed.
+    absent = await live_room["sam"].call(
+        "POST", f"/api/concerns/{concern_id + 1000}/reveal-contact", {"reason": "just curious about this"}
+    )
+    assert absent[0] == 404
     for outsider in ("sam", "willow"):
-        status, _ = await live_room[outsider].call(
+        refused = await live_room[outsider].call(
             "POST", f"/api/concerns/{concern_id}/reveal-contact", {"reason": "just curious about this"}
         )
-        assert status in (403, 404)
+        assert refused == absent
     reason = "Imminent risk; the member stopped answering in the room."
     status, contact = await lead.call("POST", f"/api/concerns/{concern_id}/reveal-contact", {"reason": reason})
     assert status == 200 and contact["pseudonym"] == "River", contact
