@@ -28,9 +28,10 @@ from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, CheckOutcome, MessageDraft
 from rooms.hookspecs import StoredMessage
-from rooms.models import ModerationLogEntry
+from rooms.models import GroupSession, ModerationLogEntry
 from rooms.own_mute import own_mute
-from rooms.presence import publish_presence
+from rooms.presence import publish_presence, tell_room
+from rooms.presence_writes import Arrival, attendance_of
 from rooms.send_batch import FactsChanged, LogVerdicts, PendingWrite, Recheck, RunAlone
 from rooms.send_facts import SendFacts, send_facts
 from rooms.sessions import session_payload
@@ -135,6 +136,32 @@ async def staff_room_rights(
         return await room_rights_of.rights(db, pairs, today, staff_only=True)
 
 
+@dataclass(frozen=True)
+class EntryCheck:
+    """room:join's check before subscribing: as what this person may enter (a ban or removal refuses), and
+    the running session. Handed to the snapshot that follows at once, so neither is read twice per join."""
+
+    access: GroupAccess
+    role: str
+    live: GroupSession | None
+
+
+async def check_entry(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> EntryCheck:
+    """Refuses anyone who may not enter the room now (not a member, banned, removed from the session)."""
+    async with db.begin():
+        await db.connection(execution_options={READ_ONLY_OPTION: True})
+        return await check_entry_in(db, ctx, actor, group_id)
+
+
+async def check_entry_in(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> EntryCheck:
+    """check_entry inside the caller's transaction."""
+    access = await group_access(db, actor, group_id, ctx.clock().date())
+    role = require_room_role(access)
+    live = await store.live_session(db, group_id)
+    await moderation_actions.refuse_entry(db, ctx, actor, group_id, role, live.id if live else None)
+    return EntryCheck(access, role, live)
+
+
 async def do_enter_room(
     db: AsyncSession,
     ctx: RoomsContext,
@@ -144,13 +171,19 @@ async def do_enter_room(
     web_session: str,
     group_id: int,
     since_id: int | None,
+    checked: EntryCheck | None = None,
 ) -> dict[str, Any]:
+    """The room's snapshot for one entering connection, and its presence. `checked`: the entry check made just
+    before subscribing (a change since then is caught as any later one is: evictions and the sweeps, and for
+    bans and removals the re-check after the presence row's commit)."""
+    # The snapshot is a read (no write lock on SQLite, so a connect wave's joins read side by side); the
+    # presence row is written after it, batched with other joins of the same moment (rooms/presence_writes.py).
     async with db.begin():
-        access = await group_access(db, actor, group_id, ctx.clock().date())
-        role = require_room_role(access)
+        await db.connection(execution_options={READ_ONLY_OPTION: True})
+        if checked is None:
+            checked = await check_entry_in(db, ctx, actor, group_id)
+        access, role, live = checked.access, checked.role, checked.live
         since = member_since(access)
-        live = await store.live_session(db, group_id)
-        await moderation_actions.refuse_entry(db, ctx, actor, group_id, role, live.id if live else None)
         staff = access.is_facilitator
         held = _held_visible_to(staff, actor)
         if since_id is not None:
@@ -178,21 +211,14 @@ async def do_enter_room(
                     for_staff=staff,
                     held_visible_to=held,
                 )
-        await store.add_presence(
-            db,
-            sid=sid,
-            group_id=group_id,
-            user_id=actor.user_id,
-            role=role,
-            web_session=web_session,
-            server_id=ctx.server_id,
-            now=ctx.clock(),
-        )
         headline = live or await store.headline_session(db, group_id, ctx.clock())
         newcomer = False
+        attendance: tuple[int, bool] | None = None
         beside: dict[str, Any] = {}
         if live is not None:
-            newcomer = await store.record_attendance(db, live, actor.user_id, role, ctx.clock()) and role == "member"
+            first, unrecorded = await attendance_of(db, live, actor.user_id)
+            attendance = (live.id, first) if unrecorded else None
+            newcomer = first and role == "member"
             beside["hands"] = await session_tools.hands_queue(db, live.id)
             if role == "facilitator":
                 beside["staff"] = {
@@ -216,13 +242,17 @@ async def do_enter_room(
             "muted": None if staff else await own_mute(db, group_id, actor.user_id, ctx.clock()),
             **beside,
         }
-    told = await publish_presence(db, ctx, [group_id])
+    arrival = Arrival(sid, group_id, actor.user_id, role, web_session, ctx.server_id, ctx.clock(), attendance)
+    await ctx.presence_writes.arrive(db, arrival)
+    told = {group_id: await ctx.presence_writes.shared_read(group_id, lambda: tell_room(db, ctx, group_id))}
     if newcomer:  # the facilitators (only) see that this is someone's first session, to welcome them
         arrived = {"group_id": group_id, "user_id": actor.user_id, "display_name": actor.pseudonym}
         await ctx.publisher.publish(RoomEvent(group_id, "newcomer:arrived", arrived, audience="staff"))
     result["present"] = told[group_id]["present"]
-    if role == "facilitator" and headline is not None and headline.status == "paused":
-        resumed = await facilitation.settle_session(db, ctx, group_id)  # a facilitator is back
+    # A facilitator is here: a session paused (even one the snapshot read as live: the pause of a facilitator's
+    # other connection leaving may have come between the snapshot and this presence row) resumes.
+    if role == "facilitator" and live is not None:
+        resumed = await facilitation.settle_session(db, ctx, group_id)
         if resumed is not None:
             result["session"] = resumed
     return result
@@ -233,8 +263,7 @@ async def do_leave_room(
 ) -> list[int]:
     """Forget a connection's presence in one room, or in all (on disconnect); tell the rooms it left, unless
     the caller gathers many leaves into one update per room (`tell=False`; it then tells them itself)."""
-    async with db.begin():
-        removed = await store.remove_presence(db, sid, group_id)
+    removed = await ctx.presence_writes.depart(db, sid, group_id)  # batched with other leaves of the moment
     left = sorted({gid for gid, _ in removed})
     if tell:
         await publish_presence(db, ctx, left)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from rooms.clock import Clock, utc_now
 from rooms.events import Publisher
 from rooms.hooks import Hooks, MessageChecks, TextCleaner, keep_text
+from rooms.presence_writes import PresenceWrites
 from rooms.send_batch import SendBatcher
 from rooms.send_facts import SendFactsCache
 
@@ -24,6 +25,8 @@ class RoomsContext:
     presence_timeout: dt.timedelta = dt.timedelta(seconds=90)
     # What each sender's last message was checked against (rooms/send_facts.py): this process's own.
     send_facts: SendFactsCache = field(default_factory=SendFactsCache)
+    # Presence rows of joins and leaves at the same moment go in one transaction (rooms/presence_writes.py).
+    presence_writes: PresenceWrites = field(default_factory=PresenceWrites)
     # Sends ready to be stored at the same moment go in one transaction (rooms/send_batch.py): this process's own.
     send_batch: SendBatcher = field(default_factory=SendBatcher)
 

@@ -11,6 +11,7 @@ from rooms import facilitation, store
 from rooms.context import RoomsContext
 from rooms.events import RoomEvent
 from rooms.models import Presence
+from rooms.presence_writes import READ_ONLY_OPTION
 
 
 async def present_payload(db: AsyncSession, ctx: RoomsContext, group_id: int) -> dict[str, Any]:
@@ -25,11 +26,15 @@ async def present_payload(db: AsyncSession, ctx: RoomsContext, group_id: int) ->
 
 async def publish_presence(db: AsyncSession, ctx: RoomsContext, group_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Tell each room who is in it now; returns what was told, by group."""
-    told = {}
-    for group_id in group_ids:
-        async with db.begin():
-            told[group_id] = await present_payload(db, ctx, group_id)
-        await ctx.publisher.publish(RoomEvent(group_id, "presence:update", told[group_id]))
+    return {group_id: await tell_room(db, ctx, group_id) for group_id in group_ids}
+
+
+async def tell_room(db: AsyncSession, ctx: RoomsContext, group_id: int) -> dict[str, Any]:
+    """Tell one room who is in it now (a read: on SQLite it takes no write lock); returns what was told."""
+    async with db.begin():
+        await db.connection(execution_options={READ_ONLY_OPTION: True})
+        told = await present_payload(db, ctx, group_id)
+    await ctx.publisher.publish(RoomEvent(group_id, "presence:update", told))
     return told
 
 

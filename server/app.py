@@ -12,7 +12,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from moderation.sanitise import plain_text
-from rooms import chat, facilitation, retention, store
+from rooms import chat, facilitation, presence, retention, store
 from rooms.context import RoomsContext
 from server import ops
 from server.auth import SessionTokens, client_address
@@ -236,13 +236,13 @@ async def _with_session(state: AppState, work: Callable[[AsyncSession], Awaitabl
 
 
 async def _forget_ghosts(state: AppState, namespace: ChatNamespace) -> None:
-    """Presence rows of this process whose connection is gone (a disconnect that raced a join)."""
+    """Presence rows of this process whose connection is gone (a disconnect that raced a join, or whose cleanup
+    timed out): one read and one delete, however many."""
     async with state.sessions() as db:
         async with db.begin():
             rows = await store.connections(db, server_id=state.settings.server_id)
         live = namespace.local_sids()
-        for sid in sorted({sid for sid, _ in rows if sid not in live}):
-            await chat.do_leave_room(db, state.rooms, sid)
+        await presence.forget(db, state.rooms, [(sid, group_id) for sid, group_id in rows if sid not in live])
 
 
 async def _purge_expired(state: AppState) -> None:

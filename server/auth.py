@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import hmac
@@ -37,6 +38,8 @@ class SessionTokens:
         self.ttl = ttl
         self.idle = idle
         self._writer = writer  # for noting use while a request only reads
+        self._touches: dict[str, dt.datetime] = {}  # use noted, not yet written
+        self._touch_lock = asyncio.Lock()
 
     def digest(self, token: str) -> str:
         return hmac.new(self._key, token.encode(), hashlib.sha256).hexdigest()
@@ -66,10 +69,12 @@ class SessionTokens:
         rows = await db.execute(select(WebSession.token_hash).where(WebSession.user_id == user_id))
         return [digest for digest in rows.scalars().all() if digest != keep]
 
-    async def actor_for(self, db: AsyncSession, token: str | None, now: dt.datetime) -> Actor | None:
+    async def actor_for(
+        self, db: AsyncSession, token: str | None, now: dt.datetime, *, noted: list[str] | None = None
+    ) -> Actor | None:
         if not token or len(token) > 128:
             return None
-        return await self.actor_for_digest(db, self.digest(token), now)
+        return await self.actor_for_digest(db, self.digest(token), now, noted=noted)
 
     async def valid_digests(self, db: AsyncSession, digests: set[str], now: dt.datetime) -> set[str]:
         rows = await db.execute(
@@ -90,7 +95,12 @@ class SessionTokens:
     def alive(self, web_session: WebSession, now: dt.datetime) -> bool:
         return web_session.expires_at > now and web_session.last_seen_at > now - self.idle
 
-    async def actor_for_digest(self, db: AsyncSession, digest: str, now: dt.datetime) -> Actor | None:
+    async def actor_for_digest(
+        self, db: AsyncSession, digest: str, now: dt.datetime, *, noted: list[str] | None = None
+    ) -> Actor | None:
+        """Who holds this browser session, if it is alive. Its use is noted at once, or (given `noted`) the
+        digest is added there for the caller to note with `note_use` once its own transaction has closed (a
+        reader waiting for a write while it holds a pooled connection would tie the pool up in a wave)."""
         web_session = await db.get(WebSession, digest)
         if web_session is None or not self.alive(web_session, now):
             return None
@@ -98,18 +108,40 @@ class SessionTokens:
         if user is None:
             return None
         if now - web_session.last_seen_at >= self.TOUCH_EVERY:
-            await self._touch(db, digest, now)
+            if noted is not None:
+                noted.append(digest)
+            else:
+                await self._touch(db, digest, now)
         return Actor(user.id, user.pseudonym, user.is_platform_admin)
+
+    async def note_use(self, db: AsyncSession, digests: list[str], now: dt.datetime) -> None:
+        """Note the use of sessions `actor_for(..., noted=...)` found due (outside any transaction of `db`)."""
+        for digest in digests:
+            if self._writer is None:
+                async with db.begin():
+                    await self._touch(db, digest, now)
+            else:
+                await self._touch(db, digest, now)
 
     async def _touch(self, db: AsyncSession, digest: str, now: dt.datetime) -> None:
         """Note that the session is in use (at most once a minute, to keep writes cheap). Requests that only
         read hold a read-only session, so the write goes through a writer session of its own."""
-        statement = update(WebSession).where(WebSession.token_hash == digest).values(last_seen_at=now)
         if self._writer is None:
-            await db.execute(statement)
+            await db.execute(update(WebSession).where(WebSession.token_hash == digest).values(last_seen_at=now))
             return
-        async with self._writer() as writer, writer.begin():
-            await writer.execute(statement)
+        # Group commit: notes arriving while one is written go together in the next write (a connect wave of
+        # thousands is then a handful of writes, not thousands queued on SQLite's single writer).
+        self._touches[digest] = max(now, self._touches.get(digest, now))
+        async with self._touch_lock:
+            if digest not in self._touches:
+                return  # written with the batch before
+            batch, self._touches = self._touches, {}
+            async with self._writer() as writer, writer.begin():
+                await writer.execute(
+                    update(WebSession)
+                    .where(WebSession.token_hash.in_(sorted(batch)))
+                    .values(last_seen_at=max(batch.values()))
+                )
 
     async def sessions_of_user(self, db: AsyncSession, user_id: int, now: dt.datetime) -> list[WebSession]:
         """A person's signed-in browsers, most recently used first."""

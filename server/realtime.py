@@ -28,6 +28,7 @@ from server.transport import REFUSED_EVENT
 log = logging.getLogger("alongside.realtime")
 Ack = dict[str, Any]
 PRESENCE_COALESCE_SECONDS = 0.2
+DISCONNECT_CLEANUP_SECONDS = 30.0
 
 
 def refusal(code: str, message: str, detail: dict[str, Any] | None = None) -> Ack:
@@ -81,6 +82,9 @@ class LocalConnection:
 
 class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, SafeguardingEvents, socketio.AsyncNamespace):  # type: ignore[misc]
     revalidate_after = 60.0
+    # room:join re-checks the browser session unless it was checked this recently (as on connect, just before
+    # the first join: a connect wave would otherwise read every session twice).
+    recheck_fresh_after = 2.0
 
     def __init__(self, state_getter: Callable[[], AppState]) -> None:
         super().__init__(CHAT_NAMESPACE)
@@ -101,11 +105,17 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         connection = self._connections.get(sid)
         if connection is None:  # an event that arrived as the connection closed
             raise DomainError("This connection has closed; please reconnect.", code="not_authenticated")
-        if not fresh and time.monotonic() - connection.checked < self.revalidate_after:
+        since = time.monotonic() - connection.checked
+        if since < (self.recheck_fresh_after if fresh else self.revalidate_after):
             return connection.actor
         state = self._state()
-        async with state.readers() as db, db.begin():
-            current = await state.tokens.actor_for_digest(db, connection.web_session, state.rooms.clock())
+        noted: list[str] = []
+        async with state.readers() as db:
+            async with db.begin():
+                current = await state.tokens.actor_for_digest(
+                    db, connection.web_session, state.rooms.clock(), noted=noted
+                )
+            await state.tokens.note_use(db, noted, state.rooms.clock())
         if current is None:
             self._disconnect_soon(sid)
             raise DomainError("Your sign-in has ended; please sign in again.", code="not_authenticated")
@@ -267,8 +277,11 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
     async def _connect(self, sid: str, environ: dict[str, Any]) -> None:
         state = self._state()
         token = token_from_cookie_header(environ.get("HTTP_COOKIE"))
-        async with state.readers() as db, db.begin():
-            actor = await state.tokens.actor_for(db, token, state.rooms.clock())
+        noted: list[str] = []
+        async with state.readers() as db:
+            async with db.begin():
+                actor = await state.tokens.actor_for(db, token, state.rooms.clock(), noted=noted)
+            await state.tokens.note_use(db, noted, state.rooms.clock())  # batched with the wave's (server/auth.py)
         if actor is None:
             state.metrics.inc("alongside_refusals_total", code="not_authenticated")
             raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
@@ -296,8 +309,12 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             if connection is not None:
                 self._release(connection.actor.user_id)
                 state.metrics.inc("alongside_socket_connections", -1)
-            async with state.sessions() as db:
-                left = await chat.do_leave_room(db, state.rooms, sid, tell=False)
+            try:  # batched with the other leaves of the moment; bounded, so a stuck database holds no handler
+                async with asyncio.timeout(DISCONNECT_CLEANUP_SECONDS), state.sessions() as db:
+                    left = await chat.do_leave_room(db, state.rooms, sid, tell=False)
+            except TimeoutError:
+                log.warning("presence cleanup after a disconnect timed out; the housekeeping sweep removes the rows")
+                return
         self._presence_changed(left)
 
     def _presence_changed(self, group_ids: list[int]) -> None:
@@ -344,11 +361,10 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             room = room_name(group_id)
             try:
                 async with state.readers() as db:
-                    role = await chat.require_entry(
-                        db, state.rooms, actor, group_id
-                    )  # refuse before subscribing: no eavesdropping
-                    # A banned or removed member too, before subscribing (do_enter_room checks again, later).
-                    await moderation_actions.recheck_entry(db, state.rooms, actor, group_id, role)
+                    # Refuse before subscribing (no eavesdropping): a banned or removed member too. The snapshot
+                    # uses this check; a ban committed meanwhile is caught by the re-check after the presence row.
+                    checked = await chat.check_entry(db, state.rooms, actor, group_id)
+                    role = checked.role
                     if role == "facilitator":
                         async with db.begin():
                             if await two_factor.enrolment_required(db, actor.user_id):
@@ -385,6 +401,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
                             web_session=self._connections[sid].web_session if sid in self._connections else "",
                             group_id=group_id,
                             since_id=since_id,
+                            checked=checked,
                         )
                 except BaseException:
                     if not was_in:

@@ -1,0 +1,138 @@
+"""Presence at scale (issue 9): a crowd joining or leaving at once costs a few statements, not one each; a mass
+departure leaves no presence rows and needs no more than a small pool; housekeeping costs the same statements
+however many connections a process holds."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import logging
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from rooms.models import Presence, User
+from rooms.presence_writes import Arrival, PresenceWrites
+from server import app as app_module
+from server.app import NAMESPACE, housekeeping
+from server.db import create_engine
+from tests.conftest import Api, Database, RunningServer, make_seeded_engine, seeded_server
+from tests.helpers_presence import counting, crowd, more_groups
+from tests.services import free_port
+
+CROWD = 200
+
+
+def settings_for(database: Database) -> Any:
+    return database.settings(
+        port=free_port(),
+        socket_connections_per_person=CROWD + 50,
+        socket_handshakes_per_minute=10 * CROWD,
+    )
+
+
+def small_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three connections and no overflow: a process must not need one per departing connection."""
+    monkeypatch.setattr(
+        app_module, "create_engine", functools.partial(create_engine, pool_size=3, max_overflow=0, pool_timeout=20)
+    )
+
+
+async def presence_rows(server: RunningServer) -> int:
+    async with server.state.readers() as db, db.begin():
+        return int((await db.execute(select(func.count()).select_from(Presence))).scalar_one())
+
+
+async def until_rows(server: RunningServer, expected: int, timeout: float = 60.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (rows := await presence_rows(server)) != expected or (expected == 0 and server.app[NAMESPACE].local_sids()):
+        assert asyncio.get_running_loop().time() < deadline, f"{rows} presence rows, expected {expected}"
+        await asyncio.sleep(0.05)
+
+
+async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_no_rows(
+    database: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    small_pool(monkeypatch)
+    caplog.set_level(logging.WARNING)
+    async with seeded_server(settings_for(database)) as server:
+        api = Api(server.url)
+        try:
+            await api.login("River")
+            engine = server.state.engine
+            with counting(engine) as entering:
+                async with crowd(server.url, api.cookie_header(), [1] * CROWD) as sockets:
+                    await until_rows(server, CROWD)
+                    with counting(engine) as leaving:
+                        await asyncio.gather(*(ws.close() for ws in sockets))
+                        await until_rows(server, 0)
+        finally:
+            await api.close()
+    # Joins of the same moment share their presence writes (and leaves their deletes).
+    assert 0 < entering.of("INSERT", "presence") <= CROWD // 4, entering.seen
+    assert 0 < leaving.of("DELETE", "presence") <= CROWD // 4, leaving.seen
+    problems = [
+        r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("alongside")
+    ]
+    assert problems == []
+
+
+async def test_housekeeping_costs_the_same_statements_for_5_or_100_connections(database: Database) -> None:
+    async with seeded_server(settings_for(database)) as server:
+        api = Api(server.url)
+        try:
+            river = await api.login("River")
+            groups = [1, 2, *await more_groups(server.state.engine, int(river["id"]), 18)]
+            namespace = server.app[NAMESPACE]
+            await housekeeping(server.state, namespace)  # once idle first: work that runs once a day is done
+
+            async def statements_with(connections: int) -> int:
+                rooms = [groups[k % len(groups)] for k in range(connections)]
+                async with crowd(server.url, api.cookie_header(), rooms):
+                    await until_rows(server, connections)
+                    with counting(server.state.engine, this_task_only=True) as counted:
+                        await housekeeping(server.state, namespace)
+                await until_rows(server, 0)
+                return counted.total
+
+            few, many = await statements_with(5), await statements_with(100)
+        finally:
+            await api.close()
+    assert few > 0
+    assert many == few, f"5 connections in 5 rooms: {few} statements; 100 in 20 rooms: {many}"
+
+
+async def test_presence_writes_share_transactions_and_a_caller_giving_up_stalls_nobody(database: Database) -> None:
+    engine, sessions = await make_seeded_engine(database)
+    try:
+        async with sessions() as db, db.begin():
+            river = (await db.execute(select(User.id).where(User.pseudonym == "River"))).scalar_one()
+        writes = PresenceWrites()
+        now = dt.datetime.now(dt.UTC)
+
+        async def arrive(sid: str) -> None:
+            async with sessions() as db:
+                await writes.arrive(db, Arrival(sid, 1, river, "member", "web", "here", now))
+
+        async def depart(sid: str) -> list[tuple[int, str]]:
+            async with sessions() as db:
+                return await writes.depart(db, sid)
+
+        await asyncio.gather(*(arrive(f"s{n}") for n in range(50)))
+        assert writes.batches <= 3, "fifty arrivals at once share their transactions"
+        # Callers that give up (the first, which leads, and one waiting) must not leave the others waiting.
+        tasks = [asyncio.create_task(depart(f"s{n}")) for n in range(50)]
+        await asyncio.sleep(0)
+        tasks[0].cancel()
+        tasks[10].cancel()
+        outcomes = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
+        done = [o for o in outcomes if isinstance(o, list)]
+        assert all(o in ([], [(1, "member")]) for o in done)
+        # Whatever a batch cut short left behind, a later departure takes (as the housekeeping sweep does).
+        await asyncio.wait_for(asyncio.gather(*(depart(f"s{n}") for n in range(50))), 30)
+        async with sessions() as db, db.begin():
+            assert (await db.execute(select(func.count()).select_from(Presence))).scalar_one() == 0
+    finally:
+        await engine.dispose()
