@@ -246,6 +246,9 @@ async def do_help_now(
         if group is None:
             raise NotFound("There is no such group.")
         session_id = await _running_session(db, group_id)
+        # One press at a time per person: on PostgreSQL two presses at once would each see no alert yet and
+        # raise two (SQLite's single writer already runs them in turn).
+        await db.execute(select(User.id).where(User.id == actor.user_id).with_for_update())
         existing = await concerns_store.unanswered_help(
             db, subject_id=actor.user_id, group_id=group_id, session_id=session_id
         )

@@ -4,6 +4,7 @@ leads (acknowledge, start, note, resolve); the ladder; break-glass with its audi
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -342,3 +343,13 @@ async def test_facilitators_acknowledge_and_note_but_only_leads_start_and_resolv
     assert (await live_room["willow"].call("POST", f"/api/concerns/{concern_id}/acknowledge", {}))[0] == 404
     status, data = await sam.call("POST", f"/api/concerns/{concern_id}/acknowledge", {})
     assert status == 200 and data["concern"]["state"] == "acknowledged"
+
+
+async def test_presses_at_once_raise_one_alert(live_room: dict[str, Any], server: RunningServer) -> None:
+    """A double tap, or the button pressed on a phone and a laptop at once: one alert, the rest added to it."""
+    phone, _ = await enter(live_room["river"])
+    laptop, _ = await enter(live_room["river"])
+    acks = await asyncio.gather(*(call(io, "concern:help", {"group_id": 1}) for io in (phone, laptop) * 4))
+    assert all(ack["ok"] for ack in acks), acks
+    assert len({ack["concern"]["id"] for ack in acks}) == 1
+    assert await concern_count(server) == 1
