@@ -51,6 +51,18 @@ async def is_lead(db: AsyncSession, user_id: int, hub_id: int) -> bool:
     return row.first() is not None
 
 
+async def lead_pairs(db: AsyncSession, user_ids: set[int], hub_ids: set[int]) -> set[tuple[int, int]]:
+    """Which of these people lead safeguarding in which of these hubs, in one query (the console sweep)."""
+    if not user_ids or not hub_ids:
+        return set()
+    rows = await db.execute(
+        select(HubStaff.user_id, HubStaff.hub_id).where(
+            HubStaff.role == LEAD_ROLE, HubStaff.user_id.in_(user_ids), HubStaff.hub_id.in_(hub_ids)
+        )
+    )
+    return {(user_id, hub_id) for user_id, hub_id in rows.all()}
+
+
 async def session_messages(
     db: AsyncSession, group_id: int, session_id: int, *, up_to: int | None, after: int | None, limit: int
 ) -> list[tuple[Message, str]]:

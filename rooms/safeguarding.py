@@ -581,6 +581,12 @@ async def _concern_for(
     raise NotFound("There is no such concern.")
 
 
+async def require_console(db: AsyncSession, actor: Actor, hub_id: int) -> None:
+    """The leads' console is for the hub's safeguarding leads (and platform admins) only."""
+    async with db.begin():
+        await require_hub_role(db, actor, hub_id, LEAD_ROLES, "Only the hub's safeguarding leads see its concerns.")
+
+
 async def list_open(db: AsyncSession, ctx: RoomsContext, actor: Actor, hub_id: int) -> list[dict[str, Any]]:
     """The hub's open concerns, most urgent tier first, then the oldest (the leads' console)."""
     now = ctx.clock()

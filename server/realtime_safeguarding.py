@@ -108,7 +108,7 @@ class SafeguardingEvents:
             hub_id = validate.row_id(_object(payload).get("hub_id"), "hub_id")
             state = self._state()
             async with state.readers() as db:
-                await safeguarding.list_open(db, state.rooms, actor, hub_id)  # refuses anyone but the leads
+                await safeguarding.require_console(db, actor, hub_id)  # refuses anyone but the leads
                 async with db.begin():
                     if await two_factor.enrolment_required(db, actor.user_id):
                         raise DomainError(
@@ -146,16 +146,18 @@ class SafeguardingEvents:
     async def sweep_console_rights(self) -> None:
         """Take this process's console subscriptions out when their person is no longer a lead of the hub (a
         role removed), working from the transport's actual subscriptions."""
-        state = self._state()
-        for room, members in list(self._transport_rooms().items()):
-            if not (isinstance(room, str) and room.startswith(CONSOLE_PREFIX)):
-                continue
-            hub_id = int(room.removeprefix(CONSOLE_PREFIX))
-            for sid in list(members):
-                actor = self._actor_of(sid)
-                allowed = False
-                if actor is not None:
-                    async with state.readers() as db, db.begin():
-                        allowed = actor.is_platform_admin or await concerns_store.is_lead(db, actor.user_id, hub_id)
-                if not allowed:
-                    await self.leave_room(sid, room)
+        subscribed = [
+            (room, int(room.removeprefix(CONSOLE_PREFIX)), sid, self._actor_of(sid))
+            for room, members in list(self._transport_rooms().items())
+            if isinstance(room, str) and room.startswith(CONSOLE_PREFIX)
+            for sid in list(members)
+        ]
+        if not subscribed:
+            return
+        users = {actor.user_id for _, _, _, actor in subscribed if actor is not None}
+        hubs = {hub_id for _, hub_id, _, _ in subscribed}
+        async with self._state().readers() as db, db.begin():  # one query however many consoles are open
+            leads = await concerns_store.lead_pairs(db, users, hubs)
+        for room, hub_id, sid, actor in subscribed:
+            if actor is None or not (actor.is_platform_admin or (actor.user_id, hub_id) in leads):
+                await self.leave_room(sid, room)

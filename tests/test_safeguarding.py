@@ -16,6 +16,7 @@ from server.app import NAMESPACE
 from tests.conftest import Database, RunningServer
 from tests.helpers_auth import FakeClock
 from tests.helpers_chat import call, send
+from tests.helpers_presence import counting
 from tests.helpers_safeguarding import FakeDetector, concern_count, enter, make_lead, open_console, wait_for_rows
 
 
@@ -321,7 +322,9 @@ async def test_a_lead_whose_role_is_removed_stops_hearing_the_console(
     status, me = await former.call("GET", "/api/me")
     status, _ = await admin.call("DELETE", f"/api/hubs/1/staff/{me['user']['id']}/safeguarding_lead")
     assert status in (200, 204)
-    await server.app[NAMESPACE].sweep_console_rights()
+    with counting(server.state.engine, this_task_only=True) as counted:
+        await server.app[NAMESPACE].sweep_console_rights()
+    assert counted.of("SELECT", "hub_staff") == 1, "one query for every open console, not one each"
 
     river_io, _ = await enter(live_room["river"])
     ack = await call(river_io, "concern:help", {"group_id": 1})
