@@ -787,7 +787,7 @@ async def main() -> None:
         finally:
             await workers.stop()
             if redis is not None:
-                redis.stop()
+                redis.close()
             if args.postgres:
                 await drop_schema(args.postgres, schema)
     result["duration_seconds"] = time.perf_counter() - started

@@ -10,16 +10,15 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import IO
 
 import aiohttp
+
+from tests.services import RedisProcess, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "load-bench-secret-key-not-for-production"
@@ -29,13 +28,6 @@ TICKS = os.sysconf("SC_CLK_TCK")
 PUBLISH_FAILURE_LINES = ("Cannot publish to redis", "clients catch up by watermark")
 GC_METRIC = re.compile(r'^alongside_gc_(collections|pause_seconds)_total\{generation="(\d)"\} ([0-9.e+-]+)$')
 PUBLISH_ERROR_METRIC = re.compile(r"^(alongside_\w*publish\w*(?:error|fail|timeout)\w*)(?:\{[^}]*\})? ([0-9.e+-]+)$")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def cpu_seconds(pid: int) -> float:
@@ -166,43 +158,12 @@ def start_alongside(name: str, log_dir: Path, database_url: str, schema: str, re
     return Server(name, "alongside", cmd, alongside_env(database_url, schema, redis_url), log_dir)
 
 
-class Redis:
-    """A private redis-server on a free loopback port, no persistence (as tests/helpers_safeguarding.py runs it)."""
+class Redis(RedisProcess):
+    """A private redis-server for the two-process scenario (tests/services.RedisProcess), started at once."""
 
     def __init__(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            raise RuntimeError("redis-server is not installed")
-        self.port = free_port()
-        self._dir = tempfile.TemporaryDirectory()
-        d = self._dir.name
-        self.proc = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", d],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                pass
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.05)
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-        self._dir.cleanup()
+        super().__init__()
+        self.start()
 
 
 async def quiesce(servers: list[Server], below: float = 0.15, longest: float = 15.0) -> None:

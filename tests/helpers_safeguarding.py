@@ -8,11 +8,6 @@ import contextlib
 import email
 import email.policy
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +24,7 @@ from rooms.safeguarding_models import Concern, OutboxRow
 from tests.conftest import Api, Database, RunningServer
 from tests.helpers_chat import Inbox, call
 from tests.helpers_processes import ROOT, SERVE
-from tests.services import ServerProcess, free_port, unavailable, wait_ready
+from tests.services import ServerProcess, free_port, wait_ready
 
 SAFEGUARDING_EVENTS = (
     "concern:new",
@@ -211,51 +206,6 @@ async def set_escalation(api: Api, hub_id: int = 1, **values: Any) -> dict[str, 
     status, data = await api.call("PUT", f"/api/hubs/{hub_id}/escalation", values)
     assert status == 200, data
     return dict(data)
-
-
-class RedisProcess:
-    """A private redis-server that a test can stop and start again on the same port (Redis down, then back)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-        self._dir = tempfile.TemporaryDirectory()
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            unavailable("redis-server is not installed (apt-get install redis-server)")
-            raise AssertionError("unreachable")
-        args = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.proc = subprocess.Popen(
-            [*args, "--dir", self._dir.name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                pass
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-        self.proc = None
-
-    def close(self) -> None:
-        self.stop()
-        self._dir.cleanup()
 
 
 def process_env(database: Database, redis_url: str, name: str, settings: dict[str, str]) -> dict[str, str]:

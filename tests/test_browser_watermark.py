@@ -11,7 +11,7 @@ from tests.conftest import Api, Database, open_session
 from tests.helpers_browser import chromium, enter_room, signed_in_page
 from tests.helpers_chat import call, send
 from tests.helpers_processes import server_processes
-from tests.helpers_safeguarding import RedisProcess
+from tests.services import RedisProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis]
 FAST = {"watermark_interval_ms": "300", "publish_timeout_ms": "300"}

@@ -26,8 +26,8 @@ from server.db import create_engine
 from tests.conftest import Api, Database, open_session
 from tests.helpers_faults import NumberedStream, RoomMember, until_acked
 from tests.helpers_processes import server_processes
-from tests.helpers_safeguarding import RedisProcess, start_process
-from tests.services import ServerProcess
+from tests.helpers_safeguarding import start_process
+from tests.services import RedisProcess, ServerProcess
 
 pytestmark = pytest.mark.redis
 # Watermarks every second (3 s by default) keep the test short; rate limits out of the way of the stream.

@@ -17,7 +17,6 @@ from tests.helpers_auth import FakeClock
 from tests.helpers_chat import call, send
 from tests.helpers_safeguarding import (
     WEBHOOK_SECRET,
-    RedisProcess,
     enter,
     make_lead,
     open_console,
@@ -27,7 +26,7 @@ from tests.helpers_safeguarding import (
     wait_for_rows,
     webhook_receiver,
 )
-from tests.services import free_port
+from tests.services import RedisProcess, free_port
 
 FAST = {"outbox_retry_base_ms": 50, "outbox_retry_max_seconds": 1, "outbox_poll_ms": 50}
 

@@ -20,13 +20,13 @@ from tests.helpers_processes import server_processes
 from tests.helpers_safeguarding import (
     WEBHOOK_SECRET,
     FakeDetector,
-    RedisProcess,
     enter,
     set_escalation,
     start_process,
     wait_for_rows,
     webhook_receiver,
 )
+from tests.services import RedisProcess
 
 
 async def test_a_process_killed_mid_delivery_is_restarted_and_the_concern_is_delivered_once(
