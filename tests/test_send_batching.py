@@ -172,8 +172,13 @@ async def scraped(rooms: Rooms, name: str) -> float:
     return float(lines[0].split()[1]) if lines else 0.0
 
 
-async def queued(rooms: Rooms, count: int) -> None:
-    await wait_until(lambda: rooms.batcher.waiting >= count, timeout=15, what=f"{count} sends queued")
+async def queued(rooms: Rooms, count: int, tasks: list[asyncio.Task[dict[str, Any]]]) -> None:
+    """Until `count` sends wait for the next flush (none of `tasks` may be answered before: the lock is held)."""
+    await wait_until(
+        lambda: rooms.batcher.waiting >= count or any(task.done() for task in tasks), timeout=20, what="sends queued"
+    )
+    answered = [task.result() for task in tasks if task.done()]
+    assert not answered, f"answered while the lock was held: {answered}"
 
 
 async def test_concurrent_sends_in_several_rooms_are_gap_free_and_heard_once(database: Database) -> None:
@@ -221,7 +226,7 @@ async def test_sends_queued_behind_a_flush_are_stored_in_one(database: Database)
         senders = [m for m in rooms.members][:8]
         async with write_lock_held(rooms):
             tasks = [asyncio.create_task(send(m.io, "queued", m.group_id)) for m in senders if m.io]
-            await queued(rooms, len(senders) - 1)  # the first leads a flush that waits for the lock
+            await queued(rooms, len(senders) - 1, tasks)  # the first leads a flush that waits for the lock
         acks = await asyncio.gather(*tasks)
         assert all(ack["ok"] for ack in acks), acks
         assert rooms.batcher.flushes - flushes_before == 2, "the leader's flush, then all the others in one"
@@ -240,14 +245,14 @@ async def test_retries_inside_and_across_batches_store_one_message(database: Dat
         repeated, other = f"retry-{client_id()}", f"other-{client_id()}"
         async with write_lock_held(rooms):
             tasks = [asyncio.create_task(send(second.io, "leads the first flush", first.group_id))]
-            await wait_until(lambda: rooms.batcher.busy, what="a flush waiting for the lock")
+            await wait_until(lambda: rooms.batcher.busy, timeout=20, what="a flush waiting for the lock")
             tasks += [
                 asyncio.create_task(send(first.io, "said once", first.group_id, repeated)),
                 asyncio.create_task(send(first.io, "said once", first.group_id, repeated)),
                 asyncio.create_task(send(second.io, "after it", first.group_id, other)),
                 asyncio.create_task(send(first.io, "said once", first.group_id, repeated)),
             ]
-            await queued(rooms, 4)
+            await queued(rooms, 4, tasks)
         acks = await asyncio.gather(*tasks)
         assert all(ack["ok"] for ack in acks), acks
         copies = {ack["message"]["id"] for ack in (acks[1], acks[2], acks[4])}
@@ -257,12 +262,12 @@ async def test_retries_inside_and_across_batches_store_one_message(database: Dat
         # Across batches while others are stored beside it: retried in a flush with a new message.
         async with write_lock_held(rooms):
             tasks = [asyncio.create_task(send(second.io, "leads again", first.group_id))]
-            await wait_until(lambda: rooms.batcher.busy, what="a flush waiting for the lock")
+            await wait_until(lambda: rooms.batcher.busy, timeout=20, what="a flush waiting for the lock")
             tasks += [
                 asyncio.create_task(send(first.io, "said once", first.group_id, repeated)),
                 asyncio.create_task(send(second.io, "new beside the retry", first.group_id)),
             ]
-            await queued(rooms, 2)
+            await queued(rooms, 2, tasks)
         later = await asyncio.gather(*tasks)
         assert all(ack["ok"] for ack in later), later
         assert later[1]["message"]["id"] in copies
@@ -282,10 +287,10 @@ async def test_a_sender_muted_while_queued_is_refused_and_leaves_no_gap(database
         assert muted.io is not None
         async with write_lock_held(rooms) as db:
             tasks = [asyncio.create_task(send(m.io, "still here", group_id)) for m in others if m.io]
-            await wait_until(lambda: rooms.batcher.busy, what="a flush waiting for the lock")
-            await queued(rooms, len(others) - 1)
+            await wait_until(lambda: rooms.batcher.busy, timeout=20, what="a flush waiting for the lock")
+            await queued(rooms, len(others) - 1, tasks)
             mine = asyncio.create_task(send(muted.io, "checked before the mute", group_id))
-            await queued(rooms, len(others))
+            await queued(rooms, len(others), [*tasks, mine])
             sam = await store.get_user_by_pseudonym(db, "Sam")
             assert sam is not None
             db.add(
