@@ -30,7 +30,7 @@ from bench.load import Pool, Workers, connect_pool, create_schema, drop_schema  
 from bench.load_seed import seed  # noqa: E402
 from bench.load_servers import SECRET_KEY, Server, start_alongside, start_bare  # noqa: E402
 
-LOG_NEEDLES = ("database is locked", "TimeoutError", "QueuePool limit", "Traceback")
+LOG_NEEDLES = ("database is locked", "TimeoutError", "QueuePool limit", "Traceback", "WARNING", "ERROR")
 
 
 async def presence_rows(db: tuple[str, str]) -> int:
@@ -111,6 +111,8 @@ async def one_server(
         rows_left = await presence_rows(db)
     leave_cpu = server.cpu() - cpu2
     log = server.log_text()
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results" / f"connect_wave_{kind}.log").write_text(log[-200_000:])
     found = {needle: log.count(needle) for needle in LOG_NEEDLES if needle in log}
     print(
         f"  {kind:9} {kb:.1f} KB/conn, idle CPU {idle_cpu:.1f}%; all left in {gone:.1f} s (server CPU "

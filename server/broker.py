@@ -10,6 +10,7 @@ import socketio
 
 from rooms.events import RoomEvent, room_name, staff_room_name
 from server.control_bus import ControlBus
+from server.room_index import IndexedManager, IndexedRedisManager
 
 CHAT_NAMESPACE = "/chat"
 log = logging.getLogger("alongside.broker")
@@ -23,8 +24,8 @@ def client_manager(redis_url: str, pool_size: int) -> Any:
     the publish after one retry. Alongside's default is 1024.
     """
     if not redis_url:
-        return socketio.AsyncManager()
-    return socketio.AsyncRedisManager(
+        return IndexedManager()
+    return IndexedRedisManager(
         redis_url,
         channel="alongside",
         redis_options={"max_connections": pool_size, "health_check_interval": 30},
@@ -36,6 +37,12 @@ class SocketIOPublisher:
         self._sio = sio
         self._control = control
         self._timeout = timeout_seconds
+        self._timeouts = 0
+
+    @property
+    def publish_errors(self) -> int:
+        """Publishes that did not reach Redis: timed out here, or given up by the manager (for /metrics)."""
+        return self._timeouts + int(getattr(self._sio.manager, "publish_failures", 0))
 
     async def recheck_room(self, group_id: int) -> None:
         await self._control.publish({"kind": "recheck_room", "group_id": group_id})
@@ -57,6 +64,7 @@ class SocketIOPublisher:
             async with asyncio.timeout(self._timeout):
                 await self._sio.emit("room:removed", {"group_id": group_id}, to=sid, namespace=CHAT_NAMESPACE)
         except TimeoutError:
+            self._timeouts += 1
             log.warning("eviction timed out after %.1f s; the room sweep will finish it", self._timeout)
 
     async def publish(self, event: RoomEvent) -> None:
@@ -74,6 +82,7 @@ class SocketIOPublisher:
                     skip_sid=event.skip_sid,
                 )
         except TimeoutError:
+            self._timeouts += 1
             log.warning(
                 "publish of %s timed out after %.1f s; clients catch up by watermark", event.name, self._timeout
             )
