@@ -52,6 +52,11 @@ def standard_metrics() -> Metrics:
         "alongside_send_batches_total", "counter", "Send transactions that stored messages (group commit)."
     )
     metrics.describe("alongside_send_batch_messages_total", "counter", "Messages stored by those transactions.")
+    metrics.describe(
+        "alongside_redis_publish_errors_total",
+        "counter",
+        "Room events that did not reach Redis (timed out, or dropped by the manager); clients catch up by watermark.",
+    )
     return metrics
 
 

@@ -9,6 +9,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from sqlalchemy import text
 
+from server.broker import SocketIOPublisher
 from server.http_errors import ApiError
 from server.metrics import send_batch_figures
 from server.openapi import openapi_document
@@ -61,6 +62,8 @@ async def metrics(request: web.Request) -> web.Response:
     state = request.app[STATE]
     batches = state.rooms.send_batch
     send_batch_figures(state.metrics, batches.flushes, batches.stored)
+    if isinstance(state.rooms.publisher, SocketIOPublisher):
+        state.metrics.set("alongside_redis_publish_errors_total", state.rooms.publisher.publish_errors)
     return web.Response(text=state.metrics.render(), content_type="text/plain", charset="utf-8")
 
 

@@ -13,10 +13,18 @@ import pytest
 from tests.conftest import Api, Database, open_session
 from tests.helpers_chat import Inbox, call, send
 from tests.helpers_processes import server_processes
-from tests.helpers_safeguarding import RedisProcess
+from tests.services import RedisProcess
 
 pytestmark = pytest.mark.redis
 FAST = {"watermark_interval_ms": "300", "publish_timeout_ms": "500"}
+
+
+async def publish_errors(url: str) -> float:
+    """alongside_redis_publish_errors_total from the process's /metrics (open in development)."""
+    async with aiohttp.ClientSession() as http, http.get(url + "/metrics") as response:
+        text = await response.text()
+    line = next(line for line in text.splitlines() if line.startswith("alongside_redis_publish_errors_total"))
+    return float(line.split()[-1])
 
 
 async def test_a_stalled_redis_holds_no_ack_and_loses_no_message(database: Database) -> None:
@@ -39,12 +47,14 @@ async def test_a_stalled_redis_holds_no_ack_and_loses_no_message(database: Datab
             await willow_inbox.wait_for("message:new", lambda d: d["message"]["id"] == before["message"]["id"])
 
             assert redis.proc is not None
+            assert await publish_errors(url_a) == 0
             redis.proc.send_signal(signal.SIGSTOP)
             try:
                 started = time.monotonic()
                 during = await send(river_io, "while Redis is stalled")
                 assert during["ok"], during
                 assert time.monotonic() - started < 3, "the ack waited out the stall"
+                assert await publish_errors(url_a) >= 1, "/metrics counts the publish that did not reach Redis"
                 started = time.monotonic()
                 async with aiohttp.ClientSession() as http, http.get(url_a + "/readyz") as response:
                     assert response.status == 503
