@@ -24,7 +24,7 @@ from rooms.safeguarding_models import Concern, OutboxRow
 from tests.conftest import Api, Database, RunningServer
 from tests.helpers_chat import Inbox, call
 from tests.helpers_processes import ROOT, SERVE
-from tests.services import RedisProcess, ServerProcess, free_port, wait_ready  # noqa: F401 (RedisProcess: re-exported)
+from tests.services import ServerProcess, free_port, wait_ready
 
 SAFEGUARDING_EVENTS = (
     "concern:new",
