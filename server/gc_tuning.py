@@ -19,6 +19,7 @@ from server.metrics import Metrics
 # Collect the youngest generation after 50,000 net allocations instead of 700 (CPython's default, tuned for
 # small scripts): fewer collections, each still short. Older generations keep their default ratios.
 THRESHOLDS = (50_000, 10, 10)
+PAUSES: web.AppKey[PauseMonitor] = web.AppKey("gc_pauses")
 
 
 class PauseMonitor:
@@ -45,10 +46,17 @@ class PauseMonitor:
             self.longest = pause
             self._metrics.set("alongside_gc_pause_seconds_max", pause)
 
+    def forget_longest(self) -> None:
+        """Start the longest pause afresh (after start-up's deliberate full collection, which no request waits
+        on), so the gauge says what serving costs."""
+        self.longest = 0.0
+        self._metrics.set("alongside_gc_pause_seconds_max", 0.0)
+
 
 def monitor_pauses(app: web.Application, metrics: Metrics) -> PauseMonitor:
     """Measure every collection while this app runs (the callback goes when the app is cleaned up)."""
     monitor = PauseMonitor(metrics)
+    app[PAUSES] = monitor
 
     async def measure(_: web.Application) -> Any:
         gc.callbacks.append(monitor)
@@ -65,9 +73,12 @@ def tune_for_serving(app: web.Application, metrics: Metrics) -> None:
     gc.set_threshold(*THRESHOLDS)
     metrics.describe("alongside_gc_frozen_objects", "gauge", "Objects kept out of collection since start-up.")
 
-    async def freeze(_: web.Application) -> None:
+    async def freeze(application: web.Application) -> None:
         gc.collect()
         gc.freeze()
         metrics.set("alongside_gc_frozen_objects", gc.get_freeze_count())
+        monitor = application.get(PAUSES)
+        if monitor is not None:
+            monitor.forget_longest()
 
     app.on_startup.append(freeze)
