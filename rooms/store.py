@@ -278,13 +278,19 @@ async def next_message_id(db: AsyncSession, group_id: int) -> int:
 async def take_message_ids(db: AsyncSession, group_id: int, count: int) -> int:
     """Take the room's next `count` ids; returns the last (they end there). The UPDATE locks the group row until
     commit (on SQLite the writer's BEGIN IMMEDIATE already serialises), so ids never repeat."""
-    result = await db.execute(
+    connection = await db.connection()  # Core straight on the connection: no ORM execution on the hot path
+    result = await connection.execute(_take_ids(), {"group_key": group_id, "count": count})
+    return int(result.scalar_one())
+
+
+@functools.cache
+def _take_ids() -> Any:  # an Update; built once (building it cost as much as running it)
+    return (
         update(_groups)
-        .where(_groups.c.id == group_id)
-        .values(last_message_id=_groups.c.last_message_id + count)
+        .where(_groups.c.id == bindparam("group_key", type_=Integer))
+        .values(last_message_id=_groups.c.last_message_id + bindparam("count", type_=Integer))
         .returning(_groups.c.last_message_id)
     )
-    return int(result.scalar_one())
 
 
 async def give_back_message_ids(db: AsyncSession, group_id: int, last_used: int) -> None:
@@ -386,7 +392,8 @@ async def insert_message(db: AsyncSession, values: dict[str, object]) -> None:
 async def insert_messages(db: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
     """Every row in one statement (Core, not the ORM's bulk insert: nothing to track afterwards)."""
     if rows:
-        await db.execute(insert(_messages), list(rows))
+        connection = await db.connection()
+        await connection.execute(insert(_messages), list(rows))
 
 
 async def messages_by_client_id(
