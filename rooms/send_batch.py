@@ -103,6 +103,7 @@ class SendBatcher:
         self.flushes = 0
         self.stored = 0
         self.largest = 0
+        self.in_flight = 0  # writes in the flush now running (tests: waiting + in_flight is every write held)
 
     @property
     def busy(self) -> bool:
@@ -165,9 +166,11 @@ class SendBatcher:
         try:
             batch, self._pending = self._pending, []
             batch = [item for item in batch if not item.turn.cancelled()]  # senders cancelled while waiting
+            self.in_flight = len(batch)
             if batch:
                 await self._flush(db, batch)
         finally:
+            self.in_flight = 0
             self._flushing = False
             self._hand_over()
 

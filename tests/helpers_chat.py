@@ -45,13 +45,16 @@ class Inbox:
         return await asyncio.wait_for(find(), timeout)
 
 
-async def call(client: socketio.AsyncClient, event: str, payload: Any) -> dict[str, Any]:
-    result: dict[str, Any] = await client.call(event, payload, namespace=NS, timeout=10)
+async def call(client: socketio.AsyncClient, event: str, payload: Any, timeout: float = 10) -> dict[str, Any]:
+    result: dict[str, Any] = await client.call(event, payload, namespace=NS, timeout=timeout)
     return result
 
 
-async def send(client: socketio.AsyncClient, body: str, group_id: int = 1, cid: str | None = None) -> dict[str, Any]:
-    return await call(client, "message:send", {"group_id": group_id, "client_id": cid or client_id(), "body": body})
+async def send(
+    client: socketio.AsyncClient, body: str, group_id: int = 1, cid: str | None = None, timeout: float = 10
+) -> dict[str, Any]:
+    payload = {"group_id": group_id, "client_id": cid or client_id(), "body": body}
+    return await call(client, "message:send", payload, timeout)
 
 
 def counts_of(server: Any) -> Any:
