@@ -105,7 +105,7 @@ async def is_hub_admin(db: AsyncSession, actor: Actor, hub_id: int) -> bool:
 
 async def require_hub_admin(db: AsyncSession, actor: Actor, hub_id: int) -> Hub:
     hub = await require_hub(db, hub_id)
-    if not actor.is_platform_admin and "hub_admin" not in await store.staff_roles(db, actor.user_id, hub_id):
+    if not await is_hub_admin(db, actor, hub_id):
         raise Forbidden("Only this hub's admins can do that.")
     return hub
 

@@ -18,6 +18,9 @@ export function activeCatalogue(): Catalogue {
   return chosen;
 }
 
+// Worked out once per language: every date, number and plural format asks for it.
+let cachedLocale: { lang: string; tag: string } | null = null;
+
 /**
  * The tag for `Intl` formats (dates, numbers, plural rules): the browser's own regional variant of the
  * interface language when it has one (English in a British browser writes "26 November, 19:00", in an
@@ -25,6 +28,12 @@ export function activeCatalogue(): Catalogue {
  * Arabic interface picked in an English browser is written the Arabic way).
  */
 export function locale(): string {
+  const lang = activeCatalogue().lang;
+  if (cachedLocale?.lang !== lang) cachedLocale = { lang, tag: regionalLocale() };
+  return cachedLocale.tag;
+}
+
+function regionalLocale(): string {
   const lang = activeCatalogue().lang;
   const base = lang.toLowerCase().split('-')[0];
   const regional = navigator.languages.find((tag) => tag.toLowerCase().split('-')[0] === base);
