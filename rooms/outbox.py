@@ -179,10 +179,12 @@ async def record_failure(
     return DEAD if dead else PENDING
 
 
-async def dead_letters(db: AsyncSession, hub_id: int) -> list[OutboxRow]:
-    rows = await db.execute(
-        select(OutboxRow).where(OutboxRow.hub_id == hub_id, OutboxRow.state == DEAD).order_by(OutboxRow.id)
-    )
+async def dead_letters(db: AsyncSession, hub_id: int, before_id: int | None, limit: int) -> list[OutboxRow]:
+    """A hub's dead letters, newest first, older than `before_id` when given; `limit` at most (a page)."""
+    stmt = select(OutboxRow).where(OutboxRow.hub_id == hub_id, OutboxRow.state == DEAD)
+    if before_id is not None:
+        stmt = stmt.where(OutboxRow.id < before_id)
+    rows = await db.execute(stmt.order_by(OutboxRow.id.desc()).limit(limit))
     return list(rows.scalars())
 
 

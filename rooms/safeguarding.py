@@ -9,6 +9,7 @@ a marker for facilitators, a concern). docs/safeguarding.md describes the flow, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms import concerns_store, hub_store, outbox, store, validate
+from rooms import concerns_store, hub_store, outbox, paging, store, validate
 from rooms.access import group_access, is_hub_admin, require_hub_admin, require_hub_role
 from rooms.context import RoomsContext
 from rooms.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -746,38 +747,56 @@ async def do_reveal_contact(
     return {"user_id": subject.id, "pseudonym": subject.pseudonym, "email": subject.email}
 
 
-async def break_glass_log(db: AsyncSession, actor: Actor, hub_id: int) -> list[dict[str, Any]]:
+async def break_glass_log(
+    db: AsyncSession, actor: Actor, hub_id: int, query: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], int | None]:
+    """One page of the hub's break-glass audit, newest first, and the `before_id` of the next page (None at the
+    oldest). Only the hub's admins may ask; who is asking is checked before the query is read."""
     async with db.begin():
         await require_hub_admin(db, actor, hub_id)
-        actor_user = User.__table__.alias("actor_user")
-        subject_user = User.__table__.alias("subject_user")
-        rows = await db.execute(
-            select(BreakGlassEntry, actor_user.c.pseudonym, subject_user.c.pseudonym)
-            .outerjoin(actor_user, actor_user.c.id == BreakGlassEntry.actor_id)
-            .outerjoin(subject_user, subject_user.c.id == BreakGlassEntry.subject_user_id)
-            .where(BreakGlassEntry.hub_id == hub_id)
-            .order_by(BreakGlassEntry.id)
-        )
-        return [
-            {
-                "id": e.id,
-                "concern_id": e.concern_id,
-                "actor": {"user_id": e.actor_id, "pseudonym": a},
-                "subject": {"user_id": e.subject_user_id, "pseudonym": s},
-                "reason": e.reason,
-                "at": e.created_at.isoformat(),
-            }
-            for e, a, s in rows.all()
-        ]
+    page = paging.page_request(query)
+    actor_user = User.__table__.alias("actor_user")
+    subject_user = User.__table__.alias("subject_user")
+    stmt = (
+        select(BreakGlassEntry, actor_user.c.pseudonym, subject_user.c.pseudonym)
+        .outerjoin(actor_user, actor_user.c.id == BreakGlassEntry.actor_id)
+        .outerjoin(subject_user, subject_user.c.id == BreakGlassEntry.subject_user_id)
+        .where(BreakGlassEntry.hub_id == hub_id)
+    )
+    if page.before_id is not None:
+        stmt = stmt.where(BreakGlassEntry.id < page.before_id)
+    async with db.begin():
+        rows = (await db.execute(stmt.order_by(BreakGlassEntry.id.desc()).limit(page.fetch))).all()
+    kept, next_before_id = paging.cut(rows, page, lambda row: int(row[0].id))
+    entries = [
+        {
+            "id": e.id,
+            "concern_id": e.concern_id,
+            "actor": {"user_id": e.actor_id, "pseudonym": a},
+            "subject": {"user_id": e.subject_user_id, "pseudonym": s},
+            "reason": e.reason,
+            "at": e.created_at.isoformat(),
+        }
+        for e, a, s in kept
+    ]
+    return entries, next_before_id
 
 
 # ---- the hub admins' side of delivery
 
 
-async def list_dead_letters(db: AsyncSession, actor: Actor, hub_id: int) -> list[dict[str, object]]:
+async def list_dead_letters(
+    db: AsyncSession, actor: Actor, hub_id: int, query: Mapping[str, str]
+) -> tuple[list[dict[str, object]], int | None]:
+    """One page of the hub's dead letters, newest first, and the `before_id` of the next page (None at the
+    oldest). Only the hub's admins may ask; who is asking is checked before the query is read."""
     async with db.begin():
         await require_hub_admin(db, actor, hub_id)
-        return [outbox.row_view(row) for row in await outbox.dead_letters(db, hub_id)]
+    page = paging.page_request(query)
+    async with db.begin():
+        rows = await outbox.dead_letters(db, hub_id, page.before_id, page.fetch)
+    kept, next_before_id = paging.cut(rows, page, lambda row: row.id)
+    return [outbox.row_view(row) for row in kept], next_before_id
 
 
 async def do_redeliver(db: AsyncSession, ctx: RoomsContext, actor: Actor, outbox_id: int) -> dict[str, object]:

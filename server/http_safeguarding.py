@@ -9,11 +9,12 @@ from typing import Annotated, Any, Literal
 from aiohttp import web
 from pydantic import AfterValidator, Field
 
-from rooms import safeguarding
+from rooms import paging, safeguarding
 from rooms.events import RoomEvent, staff_room_name
+from rooms.validate import ROW_ID_MAX
 from server import api_charsets as cs
 from server import api_models as m
-from server.api_spec import ApiRoutes, domain_values, request_actor, request_body, state_of
+from server.api_spec import ApiRoutes, QueryParam, domain_values, request_actor, request_body, state_of
 from server.dispatcher import Dispatcher
 from server.http_api import path_int
 from server.http_errors import ApiError
@@ -152,8 +153,12 @@ class BreakGlassEntryView(m.Response):
     at: str
 
 
+NEXT_BEFORE_ID = "Pass as before_id for the next (older) page; null when nothing older is left."
+
+
 class BreakGlassLog(m.Response):
-    entries: list[BreakGlassEntryView]
+    entries: list[BreakGlassEntryView] = Field(description="Newest first; at most `limit`.")
+    next_before_id: int | None = Field(description=NEXT_BEFORE_ID)
 
 
 class OutboxRowView(m.Response):
@@ -172,7 +177,23 @@ class OutboxRowView(m.Response):
 
 
 class DeadLetters(m.Response):
-    dead_letters: list[OutboxRowView]
+    dead_letters: list[OutboxRowView] = Field(description="Newest first; at most `limit`.")
+    next_before_id: int | None = Field(description=NEXT_BEFORE_ID)
+
+
+PAGE = ("before_id", "limit")
+PAGE_QUERY = (
+    QueryParam(
+        "before_id",
+        "Only rows older than this id (the next page: a response's next_before_id).",
+        {"type": "integer", "minimum": 1, "maximum": ROW_ID_MAX},
+    ),
+    QueryParam(
+        "limit",
+        f"At most this many (default {paging.PAGE_DEFAULT}).",
+        {"type": "integer", "minimum": 1, "maximum": paging.PAGE_MAX},
+    ),
+)
 
 
 class OutboxResult(m.Response):
@@ -215,6 +236,8 @@ async def _announce(request: web.Request, concern: dict[str, Any]) -> None:
     tag=TAG,
     result=ConcernList,
     refusals={403: ("forbidden",)},
+    description="Not paged, on purpose: every open concern is always in the answer, so no escalation can sit "
+    "unseen on a later page (resolved ones leave the list).",
 )
 async def list_concerns(request: web.Request) -> web.Response:
     actor = await request_actor(request)
@@ -323,33 +346,40 @@ async def reveal_contact(request: web.Request) -> web.Response:
 @routes.api(
     "GET",
     "/api/hubs/{hub_id}/break-glass-log",
-    summary="The break-glass audit: every reveal of a member's contact details (hub admin: staff; read-only)",
+    summary="The break-glass audit: every reveal of a member's contact details, newest first, a page at a time "
+    "(hub admin: staff; read-only)",
     tag=TAG,
     result=BreakGlassLog,
-    refusals={403: ("forbidden",)},
+    query=PAGE_QUERY,
+    refusals={400: ("invalid_payload",), 403: ("forbidden",)},
+    description=f"At most {paging.PAGE_MAX} entries a page; page on with before_id = next_before_id.",
 )
 async def read_break_glass_log(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
+    query = {name: request.query[name] for name in PAGE if name in request.query}
     async with state.readers() as db:
-        entries = await safeguarding.break_glass_log(db, actor, path_int(request, "hub_id"))
-    return web.json_response({"entries": entries})
+        entries, next_before_id = await safeguarding.break_glass_log(db, actor, path_int(request, "hub_id"), query)
+    return web.json_response({"entries": entries, "next_before_id": next_before_id})
 
 
 @routes.api(
     "GET",
     "/api/hubs/{hub_id}/dead-letters",
-    summary="Safeguarding deliveries that gave up after every retry (hub admin: staff)",
+    summary="Safeguarding deliveries that gave up after every retry, newest first, a page at a time (hub admin: staff)",
     tag=TAG,
     result=DeadLetters,
-    refusals={403: ("forbidden",)},
+    query=PAGE_QUERY,
+    refusals={400: ("invalid_payload",), 403: ("forbidden",)},
+    description=f"At most {paging.PAGE_MAX} dead letters a page; page on with before_id = next_before_id.",
 )
 async def list_dead_letters(request: web.Request) -> web.Response:
     actor = await request_actor(request)
     state = state_of(request)
+    query = {name: request.query[name] for name in PAGE if name in request.query}
     async with state.readers() as db:
-        rows = await safeguarding.list_dead_letters(db, actor, path_int(request, "hub_id"))
-    return web.json_response({"dead_letters": rows})
+        rows, next_before_id = await safeguarding.list_dead_letters(db, actor, path_int(request, "hub_id"), query)
+    return web.json_response({"dead_letters": rows, "next_before_id": next_before_id})
 
 
 @routes.api(

@@ -5,6 +5,7 @@ acknowledges; break-glass needs a reason and appears in the hub admin's log; axe
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from tests.helpers_browser import (
     trap_xss,
     xss_payloads,
 )
+from tests.helpers_safeguarding_pages import seed_history
 
 pytestmark = pytest.mark.browser
 RISKY = "I'm going to kill myself tonight, I have the pills ready"
@@ -298,3 +300,36 @@ async def test_break_glass_needs_a_reason_and_is_in_the_admins_log(browser: Any,
     finally:
         await hub_admin.close()
     assert lead.errors == [] and admin.errors == []
+
+
+async def test_the_admins_lists_show_older_pages_on_request(browser: Any, web_server: RunningServer) -> None:
+    """More dead letters and reveals than a page (100): the newest page first, "Show older" under each list adds
+    the rest by keyboard, then goes (focus on the first row it added); axe with both buttons showing."""
+    from playwright.async_api import expect
+
+    history = await seed_history(web_server, 104)
+    admin = await signed_in_page(browser, web_server.url, "hub-admin")
+    await admin.goto(web_server.url + "/#/admin/hubs/1/safeguarding")
+    letters = admin.get_by_test_id("dead-letter")
+    entries = admin.get_by_test_id("break-glass-entry")
+    await expect(letters).to_have_count(100)
+    await expect(entries).to_have_count(100)
+    await expect(entries.first).to_contain_text("Seeded reveal 103")
+    await assert_accessible(admin, "the hub admin's safeguarding page with older pages to show")
+
+    for older, rows, first_added in (
+        (admin.get_by_test_id("dead-letters-older"), letters, None),
+        (admin.get_by_test_id("break-glass-older"), entries, "Seeded reveal 3"),
+    ):
+        await expect(older).to_have_text(re.compile(r"^Show older"))
+        await older.focus()
+        await admin.keyboard.press("Enter")
+        await expect(rows).to_have_count(104)
+        await expect(older).to_be_hidden()
+        await expect(rows.nth(100)).to_be_focused()
+        if first_added:
+            await expect(rows.nth(100)).to_contain_text(first_added)
+    await expect(admin.get_by_role("status").filter(has_text="These are the oldest.")).to_have_count(2)
+    await expect(entries.last).to_contain_text("Seeded reveal 0")
+    shown = await letters.evaluate_all("items => items.length")
+    assert shown == len(history.dead_letters) and admin.errors == []

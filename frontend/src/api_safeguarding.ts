@@ -4,14 +4,20 @@
 
 import { request } from './api';
 import type {
-  BreakGlassEntry,
+  BreakGlassPage,
   Concern,
   ConcernDetail,
+  DeadLetterPage,
   Delivery,
   EscalationChange,
   EscalationSettings,
   RevealedContact,
 } from './types_safeguarding';
+
+/** The server's default page (100) unless an older one is asked for. */
+function pageQuery(beforeId: number | null): string {
+  return beforeId === null ? '' : `?before_id=${beforeId}`;
+}
 
 export type ConcernAction = 'acknowledge' | 'start' | 'notes' | 'resolve';
 
@@ -27,10 +33,12 @@ export const safeguardingApi = {
   },
   revealContact: (id: number, reason: string): Promise<RevealedContact> =>
     request<RevealedContact>('POST', `/api/concerns/${id}/reveal-contact`, { reason }),
-  breakGlassLog: async (hubId: number, signal?: AbortSignal): Promise<BreakGlassEntry[]> =>
-    (await request<{ entries: BreakGlassEntry[] }>('GET', `/api/hubs/${hubId}/break-glass-log`, undefined, signal ? { signal } : {})).entries,
-  deadLetters: async (hubId: number, signal?: AbortSignal): Promise<Delivery[]> =>
-    (await request<{ dead_letters: Delivery[] }>('GET', `/api/hubs/${hubId}/dead-letters`, undefined, signal ? { signal } : {})).dead_letters,
+  /** One page, newest first; `beforeId` (a page's next_before_id) for the next, older one. */
+  breakGlassLog: (hubId: number, beforeId: number | null, signal?: AbortSignal): Promise<BreakGlassPage> =>
+    request<BreakGlassPage>('GET', `/api/hubs/${hubId}/break-glass-log${pageQuery(beforeId)}`, undefined, signal ? { signal } : {}),
+  /** One page, newest first; `beforeId` (a page's next_before_id) for the next, older one. */
+  deadLetters: (hubId: number, beforeId: number | null, signal?: AbortSignal): Promise<DeadLetterPage> =>
+    request<DeadLetterPage>('GET', `/api/hubs/${hubId}/dead-letters${pageQuery(beforeId)}`, undefined, signal ? { signal } : {}),
   redeliver: async (deliveryId: number): Promise<Delivery> =>
     (await request<{ delivery: Delivery }>('POST', `/api/outbox/${deliveryId}/redeliver`)).delivery,
   escalation: (hubId: number, signal?: AbortSignal): Promise<EscalationSettings> =>

@@ -106,6 +106,18 @@ export interface Delivery {
   delivered_at: string | null;
 }
 
+/** A page of a hub admin's list, newest first: pass `next_before_id` as `before_id` for the next (older) one;
+ * null when nothing older is left. */
+export interface DeadLetterPage {
+  dead_letters: Delivery[];
+  next_before_id: number | null;
+}
+
+export interface BreakGlassPage {
+  entries: BreakGlassEntry[];
+  next_before_id: number | null;
+}
+
 export interface BreakGlassEntry {
   id: number;
   concern_id: number;

@@ -202,6 +202,11 @@ export const arSafeguarding: { readonly [K in keyof typeof enSafeguarding]: stri
   'sg.logMember': 'صاحب البيانات',
   'sg.logConcern': 'بلاغ القلق',
   'sg.logReason': 'السبب',
+  'sg.deadOlder': 'عرض الرسائل الأقدم المتعذّر تسليمها',
+  'sg.logOlder': 'عرض السجلات الأقدم',
+  'sg.olderLoading': 'جارٍ تحميل الأقدم…',
+  'sg.olderAdded': 'أُضيفت عناصر أقدم إلى نهاية القائمة.',
+  'sg.olderAddedLast': 'أُضيفت عناصر أقدم إلى نهاية القائمة. هذه هي الأقدم.',
 
   'error.concern_acknowledged': 'تم تأكيد استلام بلاغ القلق هذا بالفعل.',
   'error.concern_resolved': 'تمت معالجة بلاغ القلق هذا بالفعل.',

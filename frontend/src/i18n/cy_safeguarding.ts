@@ -203,6 +203,11 @@ export const cySafeguarding: { readonly [K in keyof typeof enSafeguarding]: stri
   'sg.logMember': 'Manylion pwy',
   'sg.logConcern': 'Pryder',
   'sg.logReason': 'Rheswm',
+  'sg.deadOlder': 'Dangos danfoniadau hŷn a fethodd',
+  'sg.logOlder': 'Dangos cofnodion hŷn',
+  'sg.olderLoading': 'Wrthi’n llwytho rhai hŷn…',
+  'sg.olderAdded': 'Ychwanegwyd rhai hŷn at ddiwedd y rhestr.',
+  'sg.olderAddedLast': 'Ychwanegwyd rhai hŷn at ddiwedd y rhestr. Dyma’r rhai hynaf.',
 
   'error.concern_acknowledged': 'Mae’r pryder hwn eisoes wedi’i gydnabod.',
   'error.concern_resolved': 'Mae’r pryder hwn eisoes wedi’i ddatrys.',

@@ -190,6 +190,11 @@ export const enSafeguarding = {
   'sg.logMember': 'Whose details',
   'sg.logConcern': 'Concern',
   'sg.logReason': 'Reason',
+  'sg.deadOlder': 'Show older dead letters',
+  'sg.logOlder': 'Show older entries',
+  'sg.olderLoading': 'Loading older ones…',
+  'sg.olderAdded': 'Older ones added to the end of the list.',
+  'sg.olderAddedLast': 'Older ones added to the end of the list. These are the oldest.',
 
   'error.concern_acknowledged': 'This concern was acknowledged already.',
   'error.concern_resolved': 'This concern is resolved already.',

@@ -1,10 +1,11 @@
 /**
  * A hub's safeguarding administration (#/admin/hubs/:id/safeguarding; docs/api.md "Safeguarding"): the
  * escalation (webhook address and signing secret, escalation email, seconds to acknowledge per tier), the dead
- * letters (deliveries that gave up) with Redeliver, and the break-glass log, which nobody can change.
+ * letters (deliveries that gave up) with Redeliver, and the break-glass log, which nobody can change. Both lists
+ * come a page at a time, newest first, with "Show older" under each for the next page.
  */
 
-import { describeError } from '../api';
+import { describeError, isAbort } from '../api';
 import { adminApi } from '../api_admin';
 import { safeguardingApi } from '../api_safeguarding';
 import { append, h, replaceChildren } from '../dom';
@@ -12,7 +13,7 @@ import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../f
 import { t, tIsolated } from '../i18n';
 import { type ViewContext } from '../router';
 import { canAdminister, getUser } from '../state';
-import type { BreakGlassEntry, Delivery, EscalationChange, EscalationSettings } from '../types_safeguarding';
+import type { BreakGlassEntry, BreakGlassPage, DeadLetterPage, Delivery, EscalationChange, EscalationSettings } from '../types_safeguarding';
 import { breadcrumb, loadInto, section, whenElement } from './admin_common';
 
 const TIERS = ['concern', 'high', 'imminent'] as const;
@@ -100,45 +101,116 @@ function escalationForm(hubId: number, start: EscalationSettings): HTMLElement {
   return form;
 }
 
-function deadLetterList(letters: Delivery[]): HTMLElement {
-  if (letters.length === 0) return h('p', { class: 'muted', 'data-testid': 'dead-letters-empty' }, t('sg.deadNone'));
-  return h(
-    'ul',
-    { class: 'admin-list', 'data-testid': 'dead-letters' },
-    letters.map((d) => {
-      const alert = new AlertRegion();
-      const done = new StatusRegion('notice--success');
-      const redeliver = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'redeliver' }, t('sg.redeliver'));
-      redeliver.addEventListener('click', async () => {
-        if (isBusy(redeliver)) return;
-        alert.clear();
-        const restore = busy(redeliver, t('sg.redelivering'));
-        try {
-          await safeguardingApi.redeliver(d.id);
-          restore();
-          redeliver.hidden = true;
-          done.show(t('sg.redelivered'));
-        } catch (err) {
-          restore();
-          alert.show(describeError(err));
+/**
+ * "Show older" under a paged list: a real button that fetches the page before the last row shown and hands its
+ * rows to `add` (which appends them and returns the first new element). While more is left, focus stays on the
+ * button; once nothing older is left it goes, and focus (if it was on it) moves to the first row just added.
+ */
+function olderButton<T>(
+  label: string,
+  testId: string,
+  start: number | null,
+  load: (beforeId: number) => Promise<{ rows: T[]; next: number | null }>,
+  add: (rows: T[]) => HTMLElement | null,
+): HTMLElement {
+  let next = start;
+  const alert = new AlertRegion();
+  const status = new StatusRegion();
+  const button = h('button', { type: 'button', class: 'button button--small', 'data-testid': testId }, label);
+  button.hidden = next === null;
+  button.addEventListener('click', async () => {
+    if (next === null || isBusy(button)) return;
+    alert.clear();
+    status.clear();
+    const restore = busy(button, t('sg.olderLoading'));
+    try {
+      const page = await load(next);
+      restore();
+      next = page.next;
+      const first = add(page.rows);
+      status.show(next === null ? t('sg.olderAddedLast') : t('sg.olderAdded'));
+      if (next === null) {
+        const hadFocus = document.activeElement === button;
+        button.hidden = true;
+        if (hadFocus && first) {
+          first.tabIndex = -1;
+          first.focus();
         }
-      });
-      return h(
-        'li',
-        { class: 'admin-item', 'data-testid': 'dead-letter' },
-        h('p', null, h('span', { dir: 'auto' }, t('sg.deadItem', { concern: d.concern_id, channel: d.channel, target: d.target, event: d.event, level: d.level })), ' ', whenElement(d.created_at)),
-        h('p', { class: 'hint', dir: 'auto' }, t('sg.deadAttempts', { count: d.attempts, error: d.last_error || '–' })),
-        redeliver,
-        alert.el,
-        done.el,
-      );
-    }),
+      }
+    } catch (err) {
+      restore();
+      if (!isAbort(err)) alert.show(describeError(err));
+    }
+  });
+  return h('div', { class: 'actions' }, button, alert.el, status.el);
+}
+
+function deadLetterItem(d: Delivery): HTMLElement {
+  const alert = new AlertRegion();
+  const done = new StatusRegion('notice--success');
+  const redeliver = h('button', { type: 'button', class: 'button button--small', 'data-testid': 'redeliver' }, t('sg.redeliver'));
+  redeliver.addEventListener('click', async () => {
+    if (isBusy(redeliver)) return;
+    alert.clear();
+    const restore = busy(redeliver, t('sg.redelivering'));
+    try {
+      await safeguardingApi.redeliver(d.id);
+      restore();
+      redeliver.hidden = true;
+      done.show(t('sg.redelivered'));
+    } catch (err) {
+      restore();
+      alert.show(describeError(err));
+    }
+  });
+  return h(
+    'li',
+    { class: 'admin-item', 'data-testid': 'dead-letter' },
+    h('p', null, h('span', { dir: 'auto' }, t('sg.deadItem', { concern: d.concern_id, channel: d.channel, target: d.target, event: d.event, level: d.level })), ' ', whenElement(d.created_at)),
+    h('p', { class: 'hint', dir: 'auto' }, t('sg.deadAttempts', { count: d.attempts, error: d.last_error || '–' })),
+    redeliver,
+    alert.el,
+    done.el,
   );
 }
 
-function breakGlassTable(entries: BreakGlassEntry[]): HTMLElement {
-  if (entries.length === 0) return h('p', { class: 'muted', 'data-testid': 'break-glass-empty' }, t('sg.logNone'));
+function appendAll(into: HTMLElement, items: HTMLElement[]): HTMLElement | null {
+  into.append(...items);
+  return items[0] ?? null;
+}
+
+function deadLetterList(hubId: number, first: DeadLetterPage, signal: AbortSignal): HTMLElement {
+  if (first.dead_letters.length === 0) return h('p', { class: 'muted', 'data-testid': 'dead-letters-empty' }, t('sg.deadNone'));
+  const list = h('ul', { class: 'admin-list', 'data-testid': 'dead-letters' }, first.dead_letters.map(deadLetterItem));
+  const older = olderButton(
+    t('sg.deadOlder'),
+    'dead-letters-older',
+    first.next_before_id,
+    async (beforeId) => {
+      const page = await safeguardingApi.deadLetters(hubId, beforeId, signal);
+      return { rows: page.dead_letters, next: page.next_before_id };
+    },
+    (rows) => appendAll(list, rows.map(deadLetterItem)),
+  );
+  return h('div', null, list, older);
+}
+
+function breakGlassRow(e: BreakGlassEntry): HTMLElement {
   return h(
+    'tr',
+    { 'data-testid': 'break-glass-entry' },
+    h('td', null, whenElement(e.at)),
+    h('td', { dir: 'auto' }, e.actor.pseudonym),
+    h('td', { dir: 'auto' }, e.subject.pseudonym),
+    h('td', null, String(e.concern_id)),
+    h('td', { dir: 'auto', class: 'prewrap' }, e.reason),
+  );
+}
+
+function breakGlassTable(hubId: number, first: BreakGlassPage, signal: AbortSignal): HTMLElement {
+  if (first.entries.length === 0) return h('p', { class: 'muted', 'data-testid': 'break-glass-empty' }, t('sg.logNone'));
+  const body = h('tbody', null, first.entries.map(breakGlassRow));
+  const table = h(
     'table',
     { class: 'admin-table', 'data-testid': 'break-glass-log' },
     h('caption', { class: 'visually-hidden' }, t('sg.logHeading')),
@@ -147,22 +219,19 @@ function breakGlassTable(entries: BreakGlassEntry[]): HTMLElement {
       null,
       h('tr', null, [t('sg.logWhen'), t('sg.logWho'), t('sg.logMember'), t('sg.logConcern'), t('sg.logReason')].map((label) => h('th', { scope: 'col' }, label))),
     ),
-    h(
-      'tbody',
-      null,
-      entries.map((e) =>
-        h(
-          'tr',
-          { 'data-testid': 'break-glass-entry' },
-          h('td', null, whenElement(e.at)),
-          h('td', { dir: 'auto' }, e.actor.pseudonym),
-          h('td', { dir: 'auto' }, e.subject.pseudonym),
-          h('td', null, String(e.concern_id)),
-          h('td', { dir: 'auto', class: 'prewrap' }, e.reason),
-        ),
-      ),
-    ),
+    body,
   );
+  const older = olderButton(
+    t('sg.logOlder'),
+    'break-glass-older',
+    first.next_before_id,
+    async (beforeId) => {
+      const page = await safeguardingApi.breakGlassLog(hubId, beforeId, signal);
+      return { rows: page.entries, next: page.next_before_id };
+    },
+    (rows) => appendAll(body, rows.map(breakGlassRow)),
+  );
+  return h('div', null, table, older);
 }
 
 export function adminSafeguardingView({ main, params, signal, setTitle }: ViewContext): void {
@@ -202,6 +271,6 @@ export function adminSafeguardingView({ main, params, signal, setTitle }: ViewCo
   dead.before(deadAlert.el);
   log.before(logAlert.el);
   void loadInto(escalation, escalationAlert, signal, () => safeguardingApi.escalation(hubId, signal), (settings) => escalationForm(hubId, settings));
-  void loadInto(dead, deadAlert, signal, () => safeguardingApi.deadLetters(hubId, signal), deadLetterList);
-  void loadInto(log, logAlert, signal, () => safeguardingApi.breakGlassLog(hubId, signal), breakGlassTable);
+  void loadInto(dead, deadAlert, signal, () => safeguardingApi.deadLetters(hubId, null, signal), (page) => deadLetterList(hubId, page, signal));
+  void loadInto(log, logAlert, signal, () => safeguardingApi.breakGlassLog(hubId, null, signal), (page) => breakGlassTable(hubId, page, signal));
 }
