@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage import Storage
 from limits.storage import storage_from_string
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,6 +16,7 @@ from rooms.hooks import Hooks
 from rooms.hookspecs import RoomFacts
 from rooms.plugins import load_plugins
 from rooms.send_facts import word_list_version
+from server.local_rate_storage import LocalRateStorage
 from server.settings import Settings
 
 EMPTY_LIST = "0||"  # RoomFacts.word_list_version of a hub with no entries (rooms/send_facts.version_label)
@@ -24,7 +25,7 @@ EMPTY_LIST = "0||"  # RoomFacts.word_list_version of a hub with no entries (room
 def rate_storage(redis_url: str) -> Storage:
     """Redis (shared by every process) when configured; otherwise this process's memory."""
     if not redis_url:
-        return MemoryStorage()
+        return LocalRateStorage()
     scheme, rest = redis_url.split("://", 1)
     uri = {"redis": "async+redis", "rediss": "async+rediss", "unix": "async+redis+unix"}[scheme] + "://" + rest
     # Bounded waits: a stalled Redis (SIGSTOP, a full network buffer) must not hold a message; the limit then
