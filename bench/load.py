@@ -381,6 +381,7 @@ async def scenario_idle(
             out[kind] = {"connect": connect}
         await asyncio.sleep(2.0)
         cpu_before = {kind: s.cpu() for kind, s in servers.items()}
+        governor_before = await along.gc_governor_actions()  # the idle window's own actions, printed below
         started = time.perf_counter()
         await asyncio.sleep(args.idle_seconds)
         wall = time.perf_counter() - started
@@ -399,10 +400,21 @@ async def scenario_idle(
                     **gc_window(gc_before[kind], await server.gc_stats()),
                 }
             )
+            # The CPU-time view is over the server's life (since start-up's collection for Alongside, whose
+            # gauge starts then); the window above is wall-clock, as the measure is.
+            out[kind]["gc_max_pause_cpu_ms"] = await server.gc_longest_cpu_ms()
+            if kind == "alongside":
+                out[kind]["gc_longest_ms_by_generation"] = await server.gc_longest_by_generation()
+                out[kind]["gc_governor"] = {
+                    name: value - governor_before.get(name, 0.0)
+                    for name, value in (await server.gc_governor_actions()).items()
+                }
             print(
                 f"  {kind:10} {n} idle: {out[kind]['kb_per_connection']:.1f} KB/conn, "
                 f"idle CPU {out[kind]['idle_cpu_pct']:.1f}%, "
-                f"longest GC pause {out[kind]['gc_max_pause_ms']:.1f} ms",
+                f"longest GC pause {out[kind]['gc_max_pause_ms']:.1f} ms "
+                f"({out[kind]['gc_max_pause_cpu_ms']:.1f} ms of the collector's CPU) "
+                f"{out[kind].get('gc_longest_ms_by_generation', '')} {out[kind].get('gc_governor', '')}",
                 flush=True,
             )
         for pool in pools.values():

@@ -26,6 +26,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 # python-socketio's Redis manager logs these when a publish fails (its retry, then the publish dropped), and
 # Alongside's publisher when a publish times out; counted when /metrics has no counter of its own for them.
 PUBLISH_FAILURE_LINES = ("Cannot publish to redis", "clients catch up by watermark")
+GC_LONGEST_METRIC = re.compile(r'^alongside_gc_pause_seconds_longest\{generation="(\d)"\} (\S+)$')
 GC_METRIC = re.compile(r'^alongside_gc_(collections|pause_seconds)_total\{generation="(\d)"\} ([0-9.e+-]+)$')
 PUBLISH_ERROR_METRIC = re.compile(r"^(alongside_\w*publish\w*(?:error|fail|timeout)\w*)(?:\{[^}]*\})? ([0-9.e+-]+)$")
 
@@ -104,6 +105,34 @@ class Server:
                 else:
                     seconds[int(m.group(2))] += float(m.group(3))
         return longest, counts, seconds
+
+    async def gc_longest_cpu_ms(self) -> float:
+        """The longest collection so far in the collecting thread's CPU time (ms), as both servers measure it."""
+        if self.kind == "bare":
+            async with aiohttp.ClientSession() as http, http.get(self.url + "/gc") as response:
+                return float((await response.json())["max_pause_cpu_seconds"]) * 1000
+        for line in (await self.metrics()).splitlines():
+            if line.startswith("alongside_gc_pause_cpu_seconds_max "):
+                return float(line.split()[-1]) * 1000
+        return float("nan")
+
+    async def gc_governor_actions(self) -> dict[str, float]:
+        """Alongside's GC governor so far: freezes, young collections it asked for, sweeps."""
+        names = ("alongside_gc_freezes_total", "alongside_gc_young_collections_total", "alongside_gc_sweeps_total")
+        found: dict[str, float] = {}
+        for line in (await self.metrics()).splitlines():
+            name, _, value = line.partition(" ")
+            if name in names:
+                found[name.removeprefix("alongside_gc_").removesuffix("_total")] = float(value)
+        return found
+
+    async def gc_longest_by_generation(self) -> dict[str, float]:
+        """Alongside's longest pause (ms) of each generation's collections so far (bare keeps only the longest)."""
+        found: dict[str, float] = {}
+        for line in (await self.metrics()).splitlines():
+            if m := GC_LONGEST_METRIC.match(line):
+                found[m.group(1)] = float(m.group(2)) * 1000
+        return found
 
     async def publish_errors(self) -> tuple[int, str]:
         """Alongside's publish errors so far, and where the count came from."""

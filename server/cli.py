@@ -30,6 +30,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.access_log import AccessLogger
     from server.access_log import log as access_log
     from server.app import create_app
+    from server.event_loop import loop_kind, new_event_loop
     from server.gc_tuning import tune_for_serving
     from server.state import STATE
 
@@ -41,6 +42,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"alongside: bad setting: {exc}", file=sys.stderr)
         return 2
     try:
+        kind = loop_kind(settings.event_loop)
         app = create_app(settings)  # also reads config/crisis_lines: a bad file is named here
     except SettingsError as exc:
         print(f"alongside: bad setting: {exc}", file=sys.stderr)
@@ -48,7 +50,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except PluginLoadError as exc:  # an installed plugin (entry point group alongside.plugins) is broken
         print(f"alongside: {exc}", file=sys.stderr)
         return 2
-    tune_for_serving(app, app[STATE].metrics)
+    state = app[STATE]
+    state.metrics.describe("alongside_event_loop_info", "gauge", "The event loop this process runs on (1).")
+    state.metrics.set("alongside_event_loop_info", 1, loop=kind)
+    tune_for_serving(app, state.metrics, lambda: len(state.sio.eio.sockets), settings.gc_freeze_every_connections)
     print(f"Alongside is starting at http://{settings.host}:{settings.port}/", flush=True)
     web.run_app(
         app,
@@ -58,6 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         access_log=access_log,
         access_log_class=AccessLogger,
         shutdown_timeout=SHUTDOWN_SECONDS,  # aiohttp's default (60 s) holds a deploy up for a minute
+        loop=new_event_loop(kind),
     )
     return 0
 

@@ -56,6 +56,8 @@ class Settings:
     presence_timeout_seconds: int = 30
     watermark_interval_ms: int = 3000
     publish_timeout_ms: int = 1000
+    gc_freeze_every_connections: int = 25  # alongside serve: freeze what each N new connections left alive; 0: off
+    event_loop: str = "auto"  # alongside serve: uvloop where installed ("auto"), or always asyncio's own
     password_time_cost: int = 3
     password_memory_kib: int = 65536
     apply_migrations_on_start: bool = True
@@ -125,6 +127,7 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "presence_timeout_seconds": (2, 3600),
     "watermark_interval_ms": (100, 60_000),
     "publish_timeout_ms": (50, 30_000),
+    "gc_freeze_every_connections": (0, 100_000),
     "password_time_cost": (1, 20),
     "password_memory_kib": (8, 4 * 1024 * 1024),
     "smtp_port": (1, 65535),
@@ -139,6 +142,7 @@ _BOUNDS: dict[str, tuple[int, int]] = {
 _CHOICES: dict[str, tuple[str, ...]] = {
     "mode": ("development", "production"),
     "log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
+    "event_loop": ("auto", "asyncio", "uvloop"),
 }
 
 
