@@ -91,7 +91,6 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         self._state = state_getter
         self._closing: set[asyncio.Task[None]] = set()
         self._connections: dict[str, LocalConnection] = {}
-        self._per_person: dict[int, int] = {}  # open connections per user id on this process
         # Connections between the transport's record and ours: being authenticated, or being cleaned up.
         self._in_transition: set[str] = set()
         self._presence_dirty: set[int] = set()
@@ -285,10 +284,9 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         if actor is None:
             state.metrics.inc("alongside_refusals_total", code="not_authenticated")
             raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
-        if self._per_person.get(actor.user_id, 0) >= state.settings.socket_connections_per_person:
+        if not await state.connections.admit(actor.user_id, sid):  # counted across processes (server/connection_caps)
             state.metrics.inc("alongside_refusals_total", code="too_many_connections")
             raise socketio.exceptions.ConnectionRefusedError("too_many_connections")
-        self._per_person[actor.user_id] = self._per_person.get(actor.user_id, 0) + 1  # no await since the check
         digest = state.tokens.digest(token or "")
         budget = EventBudget(state.settings.socket_events_per_second, state.settings.socket_event_burst)
         self._connections[sid] = LocalConnection(actor=actor, web_session=digest, budget=budget)
@@ -307,8 +305,8 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         async with self._lock_of(sid):
             connection = self._connections.pop(sid, None)
             if connection is not None:
-                self._release(connection.actor.user_id)
                 state.metrics.inc("alongside_socket_connections", -1)
+                await state.connections.release(connection.actor.user_id, sid)
             try:  # batched with the other leaves of the moment; bounded, so a stuck database holds no handler
                 async with asyncio.timeout(DISCONNECT_CLEANUP_SECONDS), state.sessions() as db:
                     left = await chat.do_leave_room(db, state.rooms, sid, tell=False)
@@ -339,13 +337,6 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         except Exception:
             log.exception("presence update after disconnects failed; the next change or heartbeat tells it")
 
-    def _release(self, user_id: int) -> None:
-        left = self._per_person.get(user_id, 0) - 1
-        if left > 0:
-            self._per_person[user_id] = left
-        else:
-            self._per_person.pop(user_id, None)
-
     def _lock_of(self, sid: str) -> asyncio.Lock:
         """The connection's lock; a fresh one if it has already gone (its cleanup then follows below)."""
         connection = self._connections.get(sid)
@@ -360,19 +351,17 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             state = self._state()
             room = room_name(group_id)
             try:
-                async with state.readers() as db:
+                async with state.readers() as db, db.begin():
                     # Refuse before subscribing (no eavesdropping): a banned or removed member too. The snapshot
                     # uses this check; a ban committed meanwhile is caught by the re-check after the presence row.
-                    checked = await chat.check_entry(db, state.rooms, actor, group_id)
+                    checked = await chat.check_entry_in(db, state.rooms, actor, group_id)
                     role = checked.role
-                    if role == "facilitator":
-                        async with db.begin():
-                            if await two_factor.enrolment_required(db, actor.user_id):
-                                raise DomainError(
-                                    "Your hub asks its staff to use two-factor sign-in. Turn it on under Account "
-                                    "to enter rooms as a facilitator.",
-                                    code="two_factor_enrolment_required",
-                                )
+                    if role == "facilitator" and await two_factor.enrolment_required(db, actor.user_id):
+                        raise DomainError(
+                            "Your hub asks its staff to use two-factor sign-in. Turn it on under Account "
+                            "to enter rooms as a facilitator.",
+                            code="two_factor_enrolment_required",
+                        )
             except DomainError:
                 await self._leave_refused(sid, group_id)
                 raise

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from rooms.context import RoomsContext
 from server.auth import SessionTokens
+from server.connection_caps import ConnectionCap
 from server.control_bus import ControlBus
 from server.metrics import Metrics
 from server.passwords import Passwords
@@ -36,6 +37,7 @@ class AppState:
     signup_limit: AddressRateLimit
     password_check_limit: AddressRateLimit
     metrics: Metrics
+    connections: ConnectionCap  # each person's open Socket.IO connections, across processes
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 

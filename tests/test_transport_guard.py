@@ -317,7 +317,7 @@ async def test_repeated_open_close_cycles_leave_nothing_behind(
             "namespace connections": len(rooms.get(None, {})),
             "rooms": len(rooms),
             "records": len(namespace._connections),
-            "per person": len(namespace._per_person),
+            "per person": server.state.connections.people_here(),
             "pending timers": len(sio._pending),
         }
 
