@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rooms import group_store, store
 from rooms.errors import Conflict, DomainError, Forbidden, NotFound
 from rooms.hooks import Actor
-from rooms.models import Group, Hub, Membership
+from rooms.models import Group, GroupSession, Hub, Membership
 
 
 @dataclass(frozen=True)
@@ -64,20 +64,25 @@ async def require_hub(db: AsyncSession, hub_id: int) -> Hub:
 
 
 async def group_access(db: AsyncSession, actor: Actor, group_id: int, today: dt.date) -> GroupAccess:
-    group = await require_group(db, group_id)
-    roles = await store.staff_roles(db, actor.user_id, group.hub_id)
-    if group.kind == store.FACILITATORS_SPACE:  # trained facilitators of every hub meet here, as peers
-        holds_role = trained = await store.trained_anywhere(db, actor.user_id, today)
-    else:
-        holds_role = "facilitator" in roles
-        trained = holds_role and await store.current_training(db, actor.user_id, group.hub_id, today) is not None
-    return GroupAccess(
-        group=group,
-        membership=await store.get_membership(db, group_id, actor.user_id),
-        is_facilitator=trained,
-        holds_facilitator_role=holds_role,
-        is_hub_admin=actor.is_platform_admin or "hub_admin" in roles,
+    """What this person may do in this group (one statement)."""
+    return (await entry_access(db, actor, group_id, today, with_live=False))[0]
+
+
+async def entry_access(
+    db: AsyncSession, actor: Actor, group_id: int, today: dt.date, *, with_live: bool = True
+) -> tuple[GroupAccess, GroupSession | None]:
+    """group_access and, read in the same statement, the group's running session (room:join needs both)."""
+    row = await store.access_row(db, group_id, actor.user_id, today, with_live=with_live)
+    if row is None:
+        raise NotFound("There is no such group.")
+    access = GroupAccess(
+        group=row.group,
+        membership=row.membership,
+        is_facilitator=row.may_facilitate,
+        holds_facilitator_role=row.holds_facilitator_role,
+        is_hub_admin=actor.is_platform_admin or row.holds_hub_admin_role,
     )
+    return access, row.live
 
 
 def require_not_archived(group: Group) -> None:

@@ -22,14 +22,13 @@ from rooms import (
     validate,
 )
 from rooms import room_rights as room_rights_of
-from rooms.access import GroupAccess, group_access, require_role, require_room_role
+from rooms.access import GroupAccess, entry_access, group_access, require_role, require_room_role
 from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, CheckOutcome, MessageDraft
 from rooms.hookspecs import StoredMessage
 from rooms.models import GroupSession, ModerationLogEntry
-from rooms.own_mute import own_mute
 from rooms.presence import publish_presence, tell_room
 from rooms.presence_writes import Arrival, attendance_of
 from rooms.send_batch import FactsChanged, LogVerdicts, PendingWrite, Recheck, RunAlone
@@ -138,28 +137,23 @@ async def staff_room_rights(
 
 @dataclass(frozen=True)
 class EntryCheck:
-    """room:join's check before subscribing: as what this person may enter (a ban or removal refuses), and
-    the running session. Handed to the snapshot that follows at once, so neither is read twice per join."""
+    """room:join's check before subscribing: as what this person may enter (a ban or removal refuses), the
+    running session, and the member's own mute in force (rooms/own_mute.py). Handed to the snapshot that
+    follows at once, so none is read twice per join."""
 
     access: GroupAccess
     role: str
     live: GroupSession | None
-
-
-async def check_entry(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> EntryCheck:
-    """Refuses anyone who may not enter the room now (not a member, banned, removed from the session)."""
-    async with db.begin():
-        await db.connection(execution_options={READ_ONLY_OPTION: True})
-        return await check_entry_in(db, ctx, actor, group_id)
+    mute: dict[str, Any] | None = None
 
 
 async def check_entry_in(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> EntryCheck:
-    """check_entry inside the caller's transaction."""
-    access = await group_access(db, actor, group_id, ctx.clock().date())
+    """Refuses anyone who may not enter the room now (not a member, banned, removed from the session), inside
+    the caller's transaction: two statements (access with the running session, then the sanctions in force)."""
+    access, live = await entry_access(db, actor, group_id, ctx.clock().date())
     role = require_room_role(access)
-    live = await store.live_session(db, group_id)
-    await moderation_actions.refuse_entry(db, ctx, actor, group_id, role, live.id if live else None)
-    return EntryCheck(access, role, live)
+    mute = await moderation_actions.refuse_entry(db, ctx, actor, group_id, role, live.id if live else None)
+    return EntryCheck(access, role, live, mute)
 
 
 async def do_enter_room(
@@ -211,7 +205,7 @@ async def do_enter_room(
                     for_staff=staff,
                     held_visible_to=held,
                 )
-        headline = live or await store.headline_session(db, group_id, ctx.clock())
+        headline = live or await store.headline_not_running(db, group_id, ctx.clock())
         newcomer = False
         attendance: tuple[int, bool] | None = None
         beside: dict[str, Any] = {}
@@ -227,7 +221,7 @@ async def do_enter_room(
                     "concerns": await safeguarding.open_in_group(db, group_id, actor.user_id, ctx.clock()),
                 }
             else:
-                beside["mine"] = await side_talk.member_snapshot(db, live.id, actor.user_id)
+                beside["mine"] = await side_talk.member_snapshot(db, live.id, actor)
         lists = await member_tools.viewer_lists(db, actor.user_id)  # the viewer's own blocks and muted words
         member_tools.mark(messages, lists.blocked_user_ids)
         result = {
@@ -239,7 +233,7 @@ async def do_enter_room(
             "role": role,
             "blocked_user_ids": lists.blocked_user_ids,
             "muted_words": lists.muted_words,
-            "muted": None if staff else await own_mute(db, group_id, actor.user_id, ctx.clock()),
+            "muted": None if staff else checked.mute,
             **beside,
         }
     arrival = Arrival(sid, group_id, actor.user_id, role, web_session, ctx.server_id, ctx.clock(), attendance)

@@ -29,6 +29,7 @@ from rooms.events import RoomEvent
 from rooms.hooks import Actor, moderation_action_taken
 from rooms.hookspecs import ModerationAction
 from rooms.models import GroupSession, Message, Sanction, User
+from rooms.own_mute import mute_view
 from rooms.presence import evict
 from rooms.sessions import session_payload
 from rooms.side_talk import member_connections
@@ -562,21 +563,28 @@ def _refuse_sanctioned(kinds: dict[str, Ends]) -> None:
 
 
 async def _sanctions_in_force(
-    db: AsyncSession, group_id: int, user_id: int, session_id: int | None, now: dt.datetime
-) -> dict[str, Ends]:
-    """The member's sanctions that hold now, by kind (a removal only for the given session)."""
-    removal_here = Sanction.session_id == session_id if session_id is not None else false()
-    rows = await db.execute(
-        select(Sanction).where(
-            Sanction.group_id == group_id,
-            Sanction.user_id == user_id,
-            _in_force(now),
-            or_(Sanction.kind != "removal", removal_here),
+    db: AsyncSession, group_id: int, user_id: int, removal_here: Any, now: dt.datetime
+) -> Any:
+    """The member's sanctions that hold now, oldest first: (kind, expires_at, reason) rows; a removal only when
+    `removal_here` (SQL, on Sanction.session_id) holds. Columns, not entities: room:join asks this every time."""
+    return (
+        await db.execute(
+            select(Sanction.kind, Sanction.expires_at, Sanction.reason)
+            .where(
+                Sanction.group_id == group_id,
+                Sanction.user_id == user_id,
+                _in_force(now),
+                or_(Sanction.kind != "removal", removal_here),
+            )
+            .order_by(Sanction.id)
         )
-    )
+    ).all()
+
+
+def _by_kind(rows: Any) -> dict[str, Ends]:
     found: dict[str, Ends] = {}
-    for sanction in rows.scalars():
-        found.setdefault(sanction.kind, []).append(sanction.expires_at)
+    for kind, expires_at, _ in rows:
+        found.setdefault(kind, []).append(expires_at)
     return found
 
 
@@ -640,25 +648,34 @@ async def refuse_if_restricted(
 
 async def refuse_entry(
     db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, role: str, session_id: int | None
-) -> None:
-    """room:join's check: a banned member does not enter, nor one removed from the running session."""
+) -> dict[str, Any] | None:
+    """room:join's check: a banned member does not enter, nor one removed from the running session. Returns the
+    member's own mute in force for the ack (rooms/own_mute.py), read in the same statement (a muted member still
+    reads); None for a facilitator, who is never sanctioned."""
     if role == "facilitator":
-        return
-    kinds = await _sanctions_in_force(db, group_id, actor.user_id, session_id, ctx.clock())
+        return None
+    removal_here = Sanction.session_id == session_id if session_id is not None else false()
+    rows = await _sanctions_in_force(db, group_id, actor.user_id, removal_here, ctx.clock())
+    kinds = _by_kind(rows)
     kinds.pop("mute", None)  # a muted member still reads
     _refuse_sanctioned(kinds)
+    return mute_view([(expires_at, reason) for kind, expires_at, reason in rows if kind == "mute"])
 
 
 async def recheck_entry(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, role: str) -> None:
     """room:join's look at bans and removals in a transaction of its own: before subscribing (a banned member
     never hears the room, even for the moment a refused join takes), and again after its presence row was
     committed: a ban or removal committed while the join was on its way refuses it then (see `_take_out` for
-    why that pair closes the race)."""
+    why that pair closes the race). One statement: the sanctions in force, a removal only from the session
+    running now (read in the same statement, so both are as committed when it runs)."""
     if role == "facilitator":
         return
+    running = select(GroupSession.id).where(GroupSession.group_id == group_id, GroupSession.status.in_(store.RUNNING))
     async with db.begin():
-        live = await store.live_session(db, group_id)
-        await refuse_entry(db, ctx, actor, group_id, role, live.id if live else None)
+        rows = await _sanctions_in_force(db, group_id, actor.user_id, Sanction.session_id.in_(running), ctx.clock())
+    kinds = _by_kind(rows)
+    kinds.pop("mute", None)
+    _refuse_sanctioned(kinds)
 
 
 async def refuse_if_banned(db: AsyncSession, ctx: RoomsContext, group_id: int, user_id: int) -> None:

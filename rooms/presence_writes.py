@@ -243,13 +243,18 @@ async def _delete(db: AsyncSession, departures: list[tuple[str, int | None]]) ->
 async def attendance_of(db: AsyncSession, session: GroupSession, user_id: int) -> tuple[bool, bool]:
     """Entering a running session (a read): whether it is the person's first session in the group, and whether
     that still needs recording. Recorded once; a second tab at the same moment records the same."""
-    existing = await db.get(Attendance, (session.id, user_id))
-    if existing is not None:
-        return existing.first_session, False
-    earlier = await db.execute(
+    mine = (
+        select(Attendance.first_session)
+        .where(Attendance.session_id == session.id, Attendance.user_id == user_id)
+        .scalar_subquery()
+    )
+    earlier = (
         select(Attendance.session_id)
         .join(GroupSession, GroupSession.id == Attendance.session_id)
         .where(GroupSession.group_id == session.group_id, Attendance.user_id == user_id)
-        .limit(1)
+        .exists()
     )
-    return earlier.first() is None, True
+    recorded, attended_before = (await db.execute(select(mine, earlier))).one()  # one statement, not two
+    if recorded is not None:
+        return bool(recorded), False
+    return not attended_before, True

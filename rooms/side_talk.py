@@ -217,12 +217,12 @@ async def staff_snapshot(db: AsyncSession, session_id: int) -> dict[str, Any]:
     }
 
 
-async def member_snapshot(db: AsyncSession, session_id: int, member_id: int) -> dict[str, Any]:
+async def member_snapshot(db: AsyncSession, session_id: int, member: Actor) -> dict[str, Any]:
     """What a member entering the room sees of their own private word (never anyone else's)."""
+    member_id = member.user_id
     word = await db.get(PrivateWord, (session_id, member_id))
-    user = await store.get_user(db, member_id)
     return {
-        "private_word": private_word_view(word, user.pseudonym if user else "") if word else None,
+        "private_word": private_word_view(word, member.pseudonym) if word else None,
         "private_messages": await _history(db, session_id, "private", member_id),
     }
 

@@ -207,8 +207,11 @@ async def next_scheduled(db: AsyncSession, group_id: int, now: dt.datetime) -> G
 async def headline_session(db: AsyncSession, group_id: int, now: dt.datetime) -> GroupSession | None:
     """The live session, else the next scheduled one, else the most recently ended one."""
     live = await live_session(db, group_id)
-    if live is not None:
-        return live
+    return live if live is not None else await headline_not_running(db, group_id, now)
+
+
+async def headline_not_running(db: AsyncSession, group_id: int, now: dt.datetime) -> GroupSession | None:
+    """headline_session of a group known to have no running session (room:join read it already)."""
     scheduled = await next_scheduled(db, group_id, now)
     if scheduled is not None:
         return scheduled
@@ -349,6 +352,60 @@ def may_facilitate_group(kind: Any, hub_id: Any, user_id: Any, today: Any) -> Co
         and_(kind != FACILITATORS_SPACE, may_facilitate(hub_id, user_id, today)),
         and_(kind == FACILITATORS_SPACE, facilitates_anywhere(user_id, today)),
     )
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    """group_access's facts, read in one statement (rooms/access.py)."""
+
+    group: Group
+    membership: Membership | None
+    may_facilitate: bool  # the facilitator role and training that counts today (anywhere, for the space)
+    holds_facilitator_role: bool
+    holds_hub_admin_role: bool
+    live: GroupSession | None  # the running session, when asked for
+
+
+@functools.cache
+def _access_query(with_live: bool) -> Any:  # a Select; built once, as _send_access_query
+    """The group, the person's membership, their staff roles in its hub and whether they may facilitate it
+    today, and (`with_live`) the running session: what four to six statements read before."""
+    user_id = bindparam("user_id", type_=Integer)
+    today = bindparam("today", type_=Date)
+    space = Group.kind == FACILITATORS_SPACE
+    may = may_facilitate_group(Group.kind, Group.hub_id, user_id, today)
+
+    def holds(role: str) -> ColumnElement[bool]:
+        return exists().where(HubStaff.hub_id == Group.hub_id, HubStaff.user_id == user_id, HubStaff.role == role)
+
+    query = (
+        select(
+            Group,
+            Membership,
+            may,
+            or_(and_(space, facilitates_anywhere(user_id, today)), and_(not_(space), holds("facilitator"))),
+            holds("hub_admin"),
+        )
+        .outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user_id))
+        .where(Group.id == bindparam("group_id", type_=Integer))
+    )
+    if with_live:
+        query = query.add_columns(GroupSession).outerjoin(
+            GroupSession, and_(GroupSession.group_id == Group.id, GroupSession.status.in_(RUNNING))
+        )
+    return query.limit(1)
+
+
+async def access_row(
+    db: AsyncSession, group_id: int, user_id: int, today: dt.date, *, with_live: bool = False
+) -> AccessRow | None:
+    """None if there is no such group."""
+    params = {"group_id": group_id, "user_id": user_id, "today": today}
+    row = (await db.execute(_access_query(with_live), params)).first()
+    if row is None:
+        return None
+    live = row[5] if with_live else None
+    return AccessRow(row[0], row[1], bool(row[2]), bool(row[3]), bool(row[4]), live)
 
 
 async def trained_anywhere(db: AsyncSession, user_id: int, today: dt.date) -> bool:

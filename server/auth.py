@@ -101,18 +101,24 @@ class SessionTokens:
         """Who holds this browser session, if it is alive. Its use is noted at once, or (given `noted`) the
         digest is added there for the caller to note with `note_use` once its own transaction has closed (a
         reader waiting for a write while it holds a pooled connection would tie the pool up in a wave)."""
-        web_session = await db.get(WebSession, digest)
-        if web_session is None or not self.alive(web_session, now):
+        found = (
+            await db.execute(
+                select(WebSession.expires_at, WebSession.last_seen_at, User.id, User.pseudonym, User.is_platform_admin)
+                .join(User, User.id == WebSession.user_id)
+                .where(WebSession.token_hash == digest)
+            )
+        ).first()  # one statement: every request and every connection asks this
+        if found is None:
             return None
-        user = await db.get(User, web_session.user_id)
-        if user is None:
+        expires_at, last_seen_at, user_id, pseudonym, is_platform_admin = found
+        if not (expires_at > now and last_seen_at > now - self.idle):
             return None
-        if now - web_session.last_seen_at >= self.TOUCH_EVERY:
+        if now - last_seen_at >= self.TOUCH_EVERY:
             if noted is not None:
                 noted.append(digest)
             else:
                 await self._touch(db, digest, now)
-        return Actor(user.id, user.pseudonym, user.is_platform_admin)
+        return Actor(user_id, pseudonym, is_platform_admin)
 
     async def note_use(self, db: AsyncSession, digests: list[str], now: dt.datetime) -> None:
         """Note the use of sessions `actor_for(..., noted=...)` found due (outside any transaction of `db`)."""
