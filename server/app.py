@@ -17,6 +17,7 @@ from rooms.context import RoomsContext
 from server import ops
 from server.auth import SessionTokens, client_address
 from server.broker import CHAT_NAMESPACE, SocketIOPublisher, client_manager
+from server.connection_caps import ConnectionCap
 from server.control_bus import ControlBus
 from server.cookie_names import read_prefixed_cookies
 from server.crisis_defaults import CRISIS_DEFAULTS, load_crisis_defaults
@@ -114,7 +115,7 @@ def create_app(settings: Settings) -> web.Application:
         return await offload.run(plain_text, text)
 
     control = ControlBus(settings.redis_url, settings.publish_timeout_ms / 1000)
-    publisher = SocketIOPublisher(sio, control, settings.publish_timeout_ms / 1000)
+    publisher = SocketIOPublisher(sio, control, settings.publish_timeout_ms / 1000 if settings.redis_url else None)
     rooms_ctx = RoomsContext(
         publisher=publisher,
         server_id=settings.server_id,
@@ -149,6 +150,12 @@ def create_app(settings: Settings) -> web.Application:
         signup_limit=AddressRateLimit("su", settings.signup_per_address_per_hour, dt.timedelta(hours=1)),
         password_check_limit=AddressRateLimit("pc", settings.password_check_per_minute, dt.timedelta(minutes=1)),
         metrics=metrics,
+        connections=ConnectionCap(
+            settings.redis_url,
+            settings.server_id,
+            settings.socket_connections_per_person,
+            settings.publish_timeout_ms / 1000,
+        ),
     )
     app[STATE] = state
     app[CRISIS_DEFAULTS] = load_crisis_defaults()  # a bad file stops the start, naming it
@@ -278,6 +285,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     periodic = asyncio.create_task(_periodic(state, app[NAMESPACE]))
     control_listener = asyncio.create_task(state.control.listen())
     dispatcher = asyncio.create_task(app[DISPATCHER].run())
+    leases = asyncio.create_task(state.connections.keep_renewing())
     watermarks = asyncio.create_task(
         keep_announcing(state.sio, state.readers, state.settings.watermark_interval_ms / 1000)
         if state.settings.redis_url  # without Redis every emit is in this process: none can be lost
@@ -290,12 +298,13 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         "redis" if state.settings.redis_url else "in-process",
     )
     yield
-    for task in (periodic, control_listener, dispatcher, watermarks):
+    for task in (periodic, control_listener, dispatcher, watermarks, leases):
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
     await app[DISPATCHER].close()
     await state.control.close()
+    await state.connections.close()
     try:
         async with asyncio.timeout(SHUTDOWN_CLEANUP_SECONDS), state.sessions() as db:
             await chat.do_server_shutdown(db, state.rooms)

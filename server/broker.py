@@ -33,7 +33,11 @@ def client_manager(redis_url: str, pool_size: int) -> Any:
 
 
 class SocketIOPublisher:
-    def __init__(self, sio: socketio.AsyncServer, control: ControlBus, timeout_seconds: float = 1.0) -> None:
+    """`timeout_seconds` bounds what waits on Redis; None (no Redis) leaves emits unbounded. In process an emit
+    only queues a frame per local connection, so nothing outside can stall it; a bound there would only
+    measure how busy the loop is, and call a crowd arriving on a loaded machine a failed publish."""
+
+    def __init__(self, sio: socketio.AsyncServer, control: ControlBus, timeout_seconds: float | None = 1.0) -> None:
         self._sio = sio
         self._control = control
         self._timeout = timeout_seconds
@@ -65,7 +69,7 @@ class SocketIOPublisher:
                 await self._sio.emit("room:removed", {"group_id": group_id}, to=sid, namespace=CHAT_NAMESPACE)
         except TimeoutError:
             self._timeouts += 1
-            log.warning("eviction timed out after %.1f s; the room sweep will finish it", self._timeout)
+            log.warning("eviction timed out after %.1f s; the room sweep will finish it", self._timeout or 0.0)
 
     async def publish(self, event: RoomEvent) -> None:
         """Hand the event to the room's connections. With Redis this waits for Redis, so it is bounded: a stalled
@@ -84,5 +88,5 @@ class SocketIOPublisher:
         except TimeoutError:
             self._timeouts += 1
             log.warning(
-                "publish of %s timed out after %.1f s; clients catch up by watermark", event.name, self._timeout
+                "publish of %s timed out after %.1f s; clients catch up by watermark", event.name, self._timeout or 0.0
             )
