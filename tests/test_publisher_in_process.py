@@ -29,8 +29,13 @@ async def test_a_busy_loop_delays_an_in_process_publish_without_calling_it_faile
         try:
             await api.login("River")
             client = await api.socket()
-            heard = asyncio.get_running_loop().create_future()
-            client.on("test:sentinel", lambda data: heard.done() or heard.set_result(data), namespace=NS)
+            heard: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+
+            def hear(data: object) -> None:
+                if not heard.done():
+                    heard.set_result(data)
+
+            client.on("test:sentinel", hear, namespace=NS)
             assert (await call(client, "room:join", {"group_id": 1}))["ok"]
             publisher = server.state.rooms.publisher
             assert isinstance(publisher, SocketIOPublisher)
