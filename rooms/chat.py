@@ -31,6 +31,7 @@ from rooms.hookspecs import StoredMessage
 from rooms.models import GroupSession, ModerationLogEntry
 from rooms.presence import publish_presence, tell_room
 from rooms.presence_writes import Arrival, attendance_of
+from rooms.read_batch import ReadBatch
 from rooms.send_batch import FactsChanged, LogVerdicts, PendingWrite, Recheck, RunAlone
 from rooms.send_facts import SendFacts, send_facts
 from rooms.sessions import session_payload
@@ -156,6 +157,93 @@ async def check_entry_in(db: AsyncSession, ctx: RoomsContext, actor: Actor, grou
     return EntryCheck(access, role, live, mute)
 
 
+@dataclass(frozen=True)
+class EntrySnapshot:
+    """What room:join reads for one entering connection: the ack's body (without who is present), and what
+    its presence row then records (the attendance to write, whether this is a newcomer's first session)."""
+
+    result: dict[str, Any]
+    role: str
+    live: GroupSession | None
+    attendance: tuple[int, bool] | None
+    newcomer: bool
+
+
+async def snapshot_in(
+    db: AsyncSession,
+    ctx: RoomsContext,
+    actor: Actor,
+    group_id: int,
+    since_id: int | None,
+    checked: EntryCheck | None = None,
+) -> EntrySnapshot:
+    """The room's snapshot for one entering connection, read inside the caller's (read) transaction, which
+    must have begun after the connection subscribed to the room."""
+    if checked is None:
+        checked = await check_entry_in(db, ctx, actor, group_id)
+    access, role, live = checked.access, checked.role, checked.live
+    since = member_since(access)
+    staff = access.is_facilitator
+    held = _held_visible_to(staff, actor)
+    if since_id is not None:
+        messages, has_more = await _page(
+            db,
+            group_id,
+            after_id=since_id,
+            member_since=since,
+            limit=RESUME_PAGE,
+            for_staff=staff,
+            held_visible_to=held,
+        )
+    else:
+        history_session = live.id if live else await store.history_session_id(db, group_id)
+        if history_session is None:
+            messages, has_more = [], False
+        else:
+            messages, has_more = await _page(
+                db,
+                group_id,
+                session_id=history_session,
+                before_id=2**62,
+                member_since=since,
+                limit=ctx.history_page,
+                for_staff=staff,
+                held_visible_to=held,
+            )
+    headline = live or await store.headline_not_running(db, group_id, ctx.clock())
+    newcomer = False
+    attendance: tuple[int, bool] | None = None
+    beside: dict[str, Any] = {}
+    if live is not None:
+        first, unrecorded = await attendance_of(db, live, actor.user_id)
+        attendance = (live.id, first) if unrecorded else None
+        newcomer = first and role == "member"
+        beside["hands"] = await session_tools.hands_queue(db, live.id)
+        if role == "facilitator":
+            beside["staff"] = {
+                **await side_talk.staff_snapshot(db, live.id),
+                "newcomers": await store.newcomers_in(db, live.id),
+                "concerns": await safeguarding.open_in_group(db, group_id, actor.user_id, ctx.clock()),
+            }
+        else:
+            beside["mine"] = await side_talk.member_snapshot(db, live.id, actor)
+    lists = await member_tools.viewer_lists(db, actor.user_id)  # the viewer's own blocks and muted words
+    member_tools.mark(messages, lists.blocked_user_ids)
+    result = {
+        "group": {"id": access.group.id, "name": access.group.name},
+        "session": await session_payload(db, headline) if headline else None,
+        "messages": messages,
+        "has_more": has_more,
+        "last_id": access.group.last_message_id,
+        "role": role,
+        "blocked_user_ids": lists.blocked_user_ids,
+        "muted_words": lists.muted_words,
+        "muted": None if staff else checked.mute,
+        **beside,
+    }
+    return EntrySnapshot(result, role, live, attendance, newcomer)
+
+
 async def do_enter_room(
     db: AsyncSession,
     ctx: RoomsContext,
@@ -166,80 +254,25 @@ async def do_enter_room(
     group_id: int,
     since_id: int | None,
     checked: EntryCheck | None = None,
+    reads: ReadBatch | None = None,
 ) -> dict[str, Any]:
     """The room's snapshot for one entering connection, and its presence. `checked`: the entry check made just
     before subscribing (a change since then is caught as any later one is: evictions and the sweeps, and for
-    bans and removals the re-check after the presence row's commit)."""
+    bans and removals the re-check after the presence row's commit). `reads`: the process's shared read
+    transactions (rooms/read_batch.py), so a connect wave's snapshots share their BEGINs and commits."""
     # The snapshot is a read (no write lock on SQLite, so a connect wave's joins read side by side); the
     # presence row is written after it, batched with other joins of the same moment (rooms/presence_writes.py).
-    async with db.begin():
-        await db.connection(execution_options={READ_ONLY_OPTION: True})
-        if checked is None:
-            checked = await check_entry_in(db, ctx, actor, group_id)
-        access, role, live = checked.access, checked.role, checked.live
-        since = member_since(access)
-        staff = access.is_facilitator
-        held = _held_visible_to(staff, actor)
-        if since_id is not None:
-            messages, has_more = await _page(
-                db,
-                group_id,
-                after_id=since_id,
-                member_since=since,
-                limit=RESUME_PAGE,
-                for_staff=staff,
-                held_visible_to=held,
-            )
-        else:
-            history_session = live.id if live else await store.history_session_id(db, group_id)
-            if history_session is None:
-                messages, has_more = [], False
-            else:
-                messages, has_more = await _page(
-                    db,
-                    group_id,
-                    session_id=history_session,
-                    before_id=2**62,
-                    member_since=since,
-                    limit=ctx.history_page,
-                    for_staff=staff,
-                    held_visible_to=held,
-                )
-        headline = live or await store.headline_not_running(db, group_id, ctx.clock())
-        newcomer = False
-        attendance: tuple[int, bool] | None = None
-        beside: dict[str, Any] = {}
-        if live is not None:
-            first, unrecorded = await attendance_of(db, live, actor.user_id)
-            attendance = (live.id, first) if unrecorded else None
-            newcomer = first and role == "member"
-            beside["hands"] = await session_tools.hands_queue(db, live.id)
-            if role == "facilitator":
-                beside["staff"] = {
-                    **await side_talk.staff_snapshot(db, live.id),
-                    "newcomers": await store.newcomers_in(db, live.id),
-                    "concerns": await safeguarding.open_in_group(db, group_id, actor.user_id, ctx.clock()),
-                }
-            else:
-                beside["mine"] = await side_talk.member_snapshot(db, live.id, actor)
-        lists = await member_tools.viewer_lists(db, actor.user_id)  # the viewer's own blocks and muted words
-        member_tools.mark(messages, lists.blocked_user_ids)
-        result = {
-            "group": {"id": access.group.id, "name": access.group.name},
-            "session": await session_payload(db, headline) if headline else None,
-            "messages": messages,
-            "has_more": has_more,
-            "last_id": access.group.last_message_id,
-            "role": role,
-            "blocked_user_ids": lists.blocked_user_ids,
-            "muted_words": lists.muted_words,
-            "muted": None if staff else checked.mute,
-            **beside,
-        }
-    arrival = Arrival(sid, group_id, actor.user_id, role, web_session, ctx.server_id, ctx.clock(), attendance)
+    if reads is not None:
+        snapshot = await reads.run(lambda tx: snapshot_in(tx, ctx, actor, group_id, since_id, checked))
+    else:
+        async with db.begin():
+            await db.connection(execution_options={READ_ONLY_OPTION: True})
+            snapshot = await snapshot_in(db, ctx, actor, group_id, since_id, checked)
+    result, role, live = snapshot.result, snapshot.role, snapshot.live
+    arrival = Arrival(sid, group_id, actor.user_id, role, web_session, ctx.server_id, ctx.clock(), snapshot.attendance)
     await ctx.presence_writes.arrive(db, arrival)
     told = {group_id: await ctx.presence_writes.shared_read(group_id, lambda: tell_room(db, ctx, group_id))}
-    if newcomer:  # the facilitators (only) see that this is someone's first session, to welcome them
+    if snapshot.newcomer:  # the facilitators (only) see that this is someone's first session, to welcome them
         arrived = {"group_id": group_id, "user_id": actor.user_id, "display_name": actor.pseudonym}
         await ctx.publisher.publish(RoomEvent(group_id, "newcomer:arrived", arrived, audience="staff"))
     result["present"] = told[group_id]["present"]

@@ -238,7 +238,7 @@ async def _take_out(
 
     Their connections are read after the sanction's commit, never inside its transaction: a room:join on its
     way (past its own check, before its presence row was committed) is then either seen here, or commits its
-    presence after this read, and so re-checks after that commit (`recheck_entry`, which server/realtime.py
+    presence after this read, and so re-checks after that commit (`recheck_entry_in`, which server/realtime.py
     calls once room:join has committed) and sees this sanction. No order of the two leaves the member in the
     room. (Read inside the sanction's transaction, on PostgreSQL both could miss the other.)"""
     async with db.begin():
@@ -662,17 +662,16 @@ async def refuse_entry(
     return mute_view([(expires_at, reason) for kind, expires_at, reason in rows if kind == "mute"])
 
 
-async def recheck_entry(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, role: str) -> None:
-    """room:join's look at bans and removals in a transaction of its own: before subscribing (a banned member
-    never hears the room, even for the moment a refused join takes), and again after its presence row was
-    committed: a ban or removal committed while the join was on its way refuses it then (see `_take_out` for
-    why that pair closes the race). One statement: the sanctions in force, a removal only from the session
-    running now (read in the same statement, so both are as committed when it runs)."""
+async def recheck_entry_in(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, role: str) -> None:
+    """room:join's look at bans and removals, in the caller's read transaction (server/realtime.py shares one
+    among the joins of a moment, rooms/read_batch.py), begun after the join's presence row was committed: a ban
+    or removal committed while the join was on its way refuses it then (see `_take_out` for why that pair
+    closes the race). One statement: the sanctions in force, a removal only from the session running now (read
+    in the same statement, so both are as committed when it runs)."""
     if role == "facilitator":
         return
     running = select(GroupSession.id).where(GroupSession.group_id == group_id, GroupSession.status.in_(store.RUNNING))
-    async with db.begin():
-        rows = await _sanctions_in_force(db, group_id, actor.user_id, Sanction.session_id.in_(running), ctx.clock())
+    rows = await _sanctions_in_force(db, group_id, actor.user_id, Sanction.session_id.in_(running), ctx.clock())
     kinds = _by_kind(rows)
     kinds.pop("mute", None)
     _refuse_sanctioned(kinds)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from moderation.sanitise import plain_text
 from rooms import chat, facilitation, presence, retention, store
 from rooms.context import RoomsContext
+from rooms.read_batch import ReadBatch
 from server import ops
 from server.auth import SessionTokens, client_address
 from server.broker import CHAT_NAMESPACE, SocketIOPublisher, client_manager
@@ -125,12 +126,13 @@ def create_app(settings: Settings) -> web.Application:
     plugins = install_hooks(rooms_ctx.hooks, settings, create_sessionmaker(engine, read_only=True))
     if plugins:
         log.info("plugins loaded: %s", ", ".join(plugins))
+    readers = create_sessionmaker(engine, read_only=True)
     state = AppState(
         settings=settings,
         control=control,
         engine=engine,
         sessions=create_sessionmaker(engine),
-        readers=create_sessionmaker(engine, read_only=True),
+        readers=readers,
         sio=sio,
         rooms=rooms_ctx,
         tokens=SessionTokens(
@@ -150,6 +152,7 @@ def create_app(settings: Settings) -> web.Application:
         signup_limit=AddressRateLimit("su", settings.signup_per_address_per_hour, dt.timedelta(hours=1)),
         password_check_limit=AddressRateLimit("pc", settings.password_check_per_minute, dt.timedelta(minutes=1)),
         metrics=metrics,
+        join_reads=ReadBatch(readers),
         connections=ConnectionCap(
             settings.redis_url,
             settings.server_id,
@@ -305,6 +308,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     await app[DISPATCHER].close()
     await state.control.close()
     await state.connections.close()
+    await state.join_reads.close()
     try:
         async with asyncio.timeout(SHUTDOWN_CLEANUP_SECONDS), state.sessions() as db:
             await chat.do_server_shutdown(db, state.rooms)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import socketio
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import chat, moderation_actions, presence, typing_notices, validate
 from rooms.errors import DomainError
@@ -350,18 +351,24 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             since_id = None if since is None else validate.integer(since, "since_id")
             state = self._state()
             room = room_name(group_id)
+
+            async def check(db: AsyncSession) -> chat.EntryCheck:
+                # Refuse before subscribing (no eavesdropping): a banned or removed member too. The snapshot
+                # uses this check; a ban committed meanwhile is caught by the re-check after the presence row.
+                checked = await chat.check_entry_in(db, state.rooms, actor, group_id)
+                if checked.role == "facilitator" and await two_factor.enrolment_required(db, actor.user_id):
+                    raise DomainError(
+                        "Your hub asks its staff to use two-factor sign-in. Turn it on under Account "
+                        "to enter rooms as a facilitator.",
+                        code="two_factor_enrolment_required",
+                    )
+                return checked
+
             try:
-                async with state.readers() as db, db.begin():
-                    # Refuse before subscribing (no eavesdropping): a banned or removed member too. The snapshot
-                    # uses this check; a ban committed meanwhile is caught by the re-check after the presence row.
-                    checked = await chat.check_entry_in(db, state.rooms, actor, group_id)
-                    role = checked.role
-                    if role == "facilitator" and await two_factor.enrolment_required(db, actor.user_id):
-                        raise DomainError(
-                            "Your hub asks its staff to use two-factor sign-in. Turn it on under Account "
-                            "to enter rooms as a facilitator.",
-                            code="two_factor_enrolment_required",
-                        )
+                # The joins of a moment read in shared transactions (rooms/read_batch.py): the check, the
+                # snapshot and the re-check each wait for a transaction begun after they were asked.
+                checked = await state.join_reads.run(check)
+                role = checked.role
             except DomainError:
                 await self._leave_refused(sid, group_id)
                 raise
@@ -391,6 +398,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
                             group_id=group_id,
                             since_id=since_id,
                             checked=checked,
+                            reads=state.join_reads,
                         )
                 except BaseException:
                     if not was_in:
@@ -398,8 +406,10 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
                             await self.leave_room(sid, name)
                     raise
                 try:  # a ban or removal committed while this join was on its way (rooms/moderation_actions.py)
-                    async with state.readers() as db:
-                        await moderation_actions.recheck_entry(db, state.rooms, actor, group_id, str(result["role"]))
+                    entered_as = str(result["role"])
+                    await state.join_reads.run(
+                        lambda db: moderation_actions.recheck_entry_in(db, state.rooms, actor, group_id, entered_as)
+                    )
                 except DomainError:
                     for name in rooms:
                         await self.leave_room(sid, name)

@@ -10,6 +10,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from rooms.context import RoomsContext
+from rooms.read_batch import ReadBatch
 from server.auth import SessionTokens
 from server.connection_caps import ConnectionCap
 from server.control_bus import ControlBus
@@ -38,6 +39,7 @@ class AppState:
     password_check_limit: AddressRateLimit
     metrics: Metrics
     connections: ConnectionCap  # each person's open Socket.IO connections, across processes
+    join_reads: ReadBatch  # room:join's reads, a connect wave's sharing transactions (rooms/read_batch.py)
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 

@@ -1,6 +1,6 @@
-"""Presence at scale (issue 9): a crowd joining or leaving at once costs a few statements, not one each; a mass
-departure leaves no presence rows and needs no more than a small pool; housekeeping costs the same statements
-however many connections a process holds."""
+"""Presence at scale (issue 9): a crowd joining or leaving at once costs a few statements and transactions, not
+one each; a mass departure leaves no presence rows and needs no more than a small pool; housekeeping costs the
+same statements however many connections a process holds."""
 
 from __future__ import annotations
 
@@ -62,6 +62,7 @@ async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_
         try:
             await api.login("River")
             engine = server.state.engine
+            reads = server.state.join_reads
             with counting(engine) as entering:
                 async with crowd(server.url, api.cookie_header(), [1] * CROWD) as sockets:
                     await until_rows(server, CROWD)
@@ -73,6 +74,9 @@ async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_
     # Joins of the same moment share their presence writes (and leaves their deletes).
     assert 0 < entering.of("INSERT", "presence") <= CROWD // 4, entering.seen
     assert 0 < leaving.of("DELETE", "presence") <= CROWD // 4, leaving.seen
+    # Their reads (the check, the snapshot, the re-check: three each) share transactions too.
+    assert reads.reads == 3 * CROWD
+    assert 0 < reads.transactions <= CROWD // 4, f"{reads.transactions} read transactions for {CROWD} joins"
     problems = [
         r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("alongside")
     ]

@@ -1,0 +1,122 @@
+"""Reads that arrive together share one read transaction (issue 9: in a connect wave each room:join opened three
+read transactions of its own; on SQLite every BEGIN is a statement and every commit a hop to the driver's
+thread, all paid on the event loop, and each transaction a pool checkout)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rooms.errors import DomainError
+
+T = TypeVar("T")
+MOST_PER_TRANSACTION = 32
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    read: Callable[[AsyncSession], Awaitable[Any]]
+    result: asyncio.Future[Any]
+
+
+class _Ended(Exception):
+    """A read failed other than by a refusal: its transaction ends, the rest go on in a fresh one."""
+
+
+class ReadBatch:
+    """Per process. Each read runs as if alone (its own statements, its own answer or refusal) but in a read
+    transaction shared with the reads that were waiting beside it: one BEGIN, one pool checkout and one COMMIT
+    per batch instead of per read.
+
+    A transaction serves only reads already waiting when it begins; those that arrive while it runs form the
+    next one (nothing waits on a timer). That keeps each read's view as fresh as its own transaction would be:
+    on SQLite a transaction sees the database as of its first statement, so a read asked for after something
+    (room:join's subscribing, its presence row's commit) must not run in a transaction begun before it.
+
+    A read that fails other than by refusing (a DomainError) ends its transaction (on PostgreSQL a failed
+    statement aborts it); the reads after it run in a fresh one. A caller that gives up is skipped if its read
+    has not begun."""
+
+    def __init__(self, sessions: Callable[[], AsyncSession], most: int = MOST_PER_TRANSACTION) -> None:
+        self._sessions = sessions
+        self._most = most
+        self._waiting: deque[_Waiting] = deque()
+        self._runner: asyncio.Task[None] | None = None
+        self.transactions = 0
+        self.reads = 0
+
+    async def run(self, read: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`read`'s answer (or what it raised), read inside a shared transaction. `read` must only read and
+        must not begin or end a transaction itself."""
+        waiting = _Waiting(read, asyncio.get_running_loop().create_future())
+        self._waiting.append(waiting)
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.create_task(self._drain())
+        return cast(T, await waiting.result)
+
+    async def close(self) -> None:
+        """At shutdown, before the engine goes: stop serving (whoever still waits is cancelled)."""
+        runner, self._runner = self._runner, None
+        if runner is not None and not runner.done():
+            runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+        for waiting in self._waiting:
+            waiting.result.cancel()
+        self._waiting.clear()
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch = [self._waiting.popleft() for _ in range(min(self._most, len(self._waiting)))]
+            try:
+                await self._one_transaction(batch)
+            except BaseException as exc:
+                for waiting in [*batch, *self._waiting]:
+                    _settle(waiting.result, exc=exc)
+                self._waiting.clear()
+                raise
+
+    async def _one_transaction(self, batch: list[_Waiting]) -> None:
+        """Serve `batch` in one transaction; after a failed read, what is left of it goes back to the front.
+        The answers are given together once the transaction has ended, so the callers go on together too (their
+        next steps, such as room:join's presence rows, then batch in turn)."""
+        left = deque(batch)
+        answered: list[tuple[_Waiting, Any, BaseException | None]] = []
+        try:
+            async with self._sessions() as db, db.begin():
+                self.transactions += 1
+                while left:
+                    waiting = left.popleft()
+                    if waiting.result.done():  # its caller gave up
+                        continue
+                    self.reads += 1
+                    try:
+                        answered.append((waiting, await waiting.read(db), None))
+                    except DomainError as exc:
+                        answered.append((waiting, None, exc))
+                    except Exception as exc:
+                        answered.append((waiting, None, exc))
+                        raise _Ended from exc
+        except _Ended:
+            self._waiting.extendleft(reversed(left))
+        except Exception as failed:  # the transaction itself failed (its COMMIT): whoever is unanswered
+            answered.extend((waiting, None, failed) for waiting in left)
+        for waiting, value, raised in answered:
+            _settle(waiting.result, value, raised)
+
+
+def _settle(result: asyncio.Future[Any], value: Any = None, exc: BaseException | None = None) -> None:
+    if result.done():
+        return
+    if isinstance(exc, asyncio.CancelledError):  # the process is stopping: so are its callers
+        result.cancel()
+    elif exc is not None:
+        result.set_exception(exc)
+    else:
+        result.set_result(value)

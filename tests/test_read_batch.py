@@ -1,0 +1,126 @@
+"""rooms/read_batch.py on both databases: reads asked together share a transaction, each keeps its own answer or
+refusal, a read asked after a commit sees it (it never joins a transaction begun before it was asked), a failed
+statement fails only its own read, and a caller that gave up is skipped."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import sqlalchemy.exc
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rooms.errors import NotFound
+from rooms.models import User
+from rooms.read_batch import ReadBatch
+from server.db import create_sessionmaker
+from tests.conftest import Database, make_seeded_engine
+
+
+@pytest.fixture
+async def sessions(database: Database) -> AsyncIterator[Any]:
+    engine, writers = await make_seeded_engine(database)
+    async with writers() as db, db.begin():
+        await db.execute(text("CREATE TABLE read_batch_probe (n INTEGER)"))
+    try:
+        yield writers, create_sessionmaker(engine, read_only=True)
+    finally:
+        await engine.dispose()
+
+
+async def pseudonym_of(db: AsyncSession, name: str) -> str:
+    return str((await db.execute(select(User.pseudonym).where(User.pseudonym == name))).scalar_one())
+
+
+async def probes(db: AsyncSession) -> int:
+    return int((await db.execute(select(func.count()).select_from(text("read_batch_probe")))).scalar_one())
+
+
+async def test_reads_asked_together_share_one_transaction_and_keep_their_own_answers(sessions: Any) -> None:
+    _, readers = sessions
+    batch = ReadBatch(readers)
+    names = ["River", "Willow", "Sam", "Ash"] * 5
+
+    async def read(name: str) -> str:
+        return await batch.run(lambda db: pseudonym_of(db, name))
+
+    assert await asyncio.gather(*(read(name) for name in names)) == names
+    assert (batch.transactions, batch.reads) == (1, 20)
+
+
+async def test_a_read_asked_after_a_commit_sees_it_though_a_transaction_was_running(sessions: Any) -> None:
+    writers, readers = sessions
+    batch = ReadBatch(readers)
+    reading, release = asyncio.Event(), asyncio.Event()
+
+    async def held(db: AsyncSession) -> int:
+        seen = await probes(db)  # on SQLite the transaction's view is fixed from here
+        reading.set()
+        await release.wait()
+        return seen
+
+    first = asyncio.create_task(batch.run(held))
+    await reading.wait()
+    async with writers() as db, db.begin():
+        await db.execute(text("INSERT INTO read_batch_probe (n) VALUES (1)"))
+    later = asyncio.create_task(batch.run(probes))
+    await asyncio.sleep(0)  # `later` is waiting now, while `first`'s transaction runs
+    release.set()
+    assert await first == 0
+    assert await later == 1, "a read asked after the commit ran in a transaction begun before it"
+    assert batch.transactions == 2
+
+
+async def test_a_refusal_or_a_failed_statement_is_its_own_readers_alone(sessions: Any) -> None:
+    _, readers = sessions
+    batch = ReadBatch(readers)
+
+    async def refused(db: AsyncSession) -> str:
+        await pseudonym_of(db, "River")
+        raise NotFound("There is no such group.")
+
+    async def broken(db: AsyncSession) -> Any:
+        return (await db.execute(text("SELECT * FROM no_such_table"))).all()
+
+    outcomes = await asyncio.gather(
+        batch.run(lambda db: pseudonym_of(db, "River")),
+        batch.run(refused),
+        batch.run(broken),
+        batch.run(lambda db: pseudonym_of(db, "Willow")),
+        return_exceptions=True,
+    )
+    assert outcomes[0] == "River" and outcomes[3] == "Willow"
+    assert isinstance(outcomes[1], NotFound)
+    assert isinstance(outcomes[2], sqlalchemy.exc.DBAPIError)
+    # The read after the failed statement ran in a fresh transaction (on PostgreSQL the first was aborted).
+    assert (batch.transactions, batch.reads) == (2, 4)
+
+
+async def test_a_caller_that_gave_up_before_its_read_began_is_skipped(sessions: Any) -> None:
+    _, readers = sessions
+    batch = ReadBatch(readers)
+    reading, release = asyncio.Event(), asyncio.Event()
+    ran: list[str] = []
+
+    async def held(db: AsyncSession) -> str:
+        reading.set()
+        await release.wait()
+        return await pseudonym_of(db, "River")
+
+    async def recorded(db: AsyncSession) -> str:
+        ran.append("abandoned")
+        return await pseudonym_of(db, "Willow")
+
+    first = asyncio.create_task(batch.run(held))
+    await reading.wait()
+    abandoned = asyncio.create_task(batch.run(recorded))
+    kept = asyncio.create_task(batch.run(lambda db: pseudonym_of(db, "Sam")))
+    await asyncio.sleep(0)
+    abandoned.cancel()
+    release.set()
+    assert (await first, await kept) == ("River", "Sam")
+    assert abandoned.cancelled() and ran == []
+    await batch.close()
