@@ -54,7 +54,12 @@ class PauseMonitor:
         self._started_cpu = 0.0
         self.longest = 0.0
         self.longest_cpu = 0.0
-        self._longest_of: dict[str, float] = {}
+        # Plain per-generation tallies: a connect wave runs thousands of young collections a second, so the
+        # callback only adds; /metrics reads the tallies when scraped (publish) and the rare new maximum is set
+        # at once.
+        self._counts = [0, 0, 0]
+        self._totals = [0.0, 0.0, 0.0]
+        self._longest_of = [0.0, 0.0, 0.0]
         metrics.describe("alongside_gc_collections_total", "counter", "Garbage collections, by generation.")
         metrics.describe(
             "alongside_gc_pause_seconds_longest", "gauge", "The longest pause so far of each generation's collections."
@@ -73,18 +78,26 @@ class PauseMonitor:
             return
         pause = time.perf_counter() - self._started
         cpu = time.thread_time() - self._started_cpu
+        generation = int(info.get("generation", 2))
+        self._counts[generation] += 1
+        self._totals[generation] += pause
         if cpu > self.longest_cpu:
             self.longest_cpu = cpu
             self._metrics.set("alongside_gc_pause_cpu_seconds_max", cpu)
-        generation = str(info.get("generation", ""))
-        self._metrics.inc("alongside_gc_collections_total", generation=generation)
-        self._metrics.inc("alongside_gc_pause_seconds_total", pause, generation=generation)
-        if pause > self._longest_of.get(generation, 0.0):
+        if pause > self._longest_of[generation]:
             self._longest_of[generation] = pause
-            self._metrics.set("alongside_gc_pause_seconds_longest", pause, generation=generation)
+            self._metrics.set("alongside_gc_pause_seconds_longest", pause, generation=str(generation))
         if pause > self.longest:
             self.longest = pause
             self._metrics.set("alongside_gc_pause_seconds_max", pause)
+
+    def publish(self) -> None:
+        """Put the tallies into /metrics (called when it is scraped)."""
+        for generation, count in enumerate(self._counts):
+            if count:
+                label = str(generation)
+                self._metrics.set("alongside_gc_collections_total", count, generation=label)
+                self._metrics.set("alongside_gc_pause_seconds_total", self._totals[generation], generation=label)
 
     def forget_longest(self) -> None:
         """Start the longest pause afresh (after start-up's deliberate full collection, which no request waits
@@ -92,9 +105,10 @@ class PauseMonitor:
         self.longest = self.longest_cpu = 0.0
         self._metrics.set("alongside_gc_pause_seconds_max", 0.0)
         self._metrics.set("alongside_gc_pause_cpu_seconds_max", 0.0)
-        for generation in self._longest_of:
-            self._longest_of[generation] = 0.0
-            self._metrics.set("alongside_gc_pause_seconds_longest", 0.0, generation=generation)
+        for generation, longest in enumerate(self._longest_of):
+            if longest:
+                self._longest_of[generation] = 0.0
+                self._metrics.set("alongside_gc_pause_seconds_longest", 0.0, generation=str(generation))
 
 
 def monitor_pauses(app: web.Application, metrics: Metrics) -> PauseMonitor:

@@ -10,6 +10,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from server.broker import SocketIOPublisher
+from server.gc_tuning import PAUSES
 from server.http_errors import ApiError
 from server.metrics import send_batch_figures
 from server.openapi import openapi_document
@@ -64,6 +65,9 @@ async def metrics(request: web.Request) -> web.Response:
     send_batch_figures(state.metrics, batches.flushes, batches.stored)
     if isinstance(state.rooms.publisher, SocketIOPublisher):
         state.metrics.set("alongside_redis_publish_errors_total", state.rooms.publisher.publish_errors)
+    pauses = request.app.get(PAUSES)
+    if pauses is not None:
+        pauses.publish()
     return web.Response(text=state.metrics.render(), content_type="text/plain", charset="utf-8")
 
 
