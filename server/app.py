@@ -152,7 +152,7 @@ def create_app(settings: Settings) -> web.Application:
         signup_limit=AddressRateLimit("su", settings.signup_per_address_per_hour, dt.timedelta(hours=1)),
         password_check_limit=AddressRateLimit("pc", settings.password_check_per_minute, dt.timedelta(minutes=1)),
         metrics=metrics,
-        join_reads=ReadBatch(readers),
+        entry_reads=ReadBatch(readers),
         connections=ConnectionCap(
             settings.redis_url,
             settings.server_id,
@@ -308,7 +308,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     await app[DISPATCHER].close()
     await state.control.close()
     await state.connections.close()
-    await state.join_reads.close()
+    await state.entry_reads.close()
     try:
         async with asyncio.timeout(SHUTDOWN_CLEANUP_SECONDS), state.sessions() as db:
             await chat.do_server_shutdown(db, state.rooms)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -110,17 +111,22 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             return connection.actor
         state = self._state()
         noted: list[str] = []
-        async with state.readers() as db:
-            async with db.begin():
-                current = await state.tokens.actor_for_digest(
-                    db, connection.web_session, state.rooms.clock(), noted=noted
-                )
-            await state.tokens.note_use(db, noted, state.rooms.clock())
+        now = state.rooms.clock()
+        current = await state.entry_reads.run(
+            lambda db: state.tokens.actor_for_digest(db, connection.web_session, now, noted=noted)
+        )
+        await self._note_use(noted, now)
         if current is None:
             self._disconnect_soon(sid)
             raise DomainError("Your sign-in has ended; please sign in again.", code="not_authenticated")
         connection.checked = time.monotonic()
         return connection.actor
+
+    async def _note_use(self, noted: list[str], now: dt.datetime) -> None:
+        """Note the use of the browser sessions a lookup found due, after its read transaction has ended."""
+        if noted:
+            async with self._state().readers() as db:
+                await self._state().tokens.note_use(db, noted, now)
 
     def _transport_rooms(self) -> dict[Any, Any]:
         """This process's actual subscriptions, as python-socketio holds them: room -> sids. The None room
@@ -278,10 +284,10 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         state = self._state()
         token = token_from_cookie_header(environ.get("HTTP_COOKIE"))
         noted: list[str] = []
-        async with state.readers() as db:
-            async with db.begin():
-                actor = await state.tokens.actor_for(db, token, state.rooms.clock(), noted=noted)
-            await state.tokens.note_use(db, noted, state.rooms.clock())  # batched with the wave's (server/auth.py)
+        now = state.rooms.clock()
+        # A connect wave's sign-in lookups share read transactions (rooms/read_batch.py).
+        actor = await state.entry_reads.run(lambda db: state.tokens.actor_for(db, token, now, noted=noted))
+        await self._note_use(noted, now)  # batched with the wave's (server/auth.py)
         if actor is None:
             state.metrics.inc("alongside_refusals_total", code="not_authenticated")
             raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
@@ -367,7 +373,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             try:
                 # The joins of a moment read in shared transactions (rooms/read_batch.py): the check, the
                 # snapshot and the re-check each wait for a transaction begun after they were asked.
-                checked = await state.join_reads.run(check)
+                checked = await state.entry_reads.run(check)
                 role = checked.role
             except DomainError:
                 await self._leave_refused(sid, group_id)
@@ -398,7 +404,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
                             group_id=group_id,
                             since_id=since_id,
                             checked=checked,
-                            reads=state.join_reads,
+                            reads=state.entry_reads,
                         )
                 except BaseException:
                     if not was_in:
@@ -407,7 +413,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
                     raise
                 try:  # a ban or removal committed while this join was on its way (rooms/moderation_actions.py)
                     entered_as = str(result["role"])
-                    await state.join_reads.run(
+                    await state.entry_reads.run(
                         lambda db: moderation_actions.recheck_entry_in(db, state.rooms, actor, group_id, entered_as)
                     )
                 except DomainError:

@@ -39,7 +39,7 @@ class AppState:
     password_check_limit: AddressRateLimit
     metrics: Metrics
     connections: ConnectionCap  # each person's open Socket.IO connections, across processes
-    join_reads: ReadBatch  # room:join's reads, a connect wave's sharing transactions (rooms/read_batch.py)
+    entry_reads: ReadBatch  # sign-in lookups and room:join's reads: a connect wave's share transactions
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 

@@ -62,7 +62,7 @@ async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_
         try:
             await api.login("River")
             engine = server.state.engine
-            reads = server.state.join_reads
+            reads = server.state.entry_reads
             with counting(engine) as entering:
                 async with crowd(server.url, api.cookie_header(), [1] * CROWD) as sockets:
                     await until_rows(server, CROWD)
@@ -74,8 +74,8 @@ async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_
     # Joins of the same moment share their presence writes (and leaves their deletes).
     assert 0 < entering.of("INSERT", "presence") <= CROWD // 4, entering.seen
     assert 0 < leaving.of("DELETE", "presence") <= CROWD // 4, leaving.seen
-    # Their reads (the check, the snapshot, the re-check: three each) share transactions too.
-    assert reads.reads == 3 * CROWD
+    # Their reads (the sign-in lookup, the room's check, snapshot and re-check: four each) share transactions too.
+    assert reads.reads == 4 * CROWD
     assert 0 < reads.transactions <= CROWD // 4, f"{reads.transactions} read transactions for {CROWD} joins"
     problems = [
         r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("alongside")
