@@ -663,18 +663,49 @@ async def refuse_entry(
 
 
 async def recheck_entry_in(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, role: str) -> None:
-    """room:join's look at bans and removals, in the caller's read transaction (server/realtime.py shares one
-    among the joins of a moment, rooms/read_batch.py), begun after the join's presence row was committed: a ban
-    or removal committed while the join was on its way refuses it then (see `_take_out` for why that pair
-    closes the race). One statement: the sanctions in force, a removal only from the session running now (read
-    in the same statement, so both are as committed when it runs)."""
-    if role == "facilitator":
-        return
-    running = select(GroupSession.id).where(GroupSession.group_id == group_id, GroupSession.status.in_(store.RUNNING))
-    rows = await _sanctions_in_force(db, group_id, actor.user_id, Sanction.session_id.in_(running), ctx.clock())
-    kinds = _by_kind(rows)
-    kinds.pop("mute", None)
-    _refuse_sanctioned(kinds)
+    """recheck_entries_in for one join."""
+    refusal = (await recheck_entries_in(db, ctx, [(group_id, actor.user_id, role)]))[0]
+    if refusal is not None:
+        raise refusal
+
+
+async def recheck_entries_in(
+    db: AsyncSession, ctx: RoomsContext, entries: list[tuple[int, int, str]]
+) -> list[DomainError | None]:
+    """room:join's look at bans and removals, for joins given as (group, user, role entered as), in the caller's
+    read transaction (server/realtime.py shares one among the joins of a moment, rooms/read_batch.py), begun
+    after each join's presence row was committed: a ban or removal committed while a join was on its way refuses
+    it then (see `_take_out` for why that pair closes the race). Each join's refusal, or None. One statement for
+    them all: the sanctions in force, a removal only from the session running now (read in the same statement,
+    so both are as committed when it runs). Facilitators are never refused here."""
+    members = [(group_id, user_id) for group_id, user_id, role in entries if role != "facilitator"]
+    found: dict[tuple[int, int], list[tuple[str, dt.datetime | None, str]]] = {}
+    if members:
+        running = select(GroupSession.id).where(
+            GroupSession.group_id == Sanction.group_id, GroupSession.status.in_(store.RUNNING)
+        )
+        rows = await db.execute(
+            select(Sanction.group_id, Sanction.user_id, Sanction.kind, Sanction.expires_at, Sanction.reason)
+            .where(
+                Sanction.group_id.in_({group_id for group_id, _ in members}),
+                Sanction.user_id.in_({user_id for _, user_id in members}),
+                _in_force(ctx.clock()),
+                or_(Sanction.kind != "removal", Sanction.session_id.in_(running)),
+            )
+            .order_by(Sanction.id)
+        )
+        for group_id, user_id, kind, expires_at, reason in rows:
+            found.setdefault((group_id, user_id), []).append((kind, expires_at, reason))
+    refusals: list[DomainError | None] = []
+    for group_id, user_id, role in entries:
+        kinds = {} if role == "facilitator" else _by_kind(found.get((group_id, user_id), []))
+        kinds.pop("mute", None)
+        try:
+            _refuse_sanctioned(kinds)
+            refusals.append(None)
+        except DomainError as refusal:
+            refusals.append(refusal)
+    return refusals
 
 
 async def refuse_if_banned(db: AsyncSession, ctx: RoomsContext, group_id: int, user_id: int) -> None:

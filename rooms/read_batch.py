@@ -7,22 +7,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms.errors import DomainError
 
 T = TypeVar("T")
+K = TypeVar("K")
 MOST_PER_TRANSACTION = 32
+
+
+@dataclass(frozen=True, eq=False)
+class Together(Generic[K, T]):
+    """A kind of read that one statement can answer for many keys at once: `many` answers each key, in order,
+    with its value or its refusal (a DomainError, raised to that caller alone). Reads of the same kind that
+    share a transaction are answered by one call."""
+
+    many: Callable[[AsyncSession, list[K]], Awaitable[Sequence[T | DomainError]]]
 
 
 @dataclass(frozen=True)
 class _Waiting:
-    read: Callable[[AsyncSession], Awaitable[Any]]
+    read: Callable[[AsyncSession], Awaitable[Any]] | None
     result: asyncio.Future[Any]
+    together: Together[Any, Any] | None = None
+    key: Any = None
 
 
 class _Ended(Exception):
@@ -48,20 +60,32 @@ class ReadBatch:
         self._most = most
         self._waiting: deque[_Waiting] = deque()
         self._runner: asyncio.Task[None] | None = None
+        self._closed = False
         self.transactions = 0
         self.reads = 0
 
     async def run(self, read: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """`read`'s answer (or what it raised), read inside a shared transaction. `read` must only read and
         must not begin or end a transaction itself."""
-        waiting = _Waiting(read, asyncio.get_running_loop().create_future())
+        return cast(T, await self._wait(_Waiting(read, asyncio.get_running_loop().create_future())))
+
+    async def run_together(self, kind: Together[K, T], key: K) -> T:
+        """`key`'s answer from `kind.many`, called once for every read of this kind in the transaction."""
+        waiting = _Waiting(None, asyncio.get_running_loop().create_future(), kind, key)
+        return cast(T, await self._wait(waiting))
+
+    async def _wait(self, waiting: _Waiting) -> Any:
+        if self._closed:  # a handler still running as the process stops: no read on a disposed engine
+            raise DomainError("This server is stopping; please reconnect.", code="server_stopping")
         self._waiting.append(waiting)
         if self._runner is None or self._runner.done():
             self._runner = asyncio.create_task(self._drain())
-        return cast(T, await waiting.result)
+        return await waiting.result
 
     async def close(self) -> None:
-        """At shutdown, before the engine goes: stop serving (whoever still waits is cancelled)."""
+        """At shutdown, before the engine goes: stop serving (whoever still waits is cancelled, and later
+        reads are refused)."""
+        self._closed = True
         runner, self._runner = self._runner, None
         if runner is not None and not runner.done():
             runner.cancel()
@@ -95,6 +119,13 @@ class ReadBatch:
                     waiting = left.popleft()
                     if waiting.result.done():  # its caller gave up
                         continue
+                    if waiting.together is not None:
+                        kind = waiting.together
+                        alike = [waiting, *(w for w in left if w.together is kind and not w.result.done())]
+                        left = deque(w for w in left if w.together is not kind)
+                        await self._answer_together(db, kind, alike, answered)
+                        continue
+                    assert waiting.read is not None
                     self.reads += 1
                     try:
                         answered.append((waiting, await waiting.read(db), None))
@@ -109,6 +140,25 @@ class ReadBatch:
             answered.extend((waiting, None, failed) for waiting in left)
         for waiting, value, raised in answered:
             _settle(waiting.result, value, raised)
+
+    async def _answer_together(
+        self,
+        db: AsyncSession,
+        kind: Together[Any, Any],
+        alike: list[_Waiting],
+        answered: list[tuple[_Waiting, Any, BaseException | None]],
+    ) -> None:
+        self.reads += len(alike)
+        try:
+            answers = await kind.many(db, [w.key for w in alike])
+        except Exception as exc:
+            answered.extend((w, None, exc) for w in alike)
+            raise _Ended from exc
+        for w, answer in zip(alike, answers, strict=True):
+            if isinstance(answer, DomainError):
+                answered.append((w, None, answer))
+            else:
+                answered.append((w, answer, None))
 
 
 def _settle(result: asyncio.Future[Any], value: Any = None, exc: BaseException | None = None) -> None:

@@ -101,24 +101,45 @@ class SessionTokens:
         """Who holds this browser session, if it is alive. Its use is noted at once, or (given `noted`) the
         digest is added there for the caller to note with `note_use` once its own transaction has closed (a
         reader waiting for a write while it holds a pooled connection would tie the pool up in a wave)."""
-        found = (
-            await db.execute(
-                select(WebSession.expires_at, WebSession.last_seen_at, User.id, User.pseudonym, User.is_platform_admin)
-                .join(User, User.id == WebSession.user_id)
-                .where(WebSession.token_hash == digest)
-            )
-        ).first()  # one statement: every request and every connection asks this
-        if found is None:
-            return None
-        expires_at, last_seen_at, user_id, pseudonym, is_platform_admin = found
-        if not (expires_at > now and last_seen_at > now - self.idle):
-            return None
-        if now - last_seen_at >= self.TOUCH_EVERY:
+        actor, due = (await self.actors_for_digests(db, [(digest, now)]))[0]
+        if due:
             if noted is not None:
                 noted.append(digest)
             else:
                 await self._touch(db, digest, now)
-        return Actor(user_id, pseudonym, is_platform_admin)
+        return actor
+
+    async def actors_for_digests(
+        self, db: AsyncSession, keys: list[tuple[str, dt.datetime]]
+    ) -> list[tuple[Actor | None, bool]]:
+        """For each (digest, now): who holds that browser session if it is alive, and whether its use is due
+        to be noted (for the caller's `note_use`). One statement for them all: every request and connection
+        asks this, and a connect wave's ask together (server/realtime.py)."""
+        rows = await db.execute(
+            select(
+                WebSession.token_hash,
+                WebSession.expires_at,
+                WebSession.last_seen_at,
+                User.id,
+                User.pseudonym,
+                User.is_platform_admin,
+            )
+            .join(User, User.id == WebSession.user_id)
+            .where(WebSession.token_hash.in_({digest for digest, _ in keys}))
+        )
+        found = {row[0]: row[1:] for row in rows}
+        answers: list[tuple[Actor | None, bool]] = []
+        for digest, now in keys:
+            row = found.get(digest)
+            if row is None:
+                answers.append((None, False))
+                continue
+            expires_at, last_seen_at, user_id, pseudonym, is_platform_admin = row
+            if not (expires_at > now and last_seen_at > now - self.idle):
+                answers.append((None, False))
+                continue
+            answers.append((Actor(user_id, pseudonym, is_platform_admin), now - last_seen_at >= self.TOUCH_EVERY))
+        return answers
 
     async def note_use(self, db: AsyncSession, digests: list[str], now: dt.datetime) -> None:
         """Note the use of sessions `actor_for(..., noted=...)` found due (outside any transaction of `db`)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from rooms import chat, moderation_actions, presence, typing_notices, validate
 from rooms.errors import DomainError
 from rooms.events import ROOM_PREFIX, STAFF_PREFIX, room_name, staff_room_name
 from rooms.hooks import Actor
+from rooms.read_batch import Together
 from server import two_factor
 from server.auth import token_from_cookie_header, web_session_room
 from server.broker import CHAT_NAMESPACE
@@ -109,24 +111,35 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         since = time.monotonic() - connection.checked
         if since < (self.recheck_fresh_after if fresh else self.revalidate_after):
             return connection.actor
-        state = self._state()
-        noted: list[str] = []
-        now = state.rooms.clock()
-        current = await state.entry_reads.run(
-            lambda db: state.tokens.actor_for_digest(db, connection.web_session, now, noted=noted)
-        )
-        await self._note_use(noted, now)
+        current = await self._signed_in(connection.web_session)
         if current is None:
             self._disconnect_soon(sid)
             raise DomainError("Your sign-in has ended; please sign in again.", code="not_authenticated")
         connection.checked = time.monotonic()
         return connection.actor
 
-    async def _note_use(self, noted: list[str], now: dt.datetime) -> None:
-        """Note the use of the browser sessions a lookup found due, after its read transaction has ended."""
-        if noted:
-            async with self._state().readers() as db:
-                await self._state().tokens.note_use(db, noted, now)
+    async def _signed_in(self, digest: str) -> Actor | None:
+        """Who holds this browser session, if it is alive. A connect wave's lookups share one statement in a
+        shared read transaction (rooms/read_batch.py); the session's use is noted after it, batched with the
+        wave's (server/auth.py)."""
+        state = self._state()
+        now = state.rooms.clock()
+        actor, due = await state.entry_reads.run_together(self._sign_ins, (digest, now))
+        if due:
+            async with state.readers() as db:
+                await state.tokens.note_use(db, [digest], now)
+        return actor
+
+    @functools.cached_property
+    def _rechecks(self) -> Together[tuple[int, int, str], None]:
+        """room:join's re-check after its presence row, one statement for the joins of a moment."""
+        rooms = self._state().rooms
+        return Together(lambda db, entries: moderation_actions.recheck_entries_in(db, rooms, entries))
+
+    @functools.cached_property
+    def _sign_ins(self) -> Together[tuple[str, dt.datetime], tuple[Actor | None, bool]]:
+        tokens = self._state().tokens
+        return Together(tokens.actors_for_digests)
 
     def _transport_rooms(self) -> dict[Any, Any]:
         """This process's actual subscriptions, as python-socketio holds them: room -> sids. The None room
@@ -283,11 +296,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
     async def _connect(self, sid: str, environ: dict[str, Any]) -> None:
         state = self._state()
         token = token_from_cookie_header(environ.get("HTTP_COOKIE"))
-        noted: list[str] = []
-        now = state.rooms.clock()
-        # A connect wave's sign-in lookups share read transactions (rooms/read_batch.py).
-        actor = await state.entry_reads.run(lambda db: state.tokens.actor_for(db, token, now, noted=noted))
-        await self._note_use(noted, now)  # batched with the wave's (server/auth.py)
+        actor = await self._signed_in(state.tokens.digest(token)) if token and len(token) <= 128 else None
         if actor is None:
             state.metrics.inc("alongside_refusals_total", code="not_authenticated")
             raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
@@ -412,10 +421,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
                             await self.leave_room(sid, name)
                     raise
                 try:  # a ban or removal committed while this join was on its way (rooms/moderation_actions.py)
-                    entered_as = str(result["role"])
-                    await state.entry_reads.run(
-                        lambda db: moderation_actions.recheck_entry_in(db, state.rooms, actor, group_id, entered_as)
-                    )
+                    await state.entry_reads.run_together(self._rechecks, (group_id, actor.user_id, str(result["role"])))
                 except DomainError:
                     for name in rooms:
                         await self.leave_room(sid, name)

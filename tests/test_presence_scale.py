@@ -77,6 +77,10 @@ async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_
     # Their reads (the sign-in lookup, the room's check, snapshot and re-check: four each) share transactions too.
     assert reads.reads == 4 * CROWD
     assert 0 < reads.transactions <= CROWD // 4, f"{reads.transactions} read transactions for {CROWD} joins"
+    # Reads of one kind in a shared transaction are one statement: the sign-in lookups, and the re-checks
+    # after the presence rows (the check before subscribing reads each member's sanctions alone).
+    assert 0 < entering.of("SELECT", "web_sessions") <= CROWD // 4, entering.seen
+    assert entering.of("SELECT", "sanctions") <= CROWD + CROWD // 4, entering.seen
     problems = [
         r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("alongside")
     ]

@@ -1,6 +1,7 @@
 """rooms/read_batch.py on both databases: reads asked together share a transaction, each keeps its own answer or
-refusal, a read asked after a commit sees it (it never joins a transaction begun before it was asked), a failed
-statement fails only its own read, and a caller that gave up is skipped."""
+refusal, a read asked after a commit sees it (it never joins a transaction begun before it was asked), reads of
+one kind are answered by one call, a failed statement fails only its own read (or its kind's), and a caller that
+gave up is skipped."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import sqlalchemy.exc
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.errors import NotFound
+from rooms.errors import DomainError, NotFound
 from rooms.models import User
-from rooms.read_batch import ReadBatch
+from rooms.read_batch import ReadBatch, Together
 from server.db import create_sessionmaker
 from tests.conftest import Database, make_seeded_engine
 
@@ -124,3 +125,59 @@ async def test_a_caller_that_gave_up_before_its_read_began_is_skipped(sessions: 
     assert (await first, await kept) == ("River", "Sam")
     assert abandoned.cancelled() and ran == []
     await batch.close()
+
+
+async def test_reads_of_one_kind_in_a_transaction_are_answered_by_one_call(sessions: Any) -> None:
+    _, readers = sessions
+    batch = ReadBatch(readers)
+    calls: list[list[str]] = []
+
+    async def many(db: AsyncSession, names: list[str]) -> list[str | DomainError]:
+        calls.append(names)
+        rows = await db.execute(select(User.pseudonym).where(User.pseudonym.in_(names)))
+        known = set(rows.scalars())
+        return [name if name in known else NotFound(f"no {name}") for name in names]
+
+    kind = Together(many)
+    outcomes = await asyncio.gather(
+        batch.run_together(kind, "River"),
+        batch.run(lambda db: pseudonym_of(db, "Sam")),
+        batch.run_together(kind, "Nobody"),
+        batch.run_together(kind, "Willow"),
+        return_exceptions=True,
+    )
+    assert outcomes[0] == "River" and outcomes[1] == "Sam" and outcomes[3] == "Willow"
+    assert isinstance(outcomes[2], NotFound)
+    assert calls == [["River", "Nobody", "Willow"]]
+    assert (batch.transactions, batch.reads) == (1, 4)
+
+
+async def test_a_failed_call_for_a_kind_fails_that_kinds_reads_alone(sessions: Any) -> None:
+    _, readers = sessions
+    batch = ReadBatch(readers)
+
+    async def broken(db: AsyncSession, keys: list[int]) -> list[int]:
+        await db.execute(text("SELECT * FROM no_such_table"))
+        return keys
+
+    kind = Together(broken)
+    outcomes = await asyncio.gather(
+        batch.run_together(kind, 1),
+        batch.run_together(kind, 2),
+        batch.run(lambda db: pseudonym_of(db, "Ash")),
+        return_exceptions=True,
+    )
+    assert all(isinstance(outcome, sqlalchemy.exc.DBAPIError) for outcome in outcomes[:2])
+    assert outcomes[2] == "Ash"
+    assert batch.transactions == 2
+
+
+async def test_once_closed_a_batch_refuses_reads(sessions: Any) -> None:
+    _, readers = sessions
+    batch = ReadBatch(readers)
+    assert await batch.run(lambda db: pseudonym_of(db, "River")) == "River"
+    await batch.close()
+    with pytest.raises(DomainError) as refused:
+        await batch.run(lambda db: pseudonym_of(db, "River"))
+    assert refused.value.code == "server_stopping"
+    assert batch.reads == 1
