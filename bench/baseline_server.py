@@ -29,14 +29,18 @@ class Pauses:
         self.seconds = [0.0, 0.0, 0.0]
 
     def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        generation = int(info.get("generation", 0))
         if phase == "start":
-            self.started, self.started_cpu = time.perf_counter(), time.thread_time()
+            self.started = time.perf_counter()
+            if generation:  # CPU time for middle and full collections only, as Alongside measures it
+                self.started_cpu = time.thread_time()
             return
         pause = time.perf_counter() - self.started
         self.longest = max(self.longest, pause)
-        self.longest_cpu = max(self.longest_cpu, time.thread_time() - self.started_cpu)
-        self.collections[int(info.get("generation", 0))] += 1
-        self.seconds[int(info.get("generation", 0))] += pause
+        if generation:
+            self.longest_cpu = max(self.longest_cpu, time.thread_time() - self.started_cpu)
+        self.collections[generation] += 1
+        self.seconds[generation] += pause
 
 
 def build(redis_url: str = "") -> web.Application:

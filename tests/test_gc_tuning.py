@@ -118,6 +118,33 @@ def test_the_governor_collects_large_young_generations_and_freezes_a_large_old_o
         gc.unfreeze()
 
 
+def test_the_governor_counts_the_old_generation_only_after_a_middle_collection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counting the old generation walks it (in a connect wave, many thousands of objects four times a second);
+    it grows only by middle collections' survivors, so without one since the last look there is no walk."""
+    walks: list[int | None] = []
+    real = gc.get_objects
+
+    def counted(generation: int | None = None) -> list[Any]:
+        walks.append(generation)
+        return real(generation)
+
+    monkeypatch.setattr(gc, "get_objects", counted)
+    governor = FreezeGovernor(lambda: 0, 10, Metrics(), young_limit=10**9, old_limit=10**9)
+    gc.disable()
+    try:
+        assert governor.tick() is None
+        assert walks.count(2) == 1, "the first look counts"
+        assert governor.tick() is None and governor.tick() is None
+        assert walks.count(2) == 1, "no middle collection since: the old generation has not grown"
+        gc.collect(1)
+        assert governor.tick() is None
+        assert walks.count(2) == 2
+    finally:
+        gc.enable()
+
+
 def test_the_governor_sweeps_once_the_frozen_generation_has_grown_by_half() -> None:
     metrics = Metrics()
     # No connections and no young limit: only the old generation's freezes, and the growth they add up to.
