@@ -31,7 +31,7 @@ from rooms.hookspecs import StoredMessage
 from rooms.models import GroupSession, ModerationLogEntry
 from rooms.presence import publish_presence, tell_room
 from rooms.presence_writes import Arrival, attendance_of
-from rooms.read_batch import ReadBatch
+from rooms.read_batch import ReadBatch, once_per_transaction
 from rooms.send_batch import FactsChanged, LogVerdicts, PendingWrite, Recheck, RunAlone
 from rooms.send_facts import SendFacts, send_facts
 from rooms.sessions import session_payload
@@ -218,7 +218,9 @@ async def snapshot_in(
         first, unrecorded = await attendance_of(db, live, actor.user_id)
         attendance = (live.id, first) if unrecorded else None
         newcomer = first and role == "member"
-        beside["hands"] = await session_tools.hands_queue(db, live.id)
+        beside["hands"] = await once_per_transaction(
+            db, ("hands", live.id), lambda: session_tools.hands_queue(db, live.id)
+        )
         if role == "facilitator":
             beside["staff"] = {
                 **await side_talk.staff_snapshot(db, live.id),
@@ -229,9 +231,13 @@ async def snapshot_in(
             beside["mine"] = await side_talk.member_snapshot(db, live.id, actor)
     lists = await member_tools.viewer_lists(db, actor.user_id)  # the viewer's own blocks and muted words
     member_tools.mark(messages, lists.blocked_user_ids)
+    session = None
+    if headline is not None:  # the same view of the same session reads its opener once per transaction
+        seen_as = ("session", headline.id, headline.status, headline.paused_at)
+        session = await once_per_transaction(db, seen_as, lambda: session_payload(db, headline))
     result = {
         "group": {"id": access.group.id, "name": access.group.name},
-        "session": await session_payload(db, headline) if headline else None,
+        "session": session,
         "messages": messages,
         "has_more": has_more,
         "last_id": access.group.last_message_id,

@@ -170,3 +170,21 @@ def _settle(result: asyncio.Future[Any], value: Any = None, exc: BaseException |
         result.set_exception(exc)
     else:
         result.set_result(value)
+
+
+async def once_per_transaction(db: AsyncSession, key: tuple[Any, ...], read: Callable[[], Awaitable[T]]) -> T:
+    """`read`'s answer, read once per transaction of `db` for each `key`: reads that share a transaction (the
+    joins of a moment entering the same room) share what is the same for all of them, such as the running
+    session's raised hands. The answer is shared too, so callers must not change it."""
+    transaction = db.get_transaction()
+    memo = db.info.get(_MEMO)
+    if memo is None or memo[0] is not transaction:
+        memo = (transaction, {})
+        db.info[_MEMO] = memo
+    answers: dict[tuple[Any, ...], Any] = memo[1]
+    if key not in answers:
+        answers[key] = await read()
+    return cast(T, answers[key])
+
+
+_MEMO = "alongside_once_per_transaction"

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms.errors import DomainError, NotFound
 from rooms.models import User
-from rooms.read_batch import ReadBatch, Together
+from rooms.read_batch import ReadBatch, Together, once_per_transaction
 from server.db import create_sessionmaker
 from tests.conftest import Database, make_seeded_engine
 
@@ -181,3 +181,26 @@ async def test_once_closed_a_batch_refuses_reads(sessions: Any) -> None:
         await batch.run(lambda db: pseudonym_of(db, "River"))
     assert refused.value.code == "server_stopping"
     assert batch.reads == 1
+
+
+async def test_what_is_the_same_for_reads_sharing_a_transaction_is_read_once(sessions: Any) -> None:
+    _, readers = sessions
+    batch = ReadBatch(readers)
+    asked: list[str] = []
+
+    async def shared(db: AsyncSession) -> str:
+        async def read() -> str:
+            asked.append("read")
+            return await pseudonym_of(db, "Sam")
+
+        return await once_per_transaction(db, ("opener", 1), read)
+
+    assert await asyncio.gather(*(batch.run(shared) for _ in range(5))) == ["Sam"] * 5
+    assert (batch.transactions, asked) == (1, ["read"])
+    assert await batch.run(shared) == "Sam"
+    assert (batch.transactions, asked) == (2, ["read", "read"]), "a new transaction reads afresh"
+    async with readers() as db:  # one session, two transactions: each reads once
+        for _ in range(2):
+            async with db.begin():
+                assert [await shared(db), await shared(db)] == ["Sam", "Sam"]
+    assert len(asked) == 4
