@@ -277,7 +277,7 @@ async def do_enter_room(
     result, role, live = snapshot.result, snapshot.role, snapshot.live
     arrival = Arrival(sid, group_id, actor.user_id, role, web_session, ctx.server_id, ctx.clock(), snapshot.attendance)
     await ctx.presence_writes.arrive(db, arrival)
-    told = {group_id: await ctx.presence_writes.shared_read(group_id, lambda: tell_room(db, ctx, group_id))}
+    told = {group_id: await ctx.presence_writes.shared_read(group_id, lambda: tell_room(db, ctx, group_id, reads))}
     if snapshot.newcomer:  # the facilitators (only) see that this is someone's first session, to welcome them
         arrived = {"group_id": group_id, "user_id": actor.user_id, "display_name": actor.pseudonym}
         await ctx.publisher.publish(RoomEvent(group_id, "newcomer:arrived", arrived, audience="staff"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import tuple_, update
@@ -12,10 +13,14 @@ from rooms.context import RoomsContext
 from rooms.events import RoomEvent
 from rooms.models import Presence
 from rooms.presence_writes import READ_ONLY_OPTION
+from rooms.read_batch import ReadBatch, Together
 
 
 async def present_payload(db: AsyncSession, ctx: RoomsContext, group_id: int) -> dict[str, Any]:
-    rows = await store.present_in(db, group_id, ctx.clock(), ctx.presence_timeout)
+    return _payload(group_id, await store.present_in(db, group_id, ctx.clock(), ctx.presence_timeout))
+
+
+def _payload(group_id: int, rows: list[tuple[int, str, str, bool]]) -> dict[str, Any]:
     return {
         "group_id": group_id,
         "present": [
@@ -29,11 +34,30 @@ async def publish_presence(db: AsyncSession, ctx: RoomsContext, group_ids: list[
     return {group_id: await tell_room(db, ctx, group_id) for group_id in group_ids}
 
 
-async def tell_room(db: AsyncSession, ctx: RoomsContext, group_id: int) -> dict[str, Any]:
-    """Tell one room who is in it now (a read: on SQLite it takes no write lock); returns what was told."""
-    async with db.begin():
-        await db.connection(execution_options={READ_ONLY_OPTION: True})
-        told = await present_payload(db, ctx, group_id)
+async def _present_in_rooms(
+    db: AsyncSession, asked: list[tuple[int, dt.datetime]]
+) -> list[list[tuple[int, str, str, bool]]]:
+    """Who is in each (room, stale-before time) asked, in one statement: the freshest view any of them asked."""
+    found = await store.present_in_groups(db, {group_id for group_id, _ in asked}, max(at for _, at in asked))
+    return [found[group_id] for group_id, _ in asked]
+
+
+# Rooms' presence read together when their reads share a transaction (rooms/read_batch.py): a connect wave's.
+PRESENT_TOGETHER: Together[tuple[int, dt.datetime], list[tuple[int, str, str, bool]]] = Together(_present_in_rooms)
+
+
+async def tell_room(
+    db: AsyncSession, ctx: RoomsContext, group_id: int, reads: ReadBatch | None = None
+) -> dict[str, Any]:
+    """Tell one room who is in it now (a read: on SQLite it takes no write lock); returns what was told.
+    `reads`: read in a transaction shared with the other rooms' reads of the moment."""
+    if reads is not None:
+        rows = await reads.run_together(PRESENT_TOGETHER, (group_id, ctx.clock() - ctx.presence_timeout))
+        told = _payload(group_id, rows)
+    else:
+        async with db.begin():
+            await db.connection(execution_options={READ_ONLY_OPTION: True})
+            told = await present_payload(db, ctx, group_id)
     await ctx.publisher.publish(RoomEvent(group_id, "presence:update", told))
     return told
 

@@ -520,6 +520,29 @@ async def present_in(
     return [(uid, name, role, bool(away)) for uid, name, role, away in rows.all()]
 
 
+async def present_in_groups(
+    db: AsyncSession, group_ids: Collection[int], stale_before: dt.datetime
+) -> dict[int, list[tuple[int, str, str, bool]]]:
+    """present_in for several rooms in one statement: connections seen after `stale_before` count."""
+    rows = await db.execute(
+        select(
+            Presence.group_id,
+            Presence.user_id,
+            User.pseudonym,
+            func.max(Presence.role),
+            func.max(cast(Presence.away, Integer)),
+        )
+        .join(User, User.id == Presence.user_id)
+        .where(Presence.group_id.in_(set(group_ids)), Presence.last_seen > stale_before)
+        .group_by(Presence.group_id, Presence.user_id, User.pseudonym)
+        .order_by(User.pseudonym)
+    )
+    found: dict[int, list[tuple[int, str, str, bool]]] = {group_id: [] for group_id in group_ids}
+    for group_id, uid, name, role, away in rows.all():
+        found[group_id].append((uid, name, role, bool(away)))
+    return found
+
+
 async def add_presence(
     db: AsyncSession,
     *,

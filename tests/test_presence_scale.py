@@ -13,11 +13,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from rooms import store
+from rooms.context import RoomsContext
+from rooms.events import RoomEvent
 from rooms.models import Presence, User
+from rooms.presence import tell_room
 from rooms.presence_writes import Arrival, PresenceWrites
+from rooms.read_batch import ReadBatch
 from server import app as app_module
 from server.app import NAMESPACE, housekeeping
-from server.db import create_engine
+from server.db import create_engine, create_sessionmaker
 from tests.conftest import Api, Database, RunningServer, make_seeded_engine, seeded_server
 from tests.helpers_presence import counting, crowd, more_groups
 from tests.services import free_port
@@ -74,8 +79,9 @@ async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_
     # Joins of the same moment share their presence writes (and leaves their deletes).
     assert 0 < entering.of("INSERT", "presence") <= CROWD // 4, entering.seen
     assert 0 < leaving.of("DELETE", "presence") <= CROWD // 4, leaving.seen
-    # Their reads (the sign-in lookup, the room's check, snapshot and re-check: four each) share transactions too.
-    assert reads.reads == 4 * CROWD
+    # Their reads (the sign-in lookup, the room's check, snapshot and re-check: four each, and the room's
+    # presence told to it) share transactions too.
+    assert 4 * CROWD < reads.reads <= 5 * CROWD
     assert 0 < reads.transactions <= CROWD // 4, f"{reads.transactions} read transactions for {CROWD} joins"
     # Reads of one kind in a shared transaction are one statement: the sign-in lookups, and the re-checks
     # after the presence rows (the check before subscribing reads each member's sanctions alone).
@@ -144,3 +150,60 @@ async def test_presence_writes_share_transactions_and_a_caller_giving_up_stalls_
             assert (await db.execute(select(func.count()).select_from(Presence))).scalar_one() == 0
     finally:
         await engine.dispose()
+
+
+async def test_rooms_told_together_read_who_is_present_in_one_statement_as_each_alone(database: Database) -> None:
+    engine, sessions = await make_seeded_engine(database)
+    try:
+        now = dt.datetime.now(dt.UTC)
+        async with sessions() as db, db.begin():
+            users = {name: uid for name, uid in (await db.execute(select(User.pseudonym, User.id))).all()}
+            rows = [
+                ("a", 1, "River", "member", now),
+                ("b", 1, "Sam", "facilitator", now),
+                ("c", 1, "River", "member", now - dt.timedelta(hours=1)),  # a stale second tab
+                ("d", 2, "Willow", "member", now),
+                ("e", 2, "Ash", "member", now - dt.timedelta(hours=1)),  # gone: its process died
+            ]
+            for sid, group_id, name, role, seen in rows:
+                await store.add_presence(
+                    db,
+                    sid=sid,
+                    group_id=group_id,
+                    user_id=users[name],
+                    role=role,
+                    web_session="w",
+                    server_id="s",
+                    now=seen,
+                )
+        ctx = RoomsContext(publisher=_Heard(), server_id="s")
+        batch = ReadBatch(create_sessionmaker(engine, read_only=True))
+        with counting(engine) as counted:
+            async with sessions() as unused:  # each room's own session, unused when the batch reads
+                together = await asyncio.gather(*(tell_room(unused, ctx, g, batch) for g in (1, 2, 3)))
+        assert counted.of("SELECT", "presence") == 1
+        async with sessions() as db:
+            alone = [await tell_room(db, ctx, g) for g in (1, 2, 3)]
+        assert together == alone
+        assert [p["display_name"] for p in together[0]["present"]] == ["River", "Sam"]
+        assert [p["display_name"] for p in together[1]["present"]] == ["Willow"]
+        assert together[2]["present"] == []
+        assert [event.payload for event in ctx.publisher.events] == together + alone  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
+
+
+class _Heard:
+    """A publisher that keeps what the rooms were told."""
+
+    def __init__(self) -> None:
+        self.events: list[RoomEvent] = []
+
+    async def publish(self, event: RoomEvent) -> None:
+        self.events.append(event)
+
+    async def evict(self, sid: str, group_id: int) -> None: ...
+
+    async def recheck_room(self, group_id: int) -> None: ...
+
+    async def sign_out(self, web_sessions: list[str]) -> None: ...
