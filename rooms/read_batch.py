@@ -151,6 +151,8 @@ class ReadBatch:
         self.reads += len(alike)
         try:
             answers = await kind.many(db, [w.key for w in alike])
+            if len(answers) != len(alike):
+                raise ValueError(f"{len(answers)} answers for {len(alike)} reads")
         except Exception as exc:
             answered.extend((w, None, exc) for w in alike)
             raise _Ended from exc

@@ -171,7 +171,8 @@ class FreezeGovernor:
         self._frozen_after_sweep: int | None = None  # measured at the first count, and after each sweep
         self._swept_at = time.monotonic()
         self._sweep_due = False
-        self._middles_seen = -1  # gc.get_count()[2] at the last look at the old generation
+        # (gc.get_count()[2], full collections so far) at the last look at the old generation
+        self._middles_seen: tuple[int, int] | None = None
         self._metrics = metrics
         self._frozen_at = connections()  # the number of connections at the last freeze (lowered as they go)
         self._peak = self._frozen_at  # the most connections since the last sweep
@@ -198,7 +199,7 @@ class FreezeGovernor:
             return "young"
         # The old generation grows only by middle collections' survivors: without one since the last look it
         # has not grown, and the walk that counts it (up to a million objects in a wave) is skipped.
-        middles = gc.get_count()[2]
+        middles = (gc.get_count()[2], gc.get_stats()[2]["collections"])  # a full collection resets the count
         if middles == self._middles_seen:
             return None
         self._middles_seen = middles
@@ -239,7 +240,7 @@ class FreezeGovernor:
     def _collect_all(self) -> None:
         """A full collection; it restarts the count of middle collections, so that count is taken afresh."""
         gc.collect()
-        self._middles_seen = gc.get_count()[2]
+        self._middles_seen = (gc.get_count()[2], gc.get_stats()[2]["collections"])
 
     def _note_frozen(self) -> None:
         """Update the frozen-objects gauge, at most every FROZEN_GAUGE_SECONDS: gc.get_freeze_count() walks

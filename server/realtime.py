@@ -296,7 +296,10 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
     async def _connect(self, sid: str, environ: dict[str, Any]) -> None:
         state = self._state()
         token = token_from_cookie_header(environ.get("HTTP_COOKIE"))
-        actor = await self._signed_in(state.tokens.digest(token)) if token and len(token) <= 128 else None
+        try:
+            actor = await self._signed_in(state.tokens.digest(token)) if token and len(token) <= 128 else None
+        except DomainError as refusal:  # server_stopping: a refusal the client sees at once
+            raise socketio.exceptions.ConnectionRefusedError(refusal.code) from None
         if actor is None:
             state.metrics.inc("alongside_refusals_total", code="not_authenticated")
             raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
@@ -422,7 +425,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
                     raise
                 try:  # a ban or removal committed while this join was on its way (rooms/moderation_actions.py)
                     await state.entry_reads.run_together(self._rechecks, (group_id, actor.user_id, str(result["role"])))
-                except DomainError:
+                except Exception:  # refused, or the re-check could not be made: fail closed, out of the room
                     for name in rooms:
                         await self.leave_room(sid, name)
                     async with state.sessions() as db:

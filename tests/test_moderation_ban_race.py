@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from rooms import chat, store
+from rooms import chat, moderation_actions, store
 from rooms.models import Sanction
 from tests.conftest import RunningServer
 from tests.helpers_chat import call, send
@@ -81,3 +81,24 @@ async def test_a_banned_member_is_refused_before_subscribing(
     assert code(await call(river_io, "room:join", {"group_id": 1})) == "banned"
     assert entered == [], "refused before subscribing (the snapshot step runs only once subscribed)"
     assert code(await call(river_io, "history:since", {"group_id": 1, "since_id": 0})) == "not_in_room"
+
+
+async def test_a_re_check_that_cannot_be_made_leaves_the_member_out(
+    live_room: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fail closed: when the look after the presence row fails (the database unreachable, a statement failing),
+    the join is refused as an internal error and the connection leaves the room, as a refusal would."""
+    sam_io, _, _ = await enter(live_room["sam"])
+    river_io = await live_room["river"].socket()
+
+    async def unreachable(*args: Any, **kwargs: Any) -> list[Any]:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(moderation_actions, "recheck_entries_in", unreachable)
+    joined = await call(river_io, "room:join", {"group_id": 1})
+    monkeypatch.undo()
+    assert code(joined) == "internal_error"
+    assert code(await call(river_io, "history:since", {"group_id": 1, "since_id": 0})) == "not_in_room"
+    snapshot = await call(sam_io, "room:join", {"group_id": 1})
+    assert "River" not in [p["display_name"] for p in snapshot["present"]], "not listed as present either"
+    assert (await call(river_io, "room:join", {"group_id": 1}))["ok"], "the next join, re-checked, goes in"

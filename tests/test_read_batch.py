@@ -204,3 +204,22 @@ async def test_what_is_the_same_for_reads_sharing_a_transaction_is_read_once(ses
             async with db.begin():
                 assert [await shared(db), await shared(db)] == ["Sam", "Sam"]
     assert len(asked) == 4
+
+
+async def test_a_kind_answering_the_wrong_number_of_keys_fails_its_reads_instead_of_hanging(sessions: Any) -> None:
+    _, readers = sessions
+    batch = ReadBatch(readers)
+
+    async def short(db: AsyncSession, keys: list[int]) -> list[int]:
+        return keys[:1]
+
+    kind = Together(short)
+
+    async def both() -> list[Any]:
+        return list(
+            await asyncio.gather(batch.run_together(kind, 1), batch.run_together(kind, 2), return_exceptions=True)
+        )
+
+    outcomes = await asyncio.wait_for(both(), 10)
+    assert all(isinstance(outcome, ValueError) for outcome in outcomes), outcomes
+    assert await batch.run(lambda db: pseudonym_of(db, "Sam")) == "Sam", "the batch goes on serving"

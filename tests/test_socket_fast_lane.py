@@ -1,6 +1,7 @@
 """A Socket.IO websocket is served past the HTTP middlewares (server/app.py `socket_fast_lane`): it stays open
 for hours, and each middleware's suspended frame would stay with it (issue 9: memory per connection). It is
-still counted, and an HTTP request to the same path still takes the whole chain."""
+still counted, and an HTTP request to the same path still takes the whole chain. And a connection opened as the
+server stops is refused plainly."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import asyncio
 from typing import Any
 
 import aiohttp
+import pytest
+import socketio
 
 from tests.conftest import RunningServer
 from tests.helpers_chat import call
@@ -49,3 +52,22 @@ async def test_a_plain_request_to_the_socket_path_takes_the_whole_chain(server: 
     async with aiohttp.ClientSession() as http, http.get(url) as response:
         assert response.headers.get("X-Content-Type-Options") == "nosniff", "the security headers' middleware ran"
         assert response.headers.get("X-Frame-Options") == "DENY"
+
+
+async def test_a_connection_opened_as_the_server_stops_is_refused_at_once(
+    server: RunningServer, api_factory: Any
+) -> None:
+    river = await api_factory("River")
+    await server.state.entry_reads.close()  # as the lifecycle does at shutdown
+    client = socketio.AsyncClient(reconnection=False)
+    refusals: list[Any] = []
+    client.on("connect_error", refusals.append, namespace="/chat")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await client.connect(
+            river.base,
+            namespaces=["/chat"],
+            headers={"Cookie": river.cookie_header()},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+    assert refusals == [{"message": "server_stopping"}]
