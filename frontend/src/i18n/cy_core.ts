@@ -286,6 +286,7 @@ export const cyCore: { readonly [K in keyof typeof enCore]: string } = {
   'error.control_characters':
     'Mae nod rheoli anweledig yn eich neges (gall ddod gyda thestun wedi’i ludo). Tynnwch ef a rhowch gynnig arall arni.',
   'error.internal_error': 'Aeth rhywbeth o’i le ar y gweinydd. Does dim byd wedi newid; rhowch gynnig arall arni.',
+  'error.server_stopping': 'Mae’r gweinydd hwn yn ailgychwyn. Arhoswch funud a rhowch gynnig arall arni; does dim byd wedi newid.',
   'error.unknown_event': 'Doedd y gweinydd ddim yn adnabod y cais hwnnw. Ail-lwythwch y dudalen a rhowch gynnig arall arni.',
   'error.method_not_allowed': 'Dydy’r gweinydd ddim yn derbyn y math hwnnw o gais yma. Ail-lwythwch y dudalen a rhowch gynnig arall arni.',
   'error.http_error': 'Doedd y gweinydd ddim yn gallu delio â’r cais hwnnw. Rhowch gynnig arall arni.',

@@ -283,6 +283,7 @@ export const enCore = {
   'error.control_characters':
     'Your message holds an invisible control character (it can come with pasted text). Please remove it and try again.',
   'error.internal_error': 'Something went wrong on the server. Nothing was changed; please try again.',
+  'error.server_stopping': 'This server is restarting. Please wait a moment and try again; nothing was changed.',
   'error.unknown_event': 'The server did not recognise that request. Please reload the page and try again.',
   'error.method_not_allowed': 'The server does not accept that kind of request here. Please reload the page and try again.',
   'error.http_error': 'The server could not handle that request. Please try again.',
