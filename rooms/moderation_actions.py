@@ -238,7 +238,7 @@ async def _take_out(
 
     Their connections are read after the sanction's commit, never inside its transaction: a room:join on its
     way (past its own check, before its presence row was committed) is then either seen here, or commits its
-    presence after this read, and so re-checks after that commit (`recheck_entry_in`, which server/realtime.py
+    presence after this read, and so re-checks after that commit (`recheck_entries_in`, which server/realtime.py
     calls once room:join has committed) and sees this sanction. No order of the two leaves the member in the
     room. (Read inside the sanction's transaction, on PostgreSQL both could miss the other.)"""
     async with db.begin():
@@ -660,13 +660,6 @@ async def refuse_entry(
     kinds.pop("mute", None)  # a muted member still reads
     _refuse_sanctioned(kinds)
     return mute_view([(expires_at, reason) for kind, expires_at, reason in rows if kind == "mute"])
-
-
-async def recheck_entry_in(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, role: str) -> None:
-    """recheck_entries_in for one join."""
-    refusal = (await recheck_entries_in(db, ctx, [(group_id, actor.user_id, role)]))[0]
-    if refusal is not None:
-        raise refusal
 
 
 async def recheck_entries_in(

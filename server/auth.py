@@ -69,12 +69,10 @@ class SessionTokens:
         rows = await db.execute(select(WebSession.token_hash).where(WebSession.user_id == user_id))
         return [digest for digest in rows.scalars().all() if digest != keep]
 
-    async def actor_for(
-        self, db: AsyncSession, token: str | None, now: dt.datetime, *, noted: list[str] | None = None
-    ) -> Actor | None:
+    async def actor_for(self, db: AsyncSession, token: str | None, now: dt.datetime) -> Actor | None:
         if not token or len(token) > 128:
             return None
-        return await self.actor_for_digest(db, self.digest(token), now, noted=noted)
+        return await self.actor_for_digest(db, self.digest(token), now)
 
     async def valid_digests(self, db: AsyncSession, digests: set[str], now: dt.datetime) -> set[str]:
         rows = await db.execute(
@@ -95,18 +93,12 @@ class SessionTokens:
     def alive(self, web_session: WebSession, now: dt.datetime) -> bool:
         return web_session.expires_at > now and web_session.last_seen_at > now - self.idle
 
-    async def actor_for_digest(
-        self, db: AsyncSession, digest: str, now: dt.datetime, *, noted: list[str] | None = None
-    ) -> Actor | None:
-        """Who holds this browser session, if it is alive. Its use is noted at once, or (given `noted`) the
-        digest is added there for the caller to note with `note_use` once its own transaction has closed (a
-        reader waiting for a write while it holds a pooled connection would tie the pool up in a wave)."""
+    async def actor_for_digest(self, db: AsyncSession, digest: str, now: dt.datetime) -> Actor | None:
+        """Who holds this browser session, if it is alive; its use is noted at once when due. (A connect
+        wave's lookups go through actors_for_digests and note_use instead: server/realtime.py.)"""
         actor, due = (await self.actors_for_digests(db, [(digest, now)]))[0]
         if due:
-            if noted is not None:
-                noted.append(digest)
-            else:
-                await self._touch(db, digest, now)
+            await self._touch(db, digest, now)
         return actor
 
     async def actors_for_digests(
@@ -142,7 +134,7 @@ class SessionTokens:
         return answers
 
     async def note_use(self, db: AsyncSession, digests: list[str], now: dt.datetime) -> None:
-        """Note the use of sessions `actor_for(..., noted=...)` found due (outside any transaction of `db`)."""
+        """Note the use of sessions actors_for_digests found due (outside any transaction of `db`)."""
         for digest in digests:
             if self._writer is None:
                 async with db.begin():
