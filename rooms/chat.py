@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -176,9 +177,13 @@ async def snapshot_in(
     group_id: int,
     since_id: int | None,
     checked: EntryCheck | None = None,
+    *,
+    with_lists: bool = True,
 ) -> EntrySnapshot:
     """The room's snapshot for one entering connection, read inside the caller's (read) transaction, which
-    must have begun after the connection subscribed to the room."""
+    must have begun after the connection subscribed to the room. `with_lists=False`: without the viewer's
+    own lists, which the caller reads beside it (in a connect wave, one statement for every join of the batch)
+    and adds with `add_viewer_lists`."""
     if checked is None:
         checked = await check_entry_in(db, ctx, actor, group_id)
     access, role, live = checked.access, checked.role, checked.live
@@ -196,7 +201,7 @@ async def snapshot_in(
             held_visible_to=held,
         )
     else:
-        history_session = live.id if live else await store.history_session_id(db, group_id)
+        history_session = live.id if live else await _history_session(db, group_id)
         if history_session is None:
             messages, has_more = [], False
         else:
@@ -210,7 +215,9 @@ async def snapshot_in(
                 for_staff=staff,
                 held_visible_to=held,
             )
-    headline = live or await store.headline_not_running(db, group_id, ctx.clock())
+    headline = live or await once_per_transaction(
+        db, ("headline", group_id), lambda: store.headline_not_running(db, group_id, ctx.clock())
+    )
     newcomer = False
     attendance: tuple[int, bool] | None = None
     beside: dict[str, Any] = {}
@@ -229,8 +236,6 @@ async def snapshot_in(
             }
         else:
             beside["mine"] = await side_talk.member_snapshot(db, live.id, actor)
-    lists = await member_tools.viewer_lists(db, actor.user_id)  # the viewer's own blocks and muted words
-    member_tools.mark(messages, lists.blocked_user_ids)
     session = None
     if headline is not None:  # the same view of the same session reads its opener once per transaction
         seen_as = ("session", headline.id, headline.status, headline.paused_at)
@@ -242,12 +247,25 @@ async def snapshot_in(
         "has_more": has_more,
         "last_id": access.group.last_message_id,
         "role": role,
-        "blocked_user_ids": lists.blocked_user_ids,
-        "muted_words": lists.muted_words,
         "muted": None if staff else checked.mute,
         **beside,
     }
+    if with_lists:
+        add_viewer_lists(result, await member_tools.viewer_lists(db, actor.user_id))
     return EntrySnapshot(result, role, live, attendance, newcomer)
+
+
+def add_viewer_lists(result: dict[str, Any], lists: member_tools.ViewerLists) -> None:
+    """The viewer's own blocks and muted words in their snapshot, and history from people they blocked marked."""
+    member_tools.mark(result["messages"], lists.blocked_user_ids)
+    result["blocked_user_ids"] = lists.blocked_user_ids
+    result["muted_words"] = lists.muted_words
+
+
+async def _history_session(db: AsyncSession, group_id: int) -> int | None:
+    """The session whose history a room shows while none runs; the same for every join of the room that
+    shares the transaction, so read once for them."""
+    return await once_per_transaction(db, ("history session", group_id), lambda: store.history_session_id(db, group_id))
 
 
 async def do_enter_room(
@@ -268,8 +286,12 @@ async def do_enter_room(
     transactions (rooms/read_batch.py), so a connect wave's snapshots share their BEGINs and commits."""
     # The snapshot is a read (no write lock on SQLite, so a connect wave's joins read side by side); the
     # presence row is written after it, batched with other joins of the same moment (rooms/presence_writes.py).
-    if reads is not None:
-        snapshot = await reads.run(lambda tx: snapshot_in(tx, ctx, actor, group_id, since_id, checked))
+    if reads is not None:  # asked at once, so they share a transaction: the lists of every join in one statement
+        snapshot, lists = await asyncio.gather(
+            reads.run(lambda tx: snapshot_in(tx, ctx, actor, group_id, since_id, checked, with_lists=False)),
+            reads.run_together(member_tools.VIEWER_LISTS_TOGETHER, actor.user_id),
+        )
+        add_viewer_lists(snapshot.result, lists)
     else:
         async with db.begin():
             await db.connection(execution_options={READ_ONLY_OPTION: True})

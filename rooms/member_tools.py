@@ -19,6 +19,7 @@ from rooms.context import RoomsContext
 from rooms.errors import InvalidInput, NotFound
 from rooms.hooks import Actor
 from rooms.models import Block, Group, HubStaff, Membership, MutedWord, User
+from rooms.read_batch import Together
 from rooms.views import iso
 
 CONTENT_NOTE_MAX = 120
@@ -54,21 +55,36 @@ class ViewerLists:
 
 
 async def viewer_lists(db: AsyncSession, user_id: int) -> ViewerLists:
-    """Both lists in one statement (every room:join asks): a row is a blocked person's id or a muted word."""
-    blocked = select(Block.blocked_user_id.label("blocked"), cast(null(), MutedWord.word.type).label("word")).where(
-        Block.user_id == user_id
-    )
-    words = select(cast(null(), Integer), MutedWord.word).where(MutedWord.user_id == user_id)
+    """One person's two lists (viewer_lists_of for one)."""
+    return (await viewer_lists_of(db, [user_id]))[0]
+
+
+async def viewer_lists_of(db: AsyncSession, user_ids: list[int]) -> list[ViewerLists]:
+    """Each person's lists, in order, in one statement however many people (every room:join asks; a connect
+    wave's joins ask together): a row is a person's blocked person's id or a muted word."""
+    asked = set(user_ids)
+    blocked = select(
+        Block.user_id.label("owner"),
+        Block.blocked_user_id.label("blocked"),
+        cast(null(), MutedWord.word.type).label("word"),
+    ).where(Block.user_id.in_(asked))
+    words = select(MutedWord.user_id, cast(null(), Integer), MutedWord.word).where(MutedWord.user_id.in_(asked))
     lists = union_all(blocked, words).subquery()
-    rows = await db.execute(select(lists.c.blocked, lists.c.word).order_by(lists.c.word, lists.c.blocked))
-    blocked_ids: list[int] = []
-    muted: list[str] = []
-    for blocked_id, word in rows.all():
+    rows = await db.execute(
+        select(lists.c.owner, lists.c.blocked, lists.c.word).order_by(lists.c.word, lists.c.blocked)
+    )
+    blocked_ids: dict[int, list[int]] = {user_id: [] for user_id in asked}
+    muted: dict[int, list[str]] = {user_id: [] for user_id in asked}
+    for owner, blocked_id, word in rows.all():
         if word is None:
-            blocked_ids.append(blocked_id)
+            blocked_ids[owner].append(blocked_id)
         else:
-            muted.append(word)
-    return ViewerLists(sorted(blocked_ids), muted)
+            muted[owner].append(word)
+    return [ViewerLists(sorted(blocked_ids[user_id]), list(muted[user_id])) for user_id in user_ids]
+
+
+# The viewers' lists read together when their reads share a transaction (rooms/read_batch.py): a connect wave's.
+VIEWER_LISTS_TOGETHER: Together[int, ViewerLists] = Together(viewer_lists_of)
 
 
 async def mark_blocked(db: AsyncSession, user_id: int, messages: list[dict[str, Any]]) -> None:

@@ -22,6 +22,7 @@ from rooms.models import AgreementVersion, Group, Membership
 from server.demo import AGREEMENT
 
 VERB = re.compile(r"^\s*(\w+)(?:\s+(?:INTO|FROM))?\s+\"?(\w+)", re.IGNORECASE)
+FROM = re.compile(r"\b(?:FROM|JOIN)\s+\"?(\w+)", re.IGNORECASE)
 
 
 class Statements:
@@ -29,10 +30,15 @@ class Statements:
 
     def __init__(self) -> None:
         self.seen: Counter[tuple[str, str]] = Counter()
+        self.reading: Counter[str] = Counter()  # statements by each table they read FROM (subqueries too)
         self.total = 0
 
     def of(self, verb: str, table: str) -> int:
         return self.seen[(verb.upper(), table)]
+
+    def reading_from(self, table: str) -> int:
+        """Statements that read `table` anywhere in them (a union or subquery too)."""
+        return self.reading[table]
 
 
 @contextlib.contextmanager
@@ -50,6 +56,8 @@ def counting(engine: AsyncEngine, this_task_only: bool = False) -> Iterator[Stat
         if match:
             verb, table = match.group(1).upper(), match.group(2).lower()
             counted.seen[(verb, "" if verb in ("BEGIN", "COMMIT", "ROLLBACK") else table)] += 1
+        for table in set(FROM.findall(statement)):
+            counted.reading[table.lower()] += 1
 
     event.listen(engine.sync_engine, "before_cursor_execute", before)
     try:

@@ -79,13 +79,15 @@ async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_
     # Joins of the same moment share their presence writes (and leaves their deletes).
     assert 0 < entering.of("INSERT", "presence") <= CROWD // 4, entering.seen
     assert 0 < leaving.of("DELETE", "presence") <= CROWD // 4, leaving.seen
-    # Their reads (the sign-in lookup, the room's check, snapshot and re-check: four each, and the room's
-    # presence told to it) share transactions too.
-    assert 4 * CROWD < reads.reads <= 5 * CROWD
+    # Their reads (the sign-in lookup, the room's check, snapshot, the viewer's own lists and the re-check:
+    # five each, and the room's presence told to it) share transactions too.
+    assert 5 * CROWD < reads.reads <= 6 * CROWD
     assert 0 < reads.transactions <= CROWD // 4, f"{reads.transactions} read transactions for {CROWD} joins"
-    # Reads of one kind in a shared transaction are one statement: the sign-in lookups, and the re-checks
-    # after the presence rows (the check before subscribing reads each member's sanctions alone).
+    # Reads of one kind in a shared transaction are one statement: the sign-in lookups, the viewers' blocks
+    # and muted words, and the re-checks after the presence rows (the check before subscribing reads each
+    # member's sanctions alone).
     assert 0 < entering.of("SELECT", "web_sessions") <= CROWD // 4, entering.seen
+    assert 0 < entering.reading_from("muted_words") <= CROWD // 4, entering.reading
     assert entering.of("SELECT", "sanctions") <= CROWD + CROWD // 4, entering.seen
     problems = [
         r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("alongside")
