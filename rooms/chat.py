@@ -152,10 +152,31 @@ class EntryCheck:
 async def check_entry_in(db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int) -> EntryCheck:
     """Refuses anyone who may not enter the room now (not a member, banned, removed from the session), inside
     the caller's transaction: two statements (access with the running session, then the sanctions in force)."""
-    access, live = await entry_access(db, actor, group_id, ctx.clock().date())
-    role = require_room_role(access)
+    access, role, live = await access_in(db, ctx, actor, group_id)
     mute = await moderation_actions.refuse_entry(db, ctx, actor, group_id, role, live.id if live else None)
     return EntryCheck(access, role, live, mute)
+
+
+async def access_in(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int
+) -> tuple[GroupAccess, str, GroupSession | None]:
+    """check_entry_in without the sanctions: as what this person may enter (or the refusal), and the running
+    session. A connect wave's joins read their sanctions beside it, all in one statement
+    (moderation_actions.entry_sanctions_in), and put the two together with `entry_check`."""
+    access, live = await entry_access(db, actor, group_id, ctx.clock().date())
+    return access, require_room_role(access), live
+
+
+def entry_check(
+    access: GroupAccess, role: str, live: GroupSession | None, sanctions: dict[str, Any] | BaseException | None
+) -> EntryCheck:
+    """The entry check from access_in's answer and the member's sanctions (a refusal raised, as check_entry_in
+    would; a facilitator is never sanctioned, so theirs are not looked at)."""
+    if role == "facilitator":
+        return EntryCheck(access, role, live, None)
+    if isinstance(sanctions, BaseException):
+        raise sanctions
+    return EntryCheck(access, role, live, sanctions)
 
 
 @dataclass(frozen=True)

@@ -669,36 +669,55 @@ async def recheck_entries_in(
     read transaction (server/realtime.py shares one among the joins of a moment, rooms/read_batch.py), begun
     after each join's presence row was committed: a ban or removal committed while a join was on its way refuses
     it then (see `_take_out` for why that pair closes the race). Each join's refusal, or None. One statement for
-    them all: the sanctions in force, a removal only from the session running now (read in the same statement,
-    so both are as committed when it runs). Facilitators are never refused here."""
+    them all (`_entry_sanctions`). Facilitators are never refused here."""
     members = [(group_id, user_id) for group_id, user_id, role in entries if role != "facilitator"]
+    answers = dict(zip(members, await entry_sanctions_in(db, ctx, members), strict=True)) if members else {}
+    return [
+        None if role == "facilitator" else _refusal_only(answers[(group_id, user_id)])
+        for group_id, user_id, role in entries
+    ]
+
+
+def _refusal_only(answer: dict[str, Any] | DomainError | None) -> DomainError | None:
+    return answer if isinstance(answer, DomainError) else None
+
+
+async def entry_sanctions_in(
+    db: AsyncSession, ctx: RoomsContext, members: list[tuple[int, int]]
+) -> list[dict[str, Any] | DomainError | None]:
+    """room:join's check of a member's sanctions, for members entering rooms given as (group, user): a ban or a
+    removal from the session running now refuses (the DomainError, in its place); otherwise the member's own
+    mute in force for the ack (rooms/own_mute.py), or None. One statement however many (a connect wave's
+    joins ask together, rooms/read_batch.py): the sanctions in force, a removal only from the session running
+    now, read in the same statement so both are as committed when it runs. Asked for members only."""
+    running = select(GroupSession.id).where(
+        GroupSession.group_id == Sanction.group_id, GroupSession.status.in_(store.RUNNING)
+    )
+    rows = await db.execute(
+        select(Sanction.group_id, Sanction.user_id, Sanction.kind, Sanction.expires_at, Sanction.reason)
+        .where(
+            Sanction.group_id.in_({group_id for group_id, _ in members}),
+            Sanction.user_id.in_({user_id for _, user_id in members}),
+            _in_force(ctx.clock()),
+            or_(Sanction.kind != "removal", Sanction.session_id.in_(running)),
+        )
+        .order_by(Sanction.id)
+    )
     found: dict[tuple[int, int], list[tuple[str, dt.datetime | None, str]]] = {}
-    if members:
-        running = select(GroupSession.id).where(
-            GroupSession.group_id == Sanction.group_id, GroupSession.status.in_(store.RUNNING)
-        )
-        rows = await db.execute(
-            select(Sanction.group_id, Sanction.user_id, Sanction.kind, Sanction.expires_at, Sanction.reason)
-            .where(
-                Sanction.group_id.in_({group_id for group_id, _ in members}),
-                Sanction.user_id.in_({user_id for _, user_id in members}),
-                _in_force(ctx.clock()),
-                or_(Sanction.kind != "removal", Sanction.session_id.in_(running)),
-            )
-            .order_by(Sanction.id)
-        )
-        for group_id, user_id, kind, expires_at, reason in rows:
-            found.setdefault((group_id, user_id), []).append((kind, expires_at, reason))
-    refusals: list[DomainError | None] = []
-    for group_id, user_id, role in entries:
-        kinds = {} if role == "facilitator" else _by_kind(found.get((group_id, user_id), []))
-        kinds.pop("mute", None)
+    for group_id, user_id, kind, expires_at, reason in rows:
+        found.setdefault((group_id, user_id), []).append((kind, expires_at, reason))
+    answers: list[dict[str, Any] | DomainError | None] = []
+    for member in members:
+        held = found.get(member, [])
+        kinds = _by_kind(held)
+        kinds.pop("mute", None)  # a muted member still reads
         try:
             _refuse_sanctioned(kinds)
-            refusals.append(None)
         except DomainError as refusal:
-            refusals.append(refusal)
-    return refusals
+            answers.append(refusal)
+            continue
+        answers.append(mute_view([(expires_at, reason) for kind, expires_at, reason in held if kind == "mute"]))
+    return answers
 
 
 async def refuse_if_banned(db: AsyncSession, ctx: RoomsContext, group_id: int, user_id: int) -> None:

@@ -15,9 +15,11 @@ import socketio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import chat, moderation_actions, presence, typing_notices, validate
+from rooms.access import GroupAccess
 from rooms.errors import DomainError
 from rooms.events import ROOM_PREFIX, STAFF_PREFIX, room_name, staff_room_name
 from rooms.hooks import Actor
+from rooms.models import GroupSession
 from rooms.read_batch import Together
 from server import two_factor
 from server.auth import token_from_cookie_header, web_session_room
@@ -135,6 +137,12 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         """room:join's re-check after its presence row, one statement for the joins of a moment."""
         rooms = self._state().rooms
         return Together(lambda db, entries: moderation_actions.recheck_entries_in(db, rooms, entries))
+
+    @functools.cached_property
+    def _entry_sanctions(self) -> Together[tuple[int, int], dict[str, Any] | None]:
+        """room:join's check of the sanctions before subscribing, one statement for the joins of a moment."""
+        rooms = self._state().rooms
+        return Together(lambda db, members: moderation_actions.entry_sanctions_in(db, rooms, members))
 
     @functools.cached_property
     def _sign_ins(self) -> Together[tuple[str, dt.datetime], tuple[Actor | None, bool]]:
@@ -370,22 +378,31 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             state = self._state()
             room = room_name(group_id)
 
-            async def check(db: AsyncSession) -> chat.EntryCheck:
-                # Refuse before subscribing (no eavesdropping): a banned or removed member too. The snapshot
-                # uses this check; a ban committed meanwhile is caught by the re-check after the presence row.
-                checked = await chat.check_entry_in(db, state.rooms, actor, group_id)
-                if checked.role == "facilitator" and await two_factor.enrolment_required(db, actor.user_id):
+            async def check(db: AsyncSession) -> tuple[GroupAccess, str, GroupSession | None]:
+                # Refuse before subscribing (no eavesdropping): a banned or removed member too (their sanctions
+                # are read beside this, below). The snapshot uses this check; a ban committed meanwhile is caught
+                # by the re-check after the presence row.
+                access, role, live = await chat.access_in(db, state.rooms, actor, group_id)
+                if role == "facilitator" and await two_factor.enrolment_required(db, actor.user_id):
                     raise DomainError(
                         "Your hub asks its staff to use two-factor sign-in. Turn it on under Account "
                         "to enter rooms as a facilitator.",
                         code="two_factor_enrolment_required",
                     )
-                return checked
+                return access, role, live
 
             try:
                 # The joins of a moment read in shared transactions (rooms/read_batch.py): the check, the
-                # snapshot and the re-check each wait for a transaction begun after they were asked.
-                checked = await state.entry_reads.run(check)
+                # snapshot and the re-check each wait for a transaction begun after they were asked. Asked at
+                # once, the access check and the sanctions share one; every join's sanctions are one statement.
+                reading_sanctions = state.entry_reads.run_together(self._entry_sanctions, (group_id, actor.user_id))
+                access_read, sanctions = await asyncio.gather(
+                    state.entry_reads.run(check), reading_sanctions, return_exceptions=True
+                )
+                if isinstance(access_read, BaseException):  # not a member (say) before any sanction
+                    raise access_read
+                access, entered_as, live = access_read
+                checked = chat.entry_check(access, entered_as, live, sanctions)
                 role = checked.role
             except DomainError:
                 await self._leave_refused(sid, group_id)

@@ -18,6 +18,7 @@ import aiohttp
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from rooms.events import RoomEvent
 from rooms.models import AgreementVersion, Group, Membership
 from server.demo import AGREEMENT
 
@@ -131,3 +132,19 @@ async def more_groups(engine: AsyncEngine, user_id: int, count: int) -> list[int
             db.add(AgreementVersion(group_id=group.id, version=1, text=AGREEMENT, created_at=now))
             db.add(Membership(group_id=group.id, user_id=user_id, agreement_version=1, joined_at=now, accepted_at=now))
         return [group.id for group in groups]
+
+
+class HeardPublisher:
+    """A publisher that keeps what the rooms were told."""
+
+    def __init__(self) -> None:
+        self.events: list[RoomEvent] = []
+
+    async def publish(self, event: RoomEvent) -> None:
+        self.events.append(event)
+
+    async def evict(self, sid: str, group_id: int) -> None: ...
+
+    async def recheck_room(self, group_id: int) -> None: ...
+
+    async def sign_out(self, web_sessions: list[str]) -> None: ...

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from rooms import store
 from rooms.context import RoomsContext
-from rooms.events import RoomEvent
 from rooms.models import Presence, User
 from rooms.presence import tell_room
 from rooms.presence_writes import Arrival, PresenceWrites
@@ -24,7 +23,7 @@ from server import app as app_module
 from server.app import NAMESPACE, housekeeping
 from server.db import create_engine, create_sessionmaker
 from tests.conftest import Api, Database, RunningServer, make_seeded_engine, seeded_server
-from tests.helpers_presence import counting, crowd, more_groups
+from tests.helpers_presence import HeardPublisher, counting, crowd, more_groups
 from tests.services import free_port
 
 CROWD = 200
@@ -79,16 +78,16 @@ async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_
     # Joins of the same moment share their presence writes (and leaves their deletes).
     assert 0 < entering.of("INSERT", "presence") <= CROWD // 4, entering.seen
     assert 0 < leaving.of("DELETE", "presence") <= CROWD // 4, leaving.seen
-    # Their reads (the sign-in lookup, the room's check, snapshot, the viewer's own lists and the re-check:
-    # five each, and the room's presence told to it) share transactions too.
-    assert 5 * CROWD < reads.reads <= 6 * CROWD
+    # Their reads (the sign-in lookup, the room's access check and the member's sanctions before subscribing,
+    # the snapshot, the viewer's own lists and the re-check: six each, and the room's presence told to it)
+    # share transactions too.
+    assert 6 * CROWD < reads.reads <= 7 * CROWD
     assert 0 < reads.transactions <= CROWD // 4, f"{reads.transactions} read transactions for {CROWD} joins"
-    # Reads of one kind in a shared transaction are one statement: the sign-in lookups, the viewers' blocks
-    # and muted words, and the re-checks after the presence rows (the check before subscribing reads each
-    # member's sanctions alone).
+    # Reads of one kind in a shared transaction are one statement: the sign-in lookups, the sanctions (before
+    # subscribing, and the re-checks after the presence rows), the viewers' blocks and muted words.
     assert 0 < entering.of("SELECT", "web_sessions") <= CROWD // 4, entering.seen
+    assert 0 < entering.of("SELECT", "sanctions") <= CROWD // 4, entering.seen
     assert 0 < entering.reading_from("muted_words") <= CROWD // 4, entering.reading
-    assert entering.of("SELECT", "sanctions") <= CROWD + CROWD // 4, entering.seen
     problems = [
         r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("alongside")
     ]
@@ -178,7 +177,7 @@ async def test_rooms_told_together_read_who_is_present_in_one_statement_as_each_
                     server_id="s",
                     now=seen,
                 )
-        ctx = RoomsContext(publisher=_Heard(), server_id="s")
+        ctx = RoomsContext(publisher=HeardPublisher(), server_id="s")
         batch = ReadBatch(create_sessionmaker(engine, read_only=True))
         with counting(engine) as counted:
             async with sessions() as unused:  # each room's own session, unused when the batch reads
@@ -193,19 +192,3 @@ async def test_rooms_told_together_read_who_is_present_in_one_statement_as_each_
         assert [event.payload for event in ctx.publisher.events] == together + alone  # type: ignore[attr-defined]
     finally:
         await engine.dispose()
-
-
-class _Heard:
-    """A publisher that keeps what the rooms were told."""
-
-    def __init__(self) -> None:
-        self.events: list[RoomEvent] = []
-
-    async def publish(self, event: RoomEvent) -> None:
-        self.events.append(event)
-
-    async def evict(self, sid: str, group_id: int) -> None: ...
-
-    async def recheck_room(self, group_id: int) -> None: ...
-
-    async def sign_out(self, web_sessions: list[str]) -> None: ...
