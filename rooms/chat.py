@@ -153,8 +153,10 @@ async def check_entry_in(db: AsyncSession, ctx: RoomsContext, actor: Actor, grou
     """Refuses anyone who may not enter the room now (not a member, banned, removed from the session), inside
     the caller's transaction: two statements (access with the running session, then the sanctions in force)."""
     access, role, live = await access_in(db, ctx, actor, group_id)
-    mute = await moderation_actions.refuse_entry(db, ctx, actor, group_id, role, live.id if live else None)
-    return EntryCheck(access, role, live, mute)
+    if role == "facilitator":  # never sanctioned
+        return entry_check(access, role, live, None)
+    sanctions = (await moderation_actions.entry_sanctions_in(db, ctx, [(group_id, actor.user_id)]))[0]
+    return entry_check(access, role, live, sanctions)
 
 
 async def access_in(

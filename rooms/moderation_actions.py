@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import moderation_log, store, validate
@@ -562,25 +562,6 @@ def _refuse_sanctioned(kinds: dict[str, Ends]) -> None:
         )
 
 
-async def _sanctions_in_force(
-    db: AsyncSession, group_id: int, user_id: int, removal_here: Any, now: dt.datetime
-) -> Any:
-    """The member's sanctions that hold now, oldest first: (kind, expires_at, reason) rows; a removal only when
-    `removal_here` (SQL, on Sanction.session_id) holds. Columns, not entities: room:join asks this every time."""
-    return (
-        await db.execute(
-            select(Sanction.kind, Sanction.expires_at, Sanction.reason)
-            .where(
-                Sanction.group_id == group_id,
-                Sanction.user_id == user_id,
-                _in_force(now),
-                or_(Sanction.kind != "removal", removal_here),
-            )
-            .order_by(Sanction.id)
-        )
-    ).all()
-
-
 def _by_kind(rows: Any) -> dict[str, Ends]:
     found: dict[str, Ends] = {}
     for kind, expires_at, _ in rows:
@@ -644,22 +625,6 @@ async def refuse_if_restricted(
                     code="slow_mode",
                     detail={"retry_after": retry},
                 )
-
-
-async def refuse_entry(
-    db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, role: str, session_id: int | None
-) -> dict[str, Any] | None:
-    """room:join's check: a banned member does not enter, nor one removed from the running session. Returns the
-    member's own mute in force for the ack (rooms/own_mute.py), read in the same statement (a muted member still
-    reads); None for a facilitator, who is never sanctioned."""
-    if role == "facilitator":
-        return None
-    removal_here = Sanction.session_id == session_id if session_id is not None else false()
-    rows = await _sanctions_in_force(db, group_id, actor.user_id, removal_here, ctx.clock())
-    kinds = _by_kind(rows)
-    kinds.pop("mute", None)  # a muted member still reads
-    _refuse_sanctioned(kinds)
-    return mute_view([(expires_at, reason) for kind, expires_at, reason in rows if kind == "mute"])
 
 
 async def recheck_entries_in(

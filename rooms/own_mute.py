@@ -1,7 +1,7 @@
 """The viewer's own mute in a group, for room:join's ack: a member who reloads while muted still sees why, and
 the countdown to when they may post again (the live `mod:muted` event only reaches connections open then).
 
-The mutes come from room:join's entry check (rooms/moderation_actions.refuse_entry), which reads every sanction
+The mutes come from room:join's entry check (rooms/moderation_actions.entry_sanctions_in), which reads every sanction
 of the member in force anyway: the ack costs no statement of its own."""
 
 from __future__ import annotations
