@@ -654,7 +654,8 @@ async def entry_sanctions_in(
     removal from the session running now refuses (the DomainError, in its place); otherwise the member's own
     mute in force for the ack (rooms/own_mute.py), or None. One statement however many (a connect wave's
     joins ask together, rooms/read_batch.py): the sanctions in force, a removal only from the session running
-    now, read in the same statement so both are as committed when it runs. Asked for members only."""
+    now, read in the same statement so both are as committed when it runs. room:join asks it for every
+    join, before it knows the role; a facilitator's answer is then not looked at (chat.entry_check)."""
     running = select(GroupSession.id).where(
         GroupSession.group_id == Sanction.group_id, GroupSession.status.in_(store.RUNNING)
     )

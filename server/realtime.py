@@ -394,7 +394,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             try:
                 # The joins of a moment read in shared transactions (rooms/read_batch.py): the check, the
                 # snapshot and the re-check each wait for a transaction begun after they were asked. Asked at
-                # once, the access check and the sanctions share one; every join's sanctions are one statement.
+                # once, the access check and the sanctions usually share one; every join's sanctions are one statement.
                 reading_sanctions = state.entry_reads.run_together(self._entry_sanctions, (group_id, actor.user_id))
                 access_read, sanctions = await asyncio.gather(
                     state.entry_reads.run(check), reading_sanctions, return_exceptions=True
