@@ -13,6 +13,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from server.sqlite_one_hop import one_hop_dbapi
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -53,6 +55,7 @@ def create_engine(database_url: str, schema: str = "", **kwargs: Any) -> AsyncEn
     """An engine for SQLite or PostgreSQL; `schema` (PostgreSQL only) sets the search_path of every connection.
 
     Statement parameters are hidden from error messages: they hold what members wrote, and errors get logged.
+    SQLite through aiosqlite runs each statement in one call on the driver's thread (server/sqlite_one_hop.py).
     """
     url = make_url(database_url)
     quiet_driver_loggers()
@@ -60,6 +63,8 @@ def create_engine(database_url: str, schema: str = "", **kwargs: Any) -> AsyncEn
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        if url.get_driver_name() == "aiosqlite":
+            kwargs.setdefault("module", one_hop_dbapi())
         engine = create_async_engine(url, **kwargs)
         _prepare_sqlite(engine)
         return engine
