@@ -23,7 +23,15 @@ from rooms import (
     validate,
 )
 from rooms import room_rights as room_rights_of
-from rooms.access import GroupAccess, entry_access, group_access, require_role, require_room_role
+from rooms.access import (
+    EntryAsk,
+    GroupAccess,
+    entry_access,
+    entry_accesses,
+    group_access,
+    require_role,
+    require_room_role,
+)
 from rooms.context import RoomsContext
 from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
@@ -32,7 +40,7 @@ from rooms.hookspecs import StoredMessage
 from rooms.models import GroupSession, ModerationLogEntry
 from rooms.presence import publish_presence, tell_room
 from rooms.presence_writes import Arrival, attendance_of
-from rooms.read_batch import ReadBatch, once_per_transaction
+from rooms.read_batch import ReadBatch, Together, once_per_transaction
 from rooms.send_batch import FactsChanged, LogVerdicts, PendingWrite, Recheck, RunAlone
 from rooms.send_facts import SendFacts, send_facts
 from rooms.sessions import session_payload
@@ -167,6 +175,17 @@ async def access_in(
     (moderation_actions.entry_sanctions_in), and put the two together with `entry_check`."""
     access, live = await entry_access(db, actor, group_id, ctx.clock().date())
     return access, require_room_role(access), live
+
+
+def access_together(ctx: RoomsContext) -> Together[EntryAsk, tuple[GroupAccess, GroupSession | None]]:
+    """access_in's read for a connect wave: the joins that share a read transaction ask it together, keyed by
+    (group, user, platform admin), and one statement answers them all (rooms/access.entry_accesses). The
+    caller decides the role from the answer (`require_room_role`), as access_in does."""
+
+    async def many(db: AsyncSession, asked: list[EntryAsk]) -> list[tuple[GroupAccess, GroupSession | None] | NotFound]:
+        return await entry_accesses(db, asked, ctx.clock().date())
+
+    return Together(many)
 
 
 def entry_check(

@@ -23,6 +23,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    true,
     tuple_,
     update,
 )
@@ -366,34 +367,59 @@ class AccessRow:
     live: GroupSession | None  # the running session, when asked for
 
 
-@functools.cache
-def _access_query(with_live: bool) -> Any:  # a Select; built once, as _send_access_query
+def _access_select(user_id: Any, today: Any, with_live: bool) -> Any:  # a Select
     """The group, the person's membership, their staff roles in its hub and whether they may facilitate it
-    today, and (`with_live`) the running session: what four to six statements read before."""
-    user_id = bindparam("user_id", type_=Integer)
-    today = bindparam("today", type_=Date)
+    today, and (`with_live`) the running session: what four to six statements read before. `user_id` is a
+    bound parameter (one person) or the users table's id (many people, rooms/store.access_rows_in)."""
     space = Group.kind == FACILITATORS_SPACE
     may = may_facilitate_group(Group.kind, Group.hub_id, user_id, today)
 
     def holds(role: str) -> ColumnElement[bool]:
         return exists().where(HubStaff.hub_id == Group.hub_id, HubStaff.user_id == user_id, HubStaff.role == role)
 
-    query = (
-        select(
-            Group,
-            Membership,
-            may,
-            or_(and_(space, facilitates_anywhere(user_id, today)), and_(not_(space), holds("facilitator"))),
-            holds("hub_admin"),
-        )
-        .outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user_id))
-        .where(Group.id == bindparam("group_id", type_=Integer))
+    query = select(
+        Group,
+        Membership,
+        may,
+        or_(and_(space, facilitates_anywhere(user_id, today)), and_(not_(space), holds("facilitator"))),
+        holds("hub_admin"),
     )
     if with_live:
-        query = query.add_columns(GroupSession).outerjoin(
-            GroupSession, and_(GroupSession.group_id == Group.id, GroupSession.status.in_(RUNNING))
-        )
-    return query.limit(1)
+        query = query.add_columns(GroupSession)
+    return query
+
+
+def _membership_and_live(query: Any, user_id: Any, with_live: bool) -> Any:
+    query = query.outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user_id))
+    if with_live:
+        query = query.outerjoin(GroupSession, and_(GroupSession.group_id == Group.id, GroupSession.status.in_(RUNNING)))
+    return query
+
+
+@functools.cache
+def _access_query(with_live: bool) -> Any:  # a Select; built once, as _send_access_query
+    """One person's access to one group (`_access_select`)."""
+    user_id = bindparam("user_id", type_=Integer)
+    query = _access_select(user_id, bindparam("today", type_=Date), with_live)
+    query = _membership_and_live(query.select_from(Group), user_id, with_live)
+    return query.where(Group.id == bindparam("group_id", type_=Integer)).limit(1)
+
+
+@functools.cache
+def _access_many_query() -> Any:  # a Select; built once
+    """Many people's access, each to their own group, with the running session: the groups asked for, crossed
+    with the people asked for, kept to the (group, person) pairs asked for before anything else is read."""
+    query = _access_select(User.id, bindparam("today", type_=Date), with_live=True).add_columns(User.id)
+    query = _membership_and_live(query.select_from(Group).join(User, true()), User.id, with_live=True)
+    return query.where(
+        Group.id.in_(bindparam("group_ids", expanding=True)),
+        User.id.in_(bindparam("user_ids", expanding=True)),
+        tuple_(Group.id, User.id).in_(bindparam("pairs", expanding=True)),
+    )
+
+
+def _access_of(row: Any, with_live: bool) -> AccessRow:
+    return AccessRow(row[0], row[1], bool(row[2]), bool(row[3]), bool(row[4]), row[5] if with_live else None)
 
 
 async def access_row(
@@ -402,10 +428,33 @@ async def access_row(
     """None if there is no such group."""
     params = {"group_id": group_id, "user_id": user_id, "today": today}
     row = (await db.execute(_access_query(with_live), params)).first()
-    if row is None:
-        return None
-    live = row[5] if with_live else None
-    return AccessRow(row[0], row[1], bool(row[2]), bool(row[3]), bool(row[4]), live)
+    return None if row is None else _access_of(row, with_live)
+
+
+async def access_rows_in(db: AsyncSession, pairs: Sequence[tuple[int, int]], today: dt.date) -> list[AccessRow | None]:
+    """access_row (with the running session) for each (group, user) pair, in order, in one statement (a connect
+    wave's joins ask together: rooms/chat.py); None where there is no such group. A pair the statement finds no
+    row for is asked alone, so the answer is access_row's in every case."""
+    if not pairs:
+        return []
+    asked = sorted(set(pairs))
+    params = {
+        "today": today,
+        "group_ids": sorted({group_id for group_id, _ in asked}),
+        "user_ids": sorted({user_id for _, user_id in asked}),
+        "pairs": asked,
+    }
+    found: dict[tuple[int, int], AccessRow] = {}
+    for row in await db.execute(_access_many_query(), params):
+        key = (row[0].id, row[-1])
+        if key not in found:  # one running session at most; the first, as access_row's LIMIT 1 takes
+            found[key] = _access_of(row, with_live=True)
+    for pair in asked:  # no row: no such group, or no such user (the join would not say which): asked alone
+        if pair not in found:
+            alone = await access_row(db, *pair, today, with_live=True)
+            if alone is not None:
+                found[pair] = alone
+    return [found.get(pair) for pair in pairs]
 
 
 async def trained_anywhere(db: AsyncSession, user_id: int, today: dt.date) -> bool:

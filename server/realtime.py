@@ -15,7 +15,7 @@ import socketio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import chat, moderation_actions, presence, typing_notices, validate
-from rooms.access import GroupAccess
+from rooms.access import EntryAsk, GroupAccess, require_room_role
 from rooms.errors import DomainError
 from rooms.events import ROOM_PREFIX, STAFF_PREFIX, room_name, staff_room_name
 from rooms.hooks import Actor
@@ -137,6 +137,11 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         """room:join's re-check after its presence row, one statement for the joins of a moment."""
         rooms = self._state().rooms
         return Together(lambda db, entries: moderation_actions.recheck_entries_in(db, rooms, entries))
+
+    @functools.cached_property
+    def _entry_access(self) -> Together[EntryAsk, tuple[GroupAccess, GroupSession | None]]:
+        """room:join's access check before subscribing, one statement for the joins of a moment."""
+        return chat.access_together(self._state().rooms)
 
     @functools.cached_property
     def _entry_sanctions(self) -> Together[tuple[int, int], dict[str, Any] | None]:
@@ -378,30 +383,30 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             state = self._state()
             room = room_name(group_id)
 
-            async def check(db: AsyncSession) -> tuple[GroupAccess, str, GroupSession | None]:
-                # Refuse before subscribing (no eavesdropping): a banned or removed member too (their sanctions
-                # are read beside this, below). The snapshot uses this check; a ban committed meanwhile is caught
-                # by the re-check after the presence row.
-                access, role, live = await chat.access_in(db, state.rooms, actor, group_id)
-                if role == "facilitator" and await two_factor.enrolment_required(db, actor.user_id):
+            async def two_factor_due(db: AsyncSession) -> bool:
+                return await two_factor.enrolment_required(db, actor.user_id)
+
+            try:
+                # Refuse before subscribing (no eavesdropping): a banned or removed member too. The joins of a
+                # moment read in shared transactions (rooms/read_batch.py): the check, the snapshot and the
+                # re-check each wait for a transaction begun after they were asked. Asked at once, the access
+                # check and the sanctions usually share one, and each kind is one statement for every join in
+                # it. The snapshot uses this check; a ban committed meanwhile is caught by the re-check after
+                # the presence row.
+                asker = (group_id, actor.user_id, actor.is_platform_admin)
+                reading_access = state.entry_reads.run_together(self._entry_access, asker)
+                reading_sanctions = state.entry_reads.run_together(self._entry_sanctions, (group_id, actor.user_id))
+                access_read, sanctions = await asyncio.gather(reading_access, reading_sanctions, return_exceptions=True)
+                if isinstance(access_read, BaseException):  # not a member (say) before any sanction
+                    raise access_read
+                access, live = access_read
+                entered_as = require_room_role(access)
+                if entered_as == "facilitator" and await state.entry_reads.run(two_factor_due):
                     raise DomainError(
                         "Your hub asks its staff to use two-factor sign-in. Turn it on under Account "
                         "to enter rooms as a facilitator.",
                         code="two_factor_enrolment_required",
                     )
-                return access, role, live
-
-            try:
-                # The joins of a moment read in shared transactions (rooms/read_batch.py): the check, the
-                # snapshot and the re-check each wait for a transaction begun after they were asked. Asked at
-                # once, the access check and the sanctions usually share one; every join's sanctions are one statement.
-                reading_sanctions = state.entry_reads.run_together(self._entry_sanctions, (group_id, actor.user_id))
-                access_read, sanctions = await asyncio.gather(
-                    state.entry_reads.run(check), reading_sanctions, return_exceptions=True
-                )
-                if isinstance(access_read, BaseException):  # not a member (say) before any sanction
-                    raise access_read
-                access, entered_as, live = access_read
                 checked = chat.entry_check(access, entered_as, live, sanctions)
                 role = checked.role
             except DomainError:

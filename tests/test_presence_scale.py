@@ -83,8 +83,10 @@ async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_
     # share transactions too.
     assert 6 * CROWD < reads.reads <= 7 * CROWD
     assert 0 < reads.transactions <= CROWD // 4, f"{reads.transactions} read transactions for {CROWD} joins"
-    # Reads of one kind in a shared transaction are one statement: the sign-in lookups, the sanctions (before
-    # subscribing, and the re-checks after the presence rows), the viewers' blocks and muted words.
+    # Reads of one kind in a shared transaction are one statement: the sign-in lookups, the access checks and the
+    # sanctions (before subscribing, and the re-checks after the presence rows), the viewers' blocks and muted
+    # words.
+    assert 0 < entering.of("SELECT", "groups") <= CROWD // 4, entering.seen
     assert 0 < entering.of("SELECT", "web_sessions") <= CROWD // 4, entering.seen
     assert 0 < entering.of("SELECT", "sanctions") <= CROWD // 4, entering.seen
     assert 0 < entering.reading_from("muted_words") <= CROWD // 4, entering.reading
