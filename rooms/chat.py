@@ -246,6 +246,8 @@ async def snapshot_in(
         history_session = live.id if live else await _history_session(db, group_id)
         if history_session is None:
             messages, has_more = [], False
+        elif live is not None or since is None:
+            messages, has_more = await _room_page(db, ctx, actor, group_id, history_session, staff)
         else:
             messages, has_more = await _page(
                 db,
@@ -295,6 +297,31 @@ async def snapshot_in(
     if with_lists:
         add_viewer_lists(result, await member_tools.viewer_lists(db, actor.user_id))
     return EntrySnapshot(result, role, live, attendance, newcomer)
+
+
+async def _room_page(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, group_id: int, session_id: int, staff: bool
+) -> tuple[list[dict[str, Any]], bool]:
+    """The last page of a session every viewer of the same standing may read in full: the running one (a
+    member entering while it runs was a member while it ran, so `member_since` keeps all of it), or any for
+    staff. What differs between such viewers is held messages (a member sees only their own), so the page is
+    read once per transaction for the joins that share it, and each viewer gets their own copy of the views (they
+    are marked per viewer after). A member is read their page alone when someone else's held message is in it."""
+    views, has_more = await once_per_transaction(
+        db,
+        ("room page", group_id, session_id, staff),
+        lambda: _page(db, group_id, session_id=session_id, before_id=2**62, limit=ctx.history_page, for_staff=staff),
+    )
+    if not staff and any(view.get("held") and view["author"]["id"] != actor.user_id for view in views):
+        return await _page(
+            db,
+            group_id,
+            session_id=session_id,
+            before_id=2**62,
+            limit=ctx.history_page,
+            held_visible_to=_held_visible_to(staff, actor),
+        )
+    return [dict(view) for view in views], has_more
 
 
 def add_viewer_lists(result: dict[str, Any], lists: member_tools.ViewerLists) -> None:

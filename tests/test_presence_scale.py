@@ -22,7 +22,8 @@ from rooms.read_batch import ReadBatch
 from server import app as app_module
 from server.app import NAMESPACE, housekeeping
 from server.db import create_engine, create_sessionmaker
-from tests.conftest import Api, Database, RunningServer, make_seeded_engine, seeded_server
+from tests.conftest import Api, Database, RunningServer, make_seeded_engine, open_session, seeded_server
+from tests.helpers_chat import call, send
 from tests.helpers_presence import HeardPublisher, counting, crowd, more_groups
 from tests.services import free_port
 
@@ -94,6 +95,33 @@ async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_
         r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("alongside")
     ]
     assert problems == []
+
+
+async def test_a_crowd_entering_a_live_room_reads_its_page_once_per_transaction(database: Database) -> None:
+    """The running session's last page is the same for every member entering (bar held messages): read once for
+    the joins that share a read transaction (rooms/chat._room_page), not once each."""
+    async with seeded_server(settings_for(database)) as server:
+        sam, river = Api(server.url), Api(server.url)
+        try:
+            await sam.login("Sam")
+            await open_session(sam)
+            sam_io = await sam.socket()
+            assert (await call(sam_io, "room:join", {"group_id": 1}))["ok"]
+            for n in range(5):
+                assert (await send(sam_io, f"welcome {n}"))["ok"]
+            await river.login("River")
+            reads = server.state.entry_reads
+            transactions_before = reads.transactions
+            with counting(server.state.engine) as entering:
+                async with crowd(server.url, river.cookie_header(), [1] * (CROWD // 2)):
+                    await until_rows(server, CROWD // 2 + 1)
+            transactions = reads.transactions - transactions_before
+            await sam_io.disconnect()
+        finally:
+            await sam.close()
+            await river.close()
+    pages = entering.of("SELECT", "messages")
+    assert 0 < pages <= transactions < CROWD // 4, (pages, transactions, entering.seen)
 
 
 async def test_housekeeping_costs_the_same_statements_for_5_or_100_connections(database: Database) -> None:

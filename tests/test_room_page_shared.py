@@ -1,0 +1,57 @@
+"""The page of history a join shows is read once for the joins of a room that share a read transaction
+(rooms/chat._room_page), yet every viewer still gets exactly their own page: a member sees their own held
+message and never someone else's, staff see every held one, and blocked authors are marked for the viewer who
+blocked them only. Over real sockets, on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.conftest import RunningServer
+from tests.helpers_chat import call, send
+from tests.helpers_policy import set_link_policy
+
+LINK = "www.example.net has the leaflet"
+
+
+async def test_joins_together_each_see_their_own_page(live_room: dict[str, Any], server: RunningServer) -> None:
+    sam_io = await live_room["sam"].socket()
+    river_io = await live_room["river"].socket()
+    willow_io = await live_room["willow"].socket()
+    for client in (sam_io, river_io, willow_io):
+        assert (await call(client, "room:join", {"group_id": 1}))["ok"]
+    await set_link_policy(server, 1, "hold")
+    held = await send(river_io, LINK)
+    assert held["ok"] and held["message"]["held"] is True, held
+    await set_link_policy(server, 1, "allow")
+    hello = await send(willow_io, "hello all")
+    welcome = await send(sam_io, "welcome in")
+    status, _ = await live_room["willow"].call("POST", "/api/me/blocks", {"user_id": sam_user_id(welcome)})
+    assert status in (200, 201)
+
+    # Everyone enters again at once (a reload each, and a second tab of River's): their reads share transactions.
+    clients = [sam_io, river_io, willow_io, await live_room["river"].socket()]
+    joined = await asyncio.gather(*(call(client, "room:join", {"group_id": 1}) for client in clients))
+    sam, river, willow, river_again = (ids_of(j) for j in joined)
+    held_id, hello_id, welcome_id = held["message"]["id"], hello["message"]["id"], welcome["message"]["id"]
+    assert held_id in sam and held_id in river and held_id in river_again
+    assert held_id not in willow, "a member never gets someone else's held message"
+    assert {hello_id, welcome_id} <= set(sam) & set(river) & set(willow) & set(river_again)
+    # Marked for the viewer who blocked its author only, though the page was shared.
+    marks = {j["role"] + str(i): {m["id"]: m["blocked_author"] for m in j["messages"]} for i, j in enumerate(joined)}
+    assert marks["member2"][welcome_id] is True  # Willow blocked Sam
+    assert marks["member1"][welcome_id] is False and marks["member3"][welcome_id] is False
+    # The same as each viewer's own history read.
+    for client, seen in zip(clients, (sam, river, willow, river_again), strict=True):
+        own = await call(client, "history:since", {"group_id": 1, "since_id": 0})
+        assert [m["id"] for m in own["messages"]] == seen
+
+
+def ids_of(joined: dict[str, Any]) -> list[int]:
+    assert joined["ok"], joined
+    return [m["id"] for m in joined["messages"]]
+
+
+def sam_user_id(sent: dict[str, Any]) -> int:
+    return int(sent["message"]["author"]["id"])
