@@ -221,11 +221,13 @@ async def snapshot_in(
     checked: EntryCheck | None = None,
     *,
     with_lists: bool = True,
+    with_mine: bool = True,
 ) -> EntrySnapshot:
     """The room's snapshot for one entering connection, read inside the caller's (read) transaction, which
     must have begun after the connection subscribed to the room. `with_lists=False`: without the viewer's
     own lists, which the caller reads beside it (in a connect wave, one statement for every join of the batch)
-    and adds with `add_viewer_lists`."""
+    and adds with `add_viewer_lists`; `with_mine=False`: without a member's own private word, read beside it
+    the same way."""
     if checked is None:
         checked = await check_entry_in(db, ctx, actor, group_id)
     access, role, live = checked.access, checked.role, checked.live
@@ -278,7 +280,7 @@ async def snapshot_in(
                 "newcomers": await store.newcomers_in(db, live.id),
                 "concerns": await safeguarding.open_in_group(db, group_id, actor.user_id, ctx.clock()),
             }
-        else:
+        elif with_mine:
             beside["mine"] = await side_talk.member_snapshot(db, live.id, actor)
     session = None
     if headline is not None:  # the same view of the same session reads its opener once per transaction
@@ -355,11 +357,24 @@ async def do_enter_room(
     transactions (rooms/read_batch.py), so a connect wave's snapshots share their BEGINs and commits."""
     # The snapshot is a read (no write lock on SQLite, so a connect wave's joins read side by side); the
     # presence row is written after it, batched with other joins of the same moment (rooms/presence_writes.py).
-    if reads is not None:  # asked at once, so they share a transaction: the lists of every join in one statement
-        snapshot, lists = await asyncio.gather(
-            reads.run(lambda tx: snapshot_in(tx, ctx, actor, group_id, since_id, checked, with_lists=False)),
-            reads.run_together(member_tools.VIEWER_LISTS_TOGETHER, actor.user_id),
+    if reads is not None:
+        # Asked at once, so they share a transaction: the viewers' lists of every join in it are one statement, and
+        # the members' own private words two.
+        live_now = checked.live if checked is not None and checked.role == "member" else None
+        reading = reads.run(
+            lambda tx: snapshot_in(
+                tx, ctx, actor, group_id, since_id, checked, with_lists=False, with_mine=live_now is None
+            )
         )
+        reading_lists = reads.run_together(member_tools.VIEWER_LISTS_TOGETHER, actor.user_id)
+        if live_now is None:
+            snapshot, lists = await asyncio.gather(reading, reading_lists)
+        else:
+            mine = reads.run_together(
+                side_talk.MEMBER_SNAPSHOTS_TOGETHER, (live_now.id, actor.user_id, actor.pseudonym)
+            )
+            snapshot, lists, own_words = await asyncio.gather(reading, reading_lists, mine)
+            snapshot.result["mine"] = own_words
         add_viewer_lists(snapshot.result, lists)
     else:
         async with db.begin():

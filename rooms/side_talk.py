@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,7 @@ from rooms.errors import Conflict, DomainError, Forbidden, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, MessageDraft
 from rooms.models import GroupSession, Presence, PrivateWord, SideMessage, User
+from rooms.read_batch import Together
 from rooms.views import author_view, iso
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -211,30 +212,75 @@ async def staff_snapshot(db: AsyncSession, session_id: int) -> dict[str, Any]:
         .where(PrivateWord.session_id == session_id)
     )
     return {
-        "backchannel": await _history(db, session_id, "backchannel", None),
+        "backchannel": await _history(db, session_id, "backchannel"),
         "private_words": [private_word_view(word, name) for word, name in words.all()],
-        "private_messages": await _history(db, session_id, "private", None),
+        "private_messages": await _history(db, session_id, "private"),
     }
 
 
 async def member_snapshot(db: AsyncSession, session_id: int, member: Actor) -> dict[str, Any]:
     """What a member entering the room sees of their own private word (never anyone else's)."""
-    member_id = member.user_id
-    word = await db.get(PrivateWord, (session_id, member_id))
-    return {
-        "private_word": private_word_view(word, member.pseudonym) if word else None,
-        "private_messages": await _history(db, session_id, "private", member_id),
+    return (await member_snapshots_of(db, [(session_id, member.user_id, member.pseudonym)]))[0]
+
+
+# A member entering a running session: (session id, member id, the member's pseudonym).
+MemberAsk = tuple[int, int, str]
+
+
+async def member_snapshots_of(db: AsyncSession, asked: list[MemberAsk]) -> list[dict[str, Any]]:
+    """member_snapshot for several members at once, in the order asked, in two statements however many (a
+    connect wave's joins ask together: rooms/chat.do_enter_room): their private words, and each one's own
+    thread (its last HISTORY messages, oldest first)."""
+    pairs = sorted({(session_id, member_id) for session_id, member_id, _ in asked})
+    if not pairs:
+        return []
+    words = {
+        (word.session_id, word.member_id): word
+        for word in (
+            await db.execute(
+                select(PrivateWord).where(tuple_(PrivateWord.session_id, PrivateWord.member_id).in_(pairs))
+            )
+        ).scalars()
     }
+    newest_first = func.row_number().over(
+        partition_by=(SideMessage.session_id, SideMessage.member_id), order_by=SideMessage.id.desc()
+    )
+    ranked = (
+        select(SideMessage.id, newest_first.label("rank"))
+        .where(SideMessage.channel == "private", tuple_(SideMessage.session_id, SideMessage.member_id).in_(pairs))
+        .subquery()
+    )
+    rows = await db.execute(
+        select(SideMessage, User.pseudonym)
+        .join(User, User.id == SideMessage.author_id)
+        .join(ranked, ranked.c.id == SideMessage.id)
+        .where(ranked.c.rank <= HISTORY)
+        .order_by(SideMessage.id)
+    )
+    threads: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for message, name in rows.all():
+        threads.setdefault((message.session_id, message.member_id or 0), []).append(side_view(message, name))
+    return [
+        {
+            "private_word": private_word_view(words[(session_id, member_id)], name)
+            if (session_id, member_id) in words
+            else None,
+            "private_messages": list(threads.get((session_id, member_id), [])),
+        }
+        for session_id, member_id, name in asked
+    ]
 
 
-async def _history(db: AsyncSession, session_id: int, channel: str, member_id: int | None) -> list[dict[str, Any]]:
+MEMBER_SNAPSHOTS_TOGETHER: Together[MemberAsk, dict[str, Any]] = Together(member_snapshots_of)
+
+
+async def _history(db: AsyncSession, session_id: int, channel: str) -> list[dict[str, Any]]:
+    """A channel's last HISTORY messages of the session, every member's (staff read them all), oldest first."""
     query = (
         select(SideMessage, User.pseudonym)
         .join(User, User.id == SideMessage.author_id)
         .where(SideMessage.session_id == session_id, SideMessage.channel == channel)
     )
-    if member_id is not None:
-        query = query.where(SideMessage.member_id == member_id)
     rows = await db.execute(query.order_by(SideMessage.id.desc()).limit(HISTORY))
     return [side_view(message, name) for message, name in reversed(rows.all())]
 
@@ -263,7 +309,7 @@ async def lead_backchannel(db: AsyncSession, ctx: RoomsContext, actor: Actor, gr
     """The backchannel of a group's running session, for the hub's safeguarding leads beside the room."""
     async with db.begin():
         session = await _lead_session(db, ctx, actor, group_id)
-        return {"session_id": session.id, "messages": await _history(db, session.id, "backchannel", None)}
+        return {"session_id": session.id, "messages": await _history(db, session.id, "backchannel")}
 
 
 async def do_lead_backchannel_send(
