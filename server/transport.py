@@ -17,6 +17,7 @@ here, once, before it reaches a handler:
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import re
@@ -56,7 +57,11 @@ class MalformedFrame(ValueError):
 
 class BoundedJson:
     """The JSON module Socket.IO decodes packets with: malformed or too deeply nested JSON (which raises
-    RecursionError in the decoder) becomes a MalformedFrame, refused quietly."""
+    RecursionError in the decoder) becomes a MalformedFrame, refused quietly.
+
+    No garbage collection runs while a packet is decoded: deep nesting takes the decoder to the recursion limit,
+    and a collection started there would run its callbacks (the pause monitor) and finalizers with no room left,
+    each failing with a RecursionError of its own ("Exception ignored in ...")."""
 
     @staticmethod
     def dumps(*args: Any, **kwargs: Any) -> str:
@@ -64,12 +69,17 @@ class BoundedJson:
 
     @staticmethod
     def loads(raw: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             return json.loads(raw, *args, **kwargs)
         except RecursionError:
             raise MalformedFrame(TOO_DEEP) from None
         except ValueError:
             raise MalformedFrame("not JSON") from None
+        finally:
+            if collecting:
+                gc.enable()
 
 
 class GuardedWebSocket(engineio_aiohttp.WebSocket):  # type: ignore[misc]

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,6 +20,7 @@ import socketio
 from server.app import NAMESPACE
 from server.broker import CHAT_NAMESPACE
 from server.realtime import ChatNamespace
+from server.transport import BoundedJson, MalformedFrame
 from tests.conftest import Api, RunningServer, base_settings, open_session, seeded_server
 from tests.helpers_chat import NS, Inbox, call, raw_socket, send, wait_until
 from tests.services import free_port
@@ -284,6 +286,30 @@ async def test_deeply_nested_json_gets_a_refusal_ack_then_a_close(
         assert await raw.closed()
     assert refusals(server, "payload_too_deep") == 1
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_no_collection_runs_at_the_decoders_depth(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deep nesting takes the JSON decoder to the recursion limit; a collection started there would run its
+    callbacks (the pause monitor's) with no room left, each failing unseen. None runs while a packet is decoded."""
+    failed: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", failed.append)
+    heard: list[str] = []
+
+    def callback(phase: str, _info: dict[str, Any]) -> None:
+        heard.append(phase.upper())  # a call of its own, as any callback makes
+
+    gc.callbacks.append(callback)
+    threshold = gc.get_threshold()
+    gc.set_threshold(1)  # a collection at almost every allocation, so one would start inside the decoder
+    try:
+        with pytest.raises(MalformedFrame):
+            BoundedJson.loads("[" * 5000 + "]" * 5000)
+        assert BoundedJson.loads('{"a": [1, 2]}') == {"a": [1, 2]}
+    finally:
+        gc.set_threshold(*threshold)
+        gc.callbacks.remove(callback)
+    assert failed == []
+    assert gc.isenabled()
 
 
 async def test_a_connect_without_a_valid_cookie_logs_no_error(
