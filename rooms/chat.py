@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Awaitable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -39,7 +40,7 @@ from rooms.hooks import Actor, CheckOutcome, MessageDraft
 from rooms.hookspecs import StoredMessage
 from rooms.models import GroupSession, ModerationLogEntry
 from rooms.presence import publish_presence, tell_room
-from rooms.presence_writes import Arrival, attendance_of
+from rooms.presence_writes import Arrival, AttendanceAsk, attendance_of, attendances_of
 from rooms.read_batch import ReadBatch, Together, once_per_transaction
 from rooms.send_batch import FactsChanged, LogVerdicts, PendingWrite, Recheck, RunAlone
 from rooms.send_facts import SendFacts, send_facts
@@ -220,14 +221,12 @@ async def snapshot_in(
     since_id: int | None,
     checked: EntryCheck | None = None,
     *,
-    with_lists: bool = True,
-    with_mine: bool = True,
+    with_viewer: bool = True,
 ) -> EntrySnapshot:
     """The room's snapshot for one entering connection, read inside the caller's (read) transaction, which
-    must have begun after the connection subscribed to the room. `with_lists=False`: without the viewer's
-    own lists, which the caller reads beside it (in a connect wave, one statement for every join of the batch)
-    and adds with `add_viewer_lists`; `with_mine=False`: without a member's own private word, read beside it
-    the same way."""
+    must have begun after the connection subscribed to the room. `with_viewer=False`: without what is read for
+    the viewer alone (ViewerReads), which the caller reads beside it (in a connect wave, one statement per kind
+    for every join of the batch: `snapshot_together`) and adds with `with_viewer_reads`."""
     if checked is None:
         checked = await check_entry_in(db, ctx, actor, group_id)
     access, role, live = checked.access, checked.role, checked.live
@@ -264,13 +263,8 @@ async def snapshot_in(
     headline = live or await once_per_transaction(
         db, ("headline", group_id), lambda: store.headline_not_running(db, group_id, ctx.clock())
     )
-    newcomer = False
-    attendance: tuple[int, bool] | None = None
     beside: dict[str, Any] = {}
     if live is not None:
-        first, unrecorded = await attendance_of(db, live, actor.user_id)
-        attendance = (live.id, first) if unrecorded else None
-        newcomer = first and role == "member"
         beside["hands"] = await once_per_transaction(
             db, ("hands", live.id), lambda: session_tools.hands_queue(db, live.id)
         )
@@ -280,8 +274,6 @@ async def snapshot_in(
                 "newcomers": await store.newcomers_in(db, live.id),
                 "concerns": await safeguarding.open_in_group(db, group_id, actor.user_id, ctx.clock()),
             }
-        elif with_mine:
-            beside["mine"] = await side_talk.member_snapshot(db, live.id, actor)
     session = None
     if headline is not None:  # the same view of the same session reads its opener once per transaction
         seen_as = ("session", headline.id, headline.status, headline.paused_at)
@@ -296,9 +288,67 @@ async def snapshot_in(
         "muted": None if staff else checked.mute,
         **beside,
     }
-    if with_lists:
-        add_viewer_lists(result, await member_tools.viewer_lists(db, actor.user_id))
-    return EntrySnapshot(result, role, live, attendance, newcomer)
+    snapshot = EntrySnapshot(result, role, live, attendance=None, newcomer=False)
+    if with_viewer:
+        return with_viewer_reads(snapshot, await viewer_reads_in(db, actor, role, live))
+    return snapshot
+
+
+@dataclass(frozen=True)
+class ViewerReads:
+    """What a join reads for its viewer alone: their own blocks and muted words, their attendance of the running
+    session, and a member's own private word. A connect wave's joins read each kind together."""
+
+    lists: member_tools.ViewerLists
+    attendance: tuple[bool, bool] | None  # (their first session in the group, still to record); None: none runs
+    mine: dict[str, Any] | None  # a member's own private word and thread while a session runs
+
+
+async def viewer_reads_in(db: AsyncSession, actor: Actor, role: str, live: GroupSession | None) -> ViewerReads:
+    """ViewerReads for one join, in the caller's transaction."""
+    lists = await member_tools.viewer_lists(db, actor.user_id)
+    attendance = None if live is None else await attendance_of(db, live, actor.user_id)
+    mine = await side_talk.member_snapshot(db, live.id, actor) if live is not None and role == "member" else None
+    return ViewerReads(lists, attendance, mine)
+
+
+async def snapshot_together(
+    reads: ReadBatch, ctx: RoomsContext, actor: Actor, group_id: int, since_id: int | None, checked: EntryCheck
+) -> EntrySnapshot:
+    """snapshot_in for one join of a connect wave, with its ViewerReads: all asked at once (one gather, so they
+    wait for the same shared read transaction), and each kind of ViewerReads read together with the other joins
+    in it, one statement (two for the private words) for all of them."""
+    live, role = checked.live, checked.role
+    reading: list[Awaitable[Any]] = [
+        reads.run(lambda tx: snapshot_in(tx, ctx, actor, group_id, since_id, checked, with_viewer=False)),
+        reads.run_together(member_tools.VIEWER_LISTS_TOGETHER, actor.user_id),
+    ]
+    if live is not None:
+        reading.append(reads.run_together(ATTENDANCE_TOGETHER, (live.id, live.group_id, actor.user_id)))
+        if role == "member":
+            reading.append(
+                reads.run_together(side_talk.MEMBER_SNAPSHOTS_TOGETHER, (live.id, actor.user_id, actor.pseudonym))
+            )
+    snapshot, lists, *more = await asyncio.gather(*reading)
+    viewer = ViewerReads(lists, more[0] if more else None, more[1] if len(more) > 1 else None)
+    return with_viewer_reads(snapshot, viewer)
+
+
+ATTENDANCE_TOGETHER: Together[AttendanceAsk, tuple[bool, bool]] = Together(attendances_of)
+
+
+def with_viewer_reads(snapshot: EntrySnapshot, viewer: ViewerReads) -> EntrySnapshot:
+    """The snapshot with what was read for its viewer: their lists (and history from people they blocked marked),
+    a member's own private word, and the attendance its presence row then records."""
+    result = snapshot.result
+    add_viewer_lists(result, viewer.lists)
+    if viewer.mine is not None:
+        result["mine"] = viewer.mine
+    if snapshot.live is None or viewer.attendance is None:
+        return snapshot
+    first, unrecorded = viewer.attendance
+    attendance = (snapshot.live.id, first) if unrecorded else None
+    return replace(snapshot, attendance=attendance, newcomer=first and snapshot.role == "member")
 
 
 async def _room_page(
@@ -357,25 +407,10 @@ async def do_enter_room(
     transactions (rooms/read_batch.py), so a connect wave's snapshots share their BEGINs and commits."""
     # The snapshot is a read (no write lock on SQLite, so a connect wave's joins read side by side); the
     # presence row is written after it, batched with other joins of the same moment (rooms/presence_writes.py).
-    if reads is not None:
-        # Asked at once, so they share a transaction: the viewers' lists of every join in it are one statement, and
-        # the members' own private words two.
-        live_now = checked.live if checked is not None and checked.role == "member" else None
-        reading = reads.run(
-            lambda tx: snapshot_in(
-                tx, ctx, actor, group_id, since_id, checked, with_lists=False, with_mine=live_now is None
-            )
-        )
-        reading_lists = reads.run_together(member_tools.VIEWER_LISTS_TOGETHER, actor.user_id)
-        if live_now is None:
-            snapshot, lists = await asyncio.gather(reading, reading_lists)
-        else:
-            mine = reads.run_together(
-                side_talk.MEMBER_SNAPSHOTS_TOGETHER, (live_now.id, actor.user_id, actor.pseudonym)
-            )
-            snapshot, lists, own_words = await asyncio.gather(reading, reading_lists, mine)
-            snapshot.result["mine"] = own_words
-        add_viewer_lists(snapshot.result, lists)
+    if reads is not None and checked is not None:
+        snapshot = await snapshot_together(reads, ctx, actor, group_id, since_id, checked)
+    elif reads is not None:
+        snapshot = await reads.run(lambda tx: snapshot_in(tx, ctx, actor, group_id, since_id))
     else:
         async with db.begin():
             await db.connection(execution_options={READ_ONLY_OPTION: True})

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import Integer, case, cast, delete, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -243,18 +243,49 @@ async def _delete(db: AsyncSession, departures: list[tuple[str, int | None]]) ->
 async def attendance_of(db: AsyncSession, session: GroupSession, user_id: int) -> tuple[bool, bool]:
     """Entering a running session (a read): whether it is the person's first session in the group, and whether
     that still needs recording. Recorded once; a second tab at the same moment records the same."""
-    mine = (
-        select(Attendance.first_session)
-        .where(Attendance.session_id == session.id, Attendance.user_id == user_id)
-        .scalar_subquery()
-    )
-    earlier = (
-        select(Attendance.session_id)
+    return (await attendances_of(db, [(session.id, session.group_id, user_id)]))[0]
+
+
+# A person entering a running session: (session id, its group's id, user id).
+AttendanceAsk = tuple[int, int, int]
+
+
+async def attendances_of(db: AsyncSession, asked: list[AttendanceAsk]) -> list[tuple[bool, bool]]:
+    """attendance_of for several people entering running sessions, in the order asked, in one statement however
+    many (a connect wave's joins ask together: rooms/chat.do_enter_room): per person and group, the attendance
+    already recorded in the session asked about, and whether any session of the group has any."""
+    if not asked:
+        return []
+    sessions = sorted({session_id for session_id, _, _ in asked})
+    groups = sorted({group_id for _, group_id, _ in asked})
+    users = sorted({user_id for _, _, user_id in asked})
+    this_session = case((Attendance.session_id.in_(sessions), Attendance.session_id))  # NULL: another session
+    each = (
+        select(
+            GroupSession.group_id.label("group_id"),
+            Attendance.user_id.label("user_id"),
+            this_session.label("session_id"),
+            cast(Attendance.first_session, Integer).label("first"),
+        )
         .join(GroupSession, GroupSession.id == Attendance.session_id)
-        .where(GroupSession.group_id == session.group_id, Attendance.user_id == user_id)
-        .exists()
+        .where(GroupSession.group_id.in_(groups), Attendance.user_id.in_(users))
+        .subquery()
     )
-    recorded, attended_before = (await db.execute(select(mine, earlier))).one()  # one statement, not two
-    if recorded is not None:
-        return bool(recorded), False
-    return not attended_before, True
+    rows = await db.execute(
+        select(each.c.group_id, each.c.user_id, each.c.session_id, func.max(each.c.first)).group_by(
+            each.c.group_id, each.c.user_id, each.c.session_id
+        )
+    )
+    recorded: dict[tuple[int, int], bool] = {}  # (session, user) -> first session, for the sessions asked about
+    attended: set[tuple[int, int]] = set()  # (group, user) with any attendance
+    for group_id, user_id, session_id, first in rows.all():
+        attended.add((group_id, user_id))
+        if session_id is not None:
+            recorded[(session_id, user_id)] = bool(first)
+    answers: list[tuple[bool, bool]] = []
+    for session_id, group_id, user_id in asked:
+        if (session_id, user_id) in recorded:  # recorded in this session already
+            answers.append((recorded[(session_id, user_id)], False))
+        else:  # to record: their first session unless they attended one of the group's before
+            answers.append(((group_id, user_id) not in attended, True))
+    return answers

@@ -99,8 +99,8 @@ async def test_a_crowd_enters_and_leaves_at_once_in_a_few_statements_and_leaves_
 
 async def test_a_crowd_entering_a_live_room_reads_its_page_once_per_transaction(database: Database) -> None:
     """The running session's last page is the same for every member entering (bar held messages): read once for
-    the joins that share a read transaction (rooms/chat._room_page), not once each; so are the members' own
-    private words (rooms/side_talk.member_snapshots_of)."""
+    the joins that share a read transaction (rooms/chat._room_page), not once each; what is read for each viewer
+    alone (their attendance, their own private word) is read per kind for them all (rooms/chat.snapshot_together)."""
     async with seeded_server(settings_for(database)) as server:
         sam, river = Api(server.url), Api(server.url)
         try:
@@ -123,7 +123,8 @@ async def test_a_crowd_entering_a_live_room_reads_its_page_once_per_transaction(
             await river.close()
     pages = entering.of("SELECT", "messages")
     assert 0 < pages <= transactions < CROWD // 4, (pages, transactions, entering.seen)
-    # Each member's own private word and thread: one statement each for the joins of a transaction.
+    # Each member's attendance, and own private word and thread: one statement each for the joins of a transaction.
+    assert 0 < entering.reading_from("attendance") <= transactions, entering.reading
     assert 0 < entering.of("SELECT", "private_words") <= transactions, entering.seen
     assert 0 < entering.reading_from("side_messages") <= transactions, entering.reading
 
