@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from moderation.risk.rules import MEANS, RiskRules, default_rules
+from moderation.risk.rules import MEANS, PhraseSource, RiskRules, default_rules
 from moderation.risk.text import CLAUSE_END, SENTENCE_END, enclosing, normalise, quoted_spans, words
 from rooms.risk import RiskAssessment, RiskMatch, RiskTier
 
@@ -61,50 +61,65 @@ class LexiconDetector:
     def assess(self, text: str) -> RiskAssessment:
         rules = self.rules
         norm = normalise(text)
-        idioms = [(m.start(), m.end()) for p in rules.idioms for m in p.finditer(norm)]
         quotes = quoted_spans(norm)
-        lyrics = any(cue in norm for cue in rules.lyric_cues)
+        hits = [(source, m) for source in rules.sources for m in source.pattern.finditer(norm)]
+        reports = [m for pattern in rules.reported_patterns for m in pattern.finditer(norm)]
         found: list[_Found] = []
         means: list[tuple[int, int, str]] = []
-        for source in rules.sources:
-            for m in source.pattern.finditer(norm):
-                phrase = m.group(0)
-                if source.tier_name == MEANS:
-                    means.append((m.start(), m.end(), phrase))
-                    continue
-                found.append(
-                    self._judge(
-                        norm,
-                        m.start(),
-                        m.end(),
-                        source.tiers[phrase],
-                        source.construct,
-                        source.why,
-                        idioms,
-                        quotes,
-                        lyrics,
-                    )
-                )
-        for pattern in rules.reported_patterns:
-            for m in pattern.finditer(norm):
-                judged = self._judge(
-                    norm,
-                    m.start(),
-                    m.end(),
-                    RiskTier.CONCERN,
-                    "Reported",
-                    rules.reported_why,
-                    idioms,
-                    quotes,
-                    lyrics,
-                    reported=True,
-                )
-                found.append(judged)
+        if hits or reports:  # what a phrase is inside of matters only once one is found (most messages: none)
+            found, means = self._phrases(norm, hits, reports, quotes)
         found = _longest(found)
         imminent = self._imminence(norm, found, means, quotes)
         if imminent is not None:
             found.append(imminent)
         return _assessment(found)
+
+    def _phrases(
+        self,
+        norm: str,
+        hits: list[tuple[PhraseSource, re.Match[str]]],
+        reports: list[re.Match[str]],
+        quotes: list[tuple[int, int]],
+    ) -> tuple[list[_Found], list[tuple[int, int, str]]]:
+        """Each phrase found, judged in its context (idioms, quotation, negation, subject, tense), and the means."""
+        rules = self.rules
+        idioms = [(m.start(), m.end()) for p in rules.idioms for m in p.finditer(norm)]
+        lyrics = any(cue in norm for cue in rules.lyric_cues)
+        found: list[_Found] = []
+        means: list[tuple[int, int, str]] = []
+        for source, m in hits:
+            phrase = m.group(0)
+            if source.tier_name == MEANS:
+                means.append((m.start(), m.end(), phrase))
+                continue
+            found.append(
+                self._judge(
+                    norm,
+                    m.start(),
+                    m.end(),
+                    source.tiers[phrase],
+                    source.construct,
+                    source.why,
+                    idioms,
+                    quotes,
+                    lyrics,
+                )
+            )
+        for m in reports:
+            judged = self._judge(
+                norm,
+                m.start(),
+                m.end(),
+                RiskTier.CONCERN,
+                "Reported",
+                rules.reported_why,
+                idioms,
+                quotes,
+                lyrics,
+                reported=True,
+            )
+            found.append(judged)
+        return found, means
 
     def _judge(
         self,
