@@ -38,7 +38,7 @@ from rooms.errors import DomainError, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, CheckOutcome, MessageDraft
 from rooms.hookspecs import StoredMessage
-from rooms.models import GroupSession, ModerationLogEntry
+from rooms.models import GroupSession, Message, ModerationLogEntry
 from rooms.presence import publish_presence, tell_room
 from rooms.presence_writes import Arrival, AttendanceAsk, attendance_of, attendances_of
 from rooms.read_batch import ReadBatch, Together, once_per_transaction
@@ -356,24 +356,29 @@ async def _room_page(
 ) -> tuple[list[dict[str, Any]], bool]:
     """The last page of a session every viewer of the same standing may read in full: the running one (a
     member entering while it runs was a member while it ran, so `member_since` keeps all of it), or any for
-    staff. What differs between such viewers is held messages (a member sees only their own), so the page is
-    read once per transaction for the joins that share it, and each viewer gets their own copy of the views (they
-    are marked per viewer after). A member is read their page alone when someone else's held message is in it."""
-    views, has_more = await once_per_transaction(
-        db,
-        ("room page", group_id, session_id, staff),
-        lambda: _page(db, group_id, session_id=session_id, before_id=2**62, limit=ctx.history_page, for_staff=staff),
-    )
-    if not staff and any(view.get("held") and view["author"]["id"] != actor.user_id for view in views):
+    staff. What differs between such viewers is held messages (a member sees only their own), so the page and
+    the row beyond it are read once per transaction for the joins that share it, and each viewer gets their own
+    copy of the views (they are marked per viewer after). A member is read their page alone when someone else's
+    held message is among those rows (it would be in their page, or change whether there is more)."""
+    limit = ctx.history_page
+
+    async def read() -> tuple[list[tuple[Message, str]], list[dict[str, Any]]]:
+        rows = await store.messages_with_names(
+            db, group_id, session_id=session_id, before_id=2**62, limit=limit + 1, newest_first=True
+        )
+        return rows, [message_view(m, name, staff) for m, name in reversed(rows[:limit])]
+
+    rows, views = await once_per_transaction(db, ("room page", group_id, session_id, staff), read)
+    if not staff and any(m.held_reason is not None and m.author_id != actor.user_id for m, _ in rows):
         return await _page(
             db,
             group_id,
             session_id=session_id,
             before_id=2**62,
-            limit=ctx.history_page,
+            limit=limit,
             held_visible_to=_held_visible_to(staff, actor),
         )
-    return [dict(view) for view in views], has_more
+    return [dict(view) for view in views], len(rows) > limit
 
 
 def add_viewer_lists(result: dict[str, Any], lists: member_tools.ViewerLists) -> None:

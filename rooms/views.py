@@ -40,7 +40,7 @@ def message_view(message: Message, display_name: str, for_staff: bool = False) -
         view["body"], view["content_note"] = "", None
     if message.body == "":  # its author deleted their account (rooms/erasure.py): shown as "message removed"
         view["removed"], view["content_note"] = True, None
-    if message.held_reason:  # held for review: only its author and staff are ever given it (rooms/chat.py)
+    if message.held_reason is not None:  # held for review (as the store reads it): only its author and staff
         view["held"], view["held_reason"] = True, message.held_reason
         if hidden:  # declined by a facilitator (rooms/held_messages.py): its author still reads their own words
             view["declined"], view["declined_reason"] = True, message.hidden_reason

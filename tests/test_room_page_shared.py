@@ -8,6 +8,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from sqlalchemy import update
+
+from rooms.models import Message
 from tests.conftest import RunningServer
 from tests.helpers_chat import call, send
 from tests.helpers_policy import set_link_policy
@@ -46,6 +49,48 @@ async def test_joins_together_each_see_their_own_page(live_room: dict[str, Any],
     for client, seen in zip(clients, (sam, river, willow, river_again), strict=True):
         own = await call(client, "history:since", {"group_id": 1, "since_id": 0})
         assert [m["id"] for m in own["messages"]] == seen
+
+
+async def test_someone_elses_held_message_just_beyond_the_page_tells_nothing(
+    live_room: dict[str, Any], server: RunningServer
+) -> None:
+    """The row beyond a page decides `has_more`: a held message there must not make a member's page say there is
+    more (and so hint that it exists), though the page read for the room holds that row."""
+    server.state.rooms.history_page = 3
+    sam_io = await live_room["sam"].socket()
+    river_io = await live_room["river"].socket()
+    willow_io = await live_room["willow"].socket()
+    for client in (sam_io, river_io, willow_io):
+        assert (await call(client, "room:join", {"group_id": 1}))["ok"]
+    await set_link_policy(server, 1, "hold")
+    assert (await send(river_io, LINK))["message"]["held"] is True
+    await set_link_policy(server, 1, "allow")
+    for n in range(3):
+        assert (await send(sam_io, f"welcome {n}"))["ok"]
+    joined = await asyncio.gather(*(call(c, "room:join", {"group_id": 1}) for c in (sam_io, river_io, willow_io)))
+    sam, river, willow = joined
+    assert [m["body"] for m in willow["messages"]] == ["welcome 0", "welcome 1", "welcome 2"]
+    assert willow["has_more"] is False, "nothing older that Willow may read"
+    assert river["has_more"] is True and sam["has_more"] is True  # River's own held message, for both
+
+
+async def test_a_hold_with_an_empty_reason_is_still_held(live_room: dict[str, Any], server: RunningServer) -> None:
+    """Held is what the store says (a reason stored, even an empty one a plugin gave): never in another member's
+    page, though the page is shared."""
+    sam_io = await live_room["sam"].socket()
+    river_io = await live_room["river"].socket()
+    willow_io = await live_room["willow"].socket()
+    for client in (sam_io, river_io, willow_io):
+        assert (await call(client, "room:join", {"group_id": 1}))["ok"]
+    quiet = await send(river_io, "held with no reason given")
+    async with server.state.sessions() as db, db.begin():
+        await db.execute(update(Message).where(Message.id == quiet["message"]["id"]).values(held_reason=""))
+    joined = await asyncio.gather(*(call(c, "room:join", {"group_id": 1}) for c in (sam_io, river_io, willow_io)))
+    sam, river, willow = (ids_of(j) for j in joined)
+    assert quiet["message"]["id"] in sam and quiet["message"]["id"] in river
+    assert quiet["message"]["id"] not in willow
+    shown = next(m for m in joined[1]["messages"] if m["id"] == quiet["message"]["id"])
+    assert shown["held"] is True
 
 
 def ids_of(joined: dict[str, Any]) -> list[int]:
