@@ -12,47 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from rooms import chat
 from rooms.errors import DomainError
 from rooms.hooks import Actor
 from rooms.models import ModerationLogEntry, Sanction
 from tests.conftest import Api, RunningServer, client_id, open_session, platform_admin
-from tests.helpers_chat import Inbox, call, send
+from tests.helpers_chat import call, send
+from tests.helpers_moderation import code, enter, heard_everything, log_count, user_id_of
 
 ROOT = Path(__file__).resolve().parent.parent
-MOD_EVENTS = ("message:hidden", "mod:muted", "mod:unmuted", "mod:removed", "mod:lifted", "mod:logged", "room:removed")
-
-
-async def enter(api: Any, group_id: int = 1) -> tuple[Any, Inbox, dict[str, Any]]:
-    client = await api.socket()
-    inbox = Inbox(client)
-    for name in MOD_EVENTS:
-        client.on(name, inbox._recorder(name), namespace="/chat")
-    joined = await call(client, "room:join", {"group_id": group_id})
-    assert joined["ok"], joined
-    return client, inbox, joined
-
-
-def user_id_of(joined: dict[str, Any], name: str) -> int:
-    return next(int(p["user_id"]) for p in joined["present"] if p["display_name"] == name)
-
-
-def code(ack: dict[str, Any]) -> str:
-    assert ack["ok"] is False, ack
-    return str(ack["error"]["code"])
-
-
-async def log_count(server: RunningServer) -> int:
-    async with server.state.sessions() as db, db.begin():
-        return int((await db.execute(select(func.count()).select_from(ModerationLogEntry))).scalar_one())
-
-
-async def heard_everything(sender: Any, inbox: Inbox) -> None:
-    """A sentinel: once this message reaches the inbox, everything published before it has too."""
-    done = await send(sender, f"sentinel {secrets.token_hex(4)}")
-    await inbox.wait_for("message:new", lambda d: d["message"]["id"] == done["message"]["id"])
 
 
 async def test_a_hidden_message_keeps_its_text_and_reason_from_members(

@@ -18,7 +18,7 @@ from rooms import chat, moderation_actions, store
 from rooms.models import Sanction
 from tests.conftest import RunningServer
 from tests.helpers_chat import call, send
-from tests.test_moderation_actions import code, enter
+from tests.helpers_moderation import code, enter
 
 
 async def ban_in_the_window(server: RunningServer, pseudonym: str) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 from rooms.hookspecs import ModerationAction, Priority
 from tests.conftest import RunningServer
 from tests.helpers_chat import Inbox, call, send
+from tests.helpers_moderation import code, heard_everything, log_count
 from tests.helpers_policy import add_word, set_link_policy
-from tests.test_moderation_actions import code, heard_everything, log_count
 
 EVENTS = ("message:held", "message:released", "message:declined", "message:hidden", "mod:logged")
 LINK = "www.example.net is where I read it"

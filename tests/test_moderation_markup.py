@@ -10,7 +10,7 @@ from typing import Any
 
 from tests.conftest import Api, RunningServer
 from tests.helpers_chat import call
-from tests.test_moderation_actions import code, enter, heard_everything, log_count, user_id_of
+from tests.helpers_moderation import code, enter, heard_everything, log_count, user_id_of
 
 HOSTILE = "<b>Gentle</b> conversation <script>alert(1)</script>"
 CLEANED = "Gentle conversation alert(1)"
