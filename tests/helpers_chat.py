@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import socketio
@@ -48,6 +48,19 @@ class Inbox:
 async def call(client: socketio.AsyncClient, event: str, payload: Any, timeout: float = 10) -> dict[str, Any]:
     result: dict[str, Any] = await client.call(event, payload, namespace=NS, timeout=timeout)
     return result
+
+
+async def enter_hearing(
+    api: Any, events: Sequence[str], group_id: int = 1
+) -> tuple[socketio.AsyncClient, Inbox, dict[str, Any]]:
+    """A new socket of `api`'s person in the group's room, its Inbox recording `events`; and the join's ack."""
+    client = await api.socket()
+    inbox = Inbox(client)
+    for name in events:
+        client.on(name, inbox._recorder(name), namespace="/chat")
+    joined = await call(client, "room:join", {"group_id": group_id})
+    assert joined["ok"], joined
+    return client, inbox, joined
 
 
 async def send(

@@ -9,19 +9,25 @@ from sqlalchemy import func, select
 
 from rooms.models import ModerationLogEntry
 from tests.conftest import RunningServer
-from tests.helpers_chat import Inbox, call, send
+from tests.helpers_chat import Inbox, enter_hearing, send
 
-MOD_EVENTS = ("message:hidden", "mod:muted", "mod:unmuted", "mod:removed", "mod:lifted", "mod:logged", "room:removed")
+# What a moderation test listens for: a facilitator's actions, and held messages' review.
+MOD_EVENTS = (
+    "message:hidden",
+    "mod:muted",
+    "mod:unmuted",
+    "mod:removed",
+    "mod:lifted",
+    "mod:logged",
+    "room:removed",
+    "message:held",
+    "message:released",
+    "message:declined",
+)
 
 
 async def enter(api: Any, group_id: int = 1) -> tuple[Any, Inbox, dict[str, Any]]:
-    client = await api.socket()
-    inbox = Inbox(client)
-    for name in MOD_EVENTS:
-        client.on(name, inbox._recorder(name), namespace="/chat")
-    joined = await call(client, "room:join", {"group_id": group_id})
-    assert joined["ok"], joined
-    return client, inbox, joined
+    return await enter_hearing(api, MOD_EVENTS, group_id)
 
 
 def user_id_of(joined: dict[str, Any], name: str) -> int:

@@ -13,21 +13,15 @@ from rooms.models import Hub, Message, ModerationLogEntry, Report
 from rooms.reports import AUTO_HIDDEN_REASON
 from server.settings import PROJECT_ROOT
 from tests.conftest import Api, RunningServer, client_id
-from tests.helpers_chat import Inbox, call, send
+from tests.helpers_chat import Inbox, call, enter_hearing, send
 from tests.helpers_staff import make_trained_facilitator
 
 TOOL_EVENTS = ("report:new", "report:resolved", "message:hidden")
 STRONG = "a quiet lantern by the weir"
 
 
-async def enter(api: Api, group_id: int = 1) -> tuple[Any, Inbox, dict[str, Any]]:
-    client = await api.socket()
-    inbox = Inbox(client)
-    for name in TOOL_EVENTS:
-        client.on(name, inbox._recorder(name), namespace="/chat")
-    joined = await call(client, "room:join", {"group_id": group_id})
-    assert joined["ok"], joined
-    return client, inbox, joined
+async def enter(api: Any, group_id: int = 1) -> tuple[Any, Inbox, dict[str, Any]]:
+    return await enter_hearing(api, TOOL_EVENTS, group_id)
 
 
 async def newcomer(api_factory: Any, group_id: int | None = 1) -> tuple[Api, int]:

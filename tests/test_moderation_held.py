@@ -10,21 +10,10 @@ from typing import Any
 from rooms.hookspecs import ModerationAction, Priority
 from tests.conftest import RunningServer
 from tests.helpers_chat import Inbox, call, send
-from tests.helpers_moderation import code, heard_everything, log_count
+from tests.helpers_moderation import code, enter, heard_everything, log_count
 from tests.helpers_policy import add_word, set_link_policy
 
-EVENTS = ("message:held", "message:released", "message:declined", "message:hidden", "mod:logged")
 LINK = "www.example.net is where I read it"
-
-
-async def enter(api: Any, group_id: int = 1) -> tuple[Any, Inbox, dict[str, Any]]:
-    client = await api.socket()
-    inbox = Inbox(client)
-    for name in EVENTS:
-        client.on(name, inbox._recorder(name), namespace="/chat")
-    joined = await call(client, "room:join", {"group_id": group_id})
-    assert joined["ok"], joined
-    return client, inbox, joined
 
 
 async def held_message(server: RunningServer, author: Any, staff: Inbox, body: str = LINK) -> dict[str, Any]:

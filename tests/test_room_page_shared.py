@@ -19,15 +19,8 @@ LINK = "www.example.net has the leaflet"
 
 
 async def test_joins_together_each_see_their_own_page(live_room: dict[str, Any], server: RunningServer) -> None:
-    sam_io = await live_room["sam"].socket()
-    river_io = await live_room["river"].socket()
-    willow_io = await live_room["willow"].socket()
-    for client in (sam_io, river_io, willow_io):
-        assert (await call(client, "room:join", {"group_id": 1}))["ok"]
-    await set_link_policy(server, 1, "hold")
-    held = await send(river_io, LINK)
-    assert held["ok"] and held["message"]["held"] is True, held
-    await set_link_policy(server, 1, "allow")
+    sam_io, river_io, willow_io = await in_the_room(live_room)
+    held = await held_message(server, river_io)
     hello = await send(willow_io, "hello all")
     welcome = await send(sam_io, "welcome in")
     status, _ = await live_room["willow"].call("POST", "/api/me/blocks", {"user_id": sam_user_id(welcome)})
@@ -57,14 +50,8 @@ async def test_someone_elses_held_message_just_beyond_the_page_tells_nothing(
     """The row beyond a page decides `has_more`: a held message there must not make a member's page say there is
     more (and so hint that it exists), though the page read for the room holds that row."""
     server.state.rooms.history_page = 3
-    sam_io = await live_room["sam"].socket()
-    river_io = await live_room["river"].socket()
-    willow_io = await live_room["willow"].socket()
-    for client in (sam_io, river_io, willow_io):
-        assert (await call(client, "room:join", {"group_id": 1}))["ok"]
-    await set_link_policy(server, 1, "hold")
-    assert (await send(river_io, LINK))["message"]["held"] is True
-    await set_link_policy(server, 1, "allow")
+    sam_io, river_io, willow_io = await in_the_room(live_room)
+    await held_message(server, river_io)
     for n in range(3):
         assert (await send(sam_io, f"welcome {n}"))["ok"]
     joined = await asyncio.gather(*(call(c, "room:join", {"group_id": 1}) for c in (sam_io, river_io, willow_io)))
@@ -77,11 +64,7 @@ async def test_someone_elses_held_message_just_beyond_the_page_tells_nothing(
 async def test_a_hold_with_an_empty_reason_is_still_held(live_room: dict[str, Any], server: RunningServer) -> None:
     """Held is what the store says (a reason stored, even an empty one a plugin gave): never in another member's
     page, though the page is shared."""
-    sam_io = await live_room["sam"].socket()
-    river_io = await live_room["river"].socket()
-    willow_io = await live_room["willow"].socket()
-    for client in (sam_io, river_io, willow_io):
-        assert (await call(client, "room:join", {"group_id": 1}))["ok"]
+    sam_io, river_io, willow_io = await in_the_room(live_room)
     quiet = await send(river_io, "held with no reason given")
     async with server.state.sessions() as db, db.begin():
         await db.execute(update(Message).where(Message.id == quiet["message"]["id"]).values(held_reason=""))
@@ -91,6 +74,23 @@ async def test_a_hold_with_an_empty_reason_is_still_held(live_room: dict[str, An
     assert quiet["message"]["id"] not in willow
     shown = next(m for m in joined[1]["messages"] if m["id"] == quiet["message"]["id"])
     assert shown["held"] is True
+
+
+async def in_the_room(live_room: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """Sam's, River's and Willow's sockets, each in group 1's room."""
+    clients = (await live_room["sam"].socket(), await live_room["river"].socket(), await live_room["willow"].socket())
+    for client in clients:
+        assert (await call(client, "room:join", {"group_id": 1}))["ok"]
+    return clients
+
+
+async def held_message(server: RunningServer, author: Any) -> dict[str, Any]:
+    """A message of `author`'s held for review by the room's link policy."""
+    await set_link_policy(server, 1, "hold")
+    held = await send(author, LINK)
+    assert held["ok"] and held["message"]["held"] is True, held
+    await set_link_policy(server, 1, "allow")
+    return held
 
 
 def ids_of(joined: dict[str, Any]) -> list[int]:

@@ -7,20 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import RunningServer, client_id
-from tests.helpers_chat import Inbox, call, send
+from tests.helpers_chat import Inbox, call, enter_hearing, send
 from tests.helpers_staff import make_trained_facilitator
 
 SIDE_EVENTS = ("backchannel:new", "private:new", "private:updated", "newcomer:arrived", "hands:update")
 
 
 async def enter(api: Any, group_id: int = 1) -> tuple[Any, Inbox, dict[str, Any]]:
-    client = await api.socket()
-    inbox = Inbox(client)
-    for name in SIDE_EVENTS:
-        client.on(name, inbox._recorder(name), namespace="/chat")
-    joined = await call(client, "room:join", {"group_id": group_id})
-    assert joined["ok"], joined
-    return client, inbox, joined
+    return await enter_hearing(api, SIDE_EVENTS, group_id)
 
 
 async def test_hands_queue_in_order_and_the_turn_in_one_voice_mode(live_room: dict[str, Any]) -> None:
