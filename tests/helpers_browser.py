@@ -112,6 +112,9 @@ async def axe_violations(page: Any, tags: list[str] | None = None) -> list[str]:
         unavailable("axe-core is not installed (cd frontend && npm ci)")
     if not await page.evaluate("typeof window.axe !== 'undefined'"):
         await page.evaluate(AXE.read_text(encoding="utf-8"))
+    # Styles settled first: a control that has just changed state (a Save button leaving its busy look) is
+    # restyled at the next frame, and axe once measured one in between (white text on the busy background).
+    await page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     found: list[dict[str, Any]] = await page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}))"
         ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
