@@ -19,9 +19,9 @@ from enum import IntEnum
 from rooms.risk import RiskDetector
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Actor:
-    """Who is asking, as established by authentication."""
+    """Who is asking, as established by authentication. Slotted: every open connection holds one."""
 
     user_id: int
     pseudonym: str

@@ -170,11 +170,6 @@ class SessionTokens:
         return [web_session for web_session in rows.scalars().all() if self.alive(web_session, now)]
 
 
-def web_session_room(digest: str) -> str:
-    """The Socket.IO room of every connection opened with one browser session (to tell them it ended)."""
-    return f"web:{digest[:32]}"
-
-
 def token_from_cookie_header(header: str | None) -> str | None:
     """Our cookie's value from a Cookie header, under its plain or its `__Host-` name (the prefixed one wins;
     see server/cookie_names.py). Lenient on purpose: SimpleCookie drops the whole header when any other cookie

@@ -22,7 +22,7 @@ from rooms.hooks import Actor
 from rooms.models import GroupSession
 from rooms.read_batch import Together
 from server import two_factor
-from server.auth import token_from_cookie_header, web_session_room
+from server.auth import token_from_cookie_header
 from server.broker import CHAT_NAMESPACE
 from server.realtime_member_tools import MemberToolEvents
 from server.realtime_moderation import ModerationEvents
@@ -59,6 +59,8 @@ def _limit(payload: dict[str, Any]) -> int:
 class EventBudget:
     """A token bucket per connection: steady `rate` events a second, bursts up to `burst`."""
 
+    __slots__ = ("burst", "rate", "tokens", "updated")  # one per connection: no per-instance dict
+
     def __init__(self, rate: float, burst: float) -> None:
         self.rate, self.burst = rate, burst
         self.tokens, self.updated = burst, time.monotonic()
@@ -73,17 +75,25 @@ class EventBudget:
         return True
 
 
-@dataclass
+@dataclass(slots=True)
 class LocalConnection:
-    """What this process keeps about a connection it holds (and only while it holds it)."""
+    """What this process keeps about a connection it holds (and only while it holds it). Slotted, and its lock
+    made on first use: one of these lives per open connection, so every byte counts thousands of times."""
 
     actor: Actor
     web_session: str  # digest of the browser session that opened it
     budget: EventBudget
     checked: float = field(default_factory=time.monotonic)  # when the browser session was last confirmed
-    # Room membership changes of one connection (join, leave, disconnect) run one at a time, so its
-    # subscription and its presence row can never disagree.
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _lock: asyncio.Lock | None = None
+
+    @property
+    def lock(self) -> asyncio.Lock:
+        """Room membership changes of one connection (join, leave, disconnect) run one at a time, so its
+        subscription and its presence row can never disagree. Made on first use (no await in between, so two
+        callers always get the same lock); a connection that only listens never needs one."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
 
 
 class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, SafeguardingEvents, socketio.AsyncNamespace):  # type: ignore[misc]
@@ -245,9 +255,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             await self.sweep_room_rights(only_group=message["group_id"])
         elif kind == "signed_out" and isinstance(message.get("web_sessions"), list):
             ended = set(message["web_sessions"])
-            rooms = self._transport_rooms()
-            sids = {sid for sid, c in self._connections.items() if c.web_session in ended}
-            sids |= {sid for digest in ended for sid in rooms.get(web_session_room(str(digest)), {})}
+            sids = [sid for sid, c in self._connections.items() if c.web_session in ended]
             for sid in sids:
                 await self._tell_signed_out_and_close(sid)
 
@@ -321,8 +329,9 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             raise socketio.exceptions.ConnectionRefusedError("too_many_connections")
         digest = state.tokens.digest(token or "")
         budget = EventBudget(state.settings.socket_events_per_second, state.settings.socket_event_burst)
+        # Found again by its browser session through this record (a sign-out scans the records), not through a
+        # Socket.IO room of its own: a room per connection costs its memory and a subscription on every connect.
         self._connections[sid] = LocalConnection(actor=actor, web_session=digest, budget=budget)
-        await self.enter_room(sid, web_session_room(digest))
         state.metrics.inc("alongside_socket_connections", 1)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:

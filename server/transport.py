@@ -23,7 +23,6 @@ import logging
 import re
 import sys
 import urllib.parse
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -85,14 +84,18 @@ class BoundedJson:
 class GuardedWebSocket(engineio_aiohttp.WebSocket):  # type: ignore[misc]
     """Engine.IO's aiohttp websocket, refusing frames Engine.IO would choke on (they end the connection)."""
 
-    open_sockets: weakref.WeakSet[GuardedWebSocket] = weakref.WeakSet()
+    # The websockets being served, by the Engine.IO session they carry (the handler is bound to it), so a
+    # slow consumer's websocket is found at once. Entries leave as their handler returns.
+    open_sockets: dict[Any, GuardedWebSocket] = {}
 
     async def __call__(self, environ: dict[str, Any]) -> Any:
-        GuardedWebSocket.open_sockets.add(self)
+        session = getattr(self.handler, "__self__", self)
+        GuardedWebSocket.open_sockets[session] = self
         try:
             return await super().__call__(environ)
         finally:
-            GuardedWebSocket.open_sockets.discard(self)
+            if GuardedWebSocket.open_sockets.get(session) is self:
+                del GuardedWebSocket.open_sockets[session]
 
     async def wait(self) -> Any:
         data = await super().wait()
@@ -135,30 +138,36 @@ class GuardedEngineIO(engineio.AsyncServer):  # type: ignore[misc]
         while not socket.queue.empty():
             socket.queue.get_nowait()
             socket.queue.task_done()
-        for ws in list(GuardedWebSocket.open_sockets):
-            if getattr(ws.handler, "__self__", None) is socket:
-                transport = ws.environ["aiohttp.request"].transport
-                if transport is not None:
-                    transport.abort()
+        ws = GuardedWebSocket.open_sockets.get(socket)
+        if ws is not None:
+            transport = ws.environ["aiohttp.request"].transport
+            if transport is not None:
+                transport.abort()
         self.start_background_task(socket.close, wait=False, abort=True)
 
     def refuse(self, reason: str) -> None:
         self.metrics.inc("alongside_refusals_total", code=reason)
         log.info("refused a Socket.IO request: %s", reason)
 
-    async def handle_request(self, request: web.Request) -> web.StreamResponse:
+    def _refused_before_engineio(self, request: web.Request) -> web.Response | None:
+        """An oversized polling body or a handshake over the gate's limit. Apart from handle_request, whose frame
+        lives as long as the websocket it serves: the parsed query would be kept for the whole connection."""
         if request.method == "POST":
             length = request.content_length
             if length is None or length > self.max_http_buffer_size:
                 self.refuse("payload_too_large")
                 return web.Response(status=413, text="Payload too large", headers={"Connection": "close"})
-        query = urllib.parse.parse_qs(request.query_string)
-        if request.method == "GET" and "sid" not in query:
-            address = self.address_of(request)
-            wait = self.gate.admit(address)
+        if request.method == "GET" and "sid" not in urllib.parse.parse_qs(request.query_string):
+            wait = self.gate.admit(self.address_of(request))
             if wait:
                 self.refuse("too_many_handshakes")
                 return web.Response(status=429, text="Too many connection attempts", headers={"Retry-After": wait})
+        return None
+
+    async def handle_request(self, request: web.Request) -> web.StreamResponse:
+        refused = self._refused_before_engineio(request)
+        if refused is not None:
+            return refused
         try:
             response: web.StreamResponse = await super().handle_request(request)
         except (MalformedFrame, ValueError, IndexError, KeyError, RecursionError):
@@ -295,7 +304,8 @@ class GuardedSocketServer(socketio.AsyncServer):  # type: ignore[misc]
         then the websockets themselves, so their handlers return and the process can stop."""
         sockets = list(self.eio.sockets.values())
         await asyncio.gather(*(s.close(wait=False) for s in sockets), return_exceptions=True)
-        websockets = [ws for ws in GuardedWebSocket.open_sockets if ws.server is self.eio and ws._sock is not None]
+        open_now = list(GuardedWebSocket.open_sockets.values())
+        websockets = [ws for ws in open_now if ws.server is self.eio and ws._sock is not None]
         await asyncio.gather(*(ws.close() for ws in websockets), return_exceptions=True)
 
 

@@ -30,9 +30,21 @@ def test_the_indexed_manager_keeps_the_same_rooms_and_forgets_a_departed_connect
     for manager in (stock, indexed):
         manager.callbacks, manager.pending_connect, manager.pending_disconnect = {}, {}, {}
     assert run(indexed) == run(stock)
-    assert ("/chat", "s0") not in indexed._rooms_of
+    assert indexed.rooms_of("s0", "/chat") == []
     assert sorted(indexed.get_rooms("s1", "/chat"), key=str) == sorted(stock.get_rooms("s1", "/chat"), key=str)
     for sid in ("s1", "s2", "s5"):
         indexed.basic_disconnect(sid, "/chat")
     assert indexed._rooms_of == {}
     assert "/chat" not in indexed.rooms
+
+
+def test_entering_a_room_twice_lists_it_once_and_one_leave_takes_it_away() -> None:
+    indexed = IndexedManager()
+    indexed.rooms = {}
+    indexed.basic_enter_room("s0", "/chat", None, eio_sid="e0")
+    indexed.basic_enter_room("s0", "/chat", "group:1")
+    indexed.basic_enter_room("s0", "/chat", "group:1")
+    assert indexed.rooms_of("s0", "/chat") == [None, "group:1"]
+    indexed.basic_leave_room("s0", "/chat", "group:1")
+    assert indexed.get_rooms("s0", "/chat") == []
+    assert "group:1" not in indexed.rooms["/chat"]
