@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import Pool, Workers, connect_pool, create_schema, drop_schema  # noqa: E402
+from bench.load import Workers, connect_pool, create_schema, drop_schema, idle_pool  # noqa: E402
 from bench.load_seed import seed  # noqa: E402
 from bench.load_servers import SECRET_KEY, Server, start_alongside, start_bare  # noqa: E402
 
@@ -70,11 +70,7 @@ async def one_server(
     await server.ready()
     await asyncio.sleep(1.0)
     rss_before = server.rss_kb()
-    pool = Pool(f"wave-{kind}", kind, [server])
-    pool.specs = [[] for _ in range(workers.count)]
-    for n, (cookie, group) in enumerate(specs):
-        spec = {"url": server.url, "cookie": cookie if kind == "alongside" else "", "group": group, "sender": False}
-        pool.specs[n % workers.count].append(spec)
+    pool = idle_pool(f"wave-{kind}", kind, server, specs, workers)
     cpu0 = server.cpu()
     connect = await connect_pool(workers, pool, args.concurrency, args.deadline)
     connect_cpu = server.cpu() - cpu0

@@ -167,6 +167,17 @@ async def check_login(server: Server, seeded: Seeded) -> None:
             raise RuntimeError(f"sign-in failed: {response.status} {await response.text()}")
 
 
+def idle_pool(name: str, kind: str, server: Server, specs: list[tuple[str, int]], workers: Workers) -> Pool:
+    """A pool of members who connect and enter their room and then only listen, shared out among the generators.
+    Bare gets the same joins without a cookie (it has no sign-in)."""
+    pool = Pool(name, kind, [server])
+    pool.specs = [[] for _ in range(workers.count)]
+    for n, (cookie, group) in enumerate(specs):
+        spec = {"url": server.url, "cookie": cookie if kind == "alongside" else "", "group": group, "sender": False}
+        pool.specs[n % workers.count].append(spec)
+    return pool
+
+
 async def connect_pool(workers: Workers, pool: Pool, concurrency: int, deadline: float) -> dict[str, Any]:
     """Open the pool's connections and join each to its room, `concurrency` at a time per generator; attempts
     not begun within `deadline` seconds are counted as failed (a stalled server must not stall the run)."""
@@ -359,16 +370,7 @@ async def scenario_idle(
         out: dict[str, Any] = {}
         pools = {}
         for kind, server in servers.items():
-            pool = Pool(f"idle-{kind}", kind, [server])
-            pool.specs = [[] for _ in range(workers.count)]
-            for n, (cookie, group) in enumerate(seeded.idle):
-                spec = {
-                    "url": server.url,
-                    "cookie": cookie if kind == "alongside" else "",
-                    "group": group,
-                    "sender": False,
-                }
-                pool.specs[n % workers.count].append(spec)
+            pool = idle_pool(f"idle-{kind}", kind, server, seeded.idle, workers)
             pools[kind] = pool
             connect = await connect_pool(workers, pool, args.concurrency, args.connect_deadline)
             print(

@@ -23,19 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import Pool, Workers, connect_pool  # noqa: E402
+from bench.connect_wave import settle_cpu  # noqa: E402
+from bench.load import Workers, connect_pool, idle_pool  # noqa: E402
 from bench.load_seed import seed  # noqa: E402
-from bench.load_servers import SECRET_KEY, Server, start_alongside, start_bare  # noqa: E402
-
-
-async def settled(server: Server, longest: float = 30.0) -> None:
-    """Wait until the server uses under 5% of a core over 0.3 s (joins answered, presence written)."""
-    deadline = time.monotonic() + longest
-    while time.monotonic() < deadline:
-        before = server.cpu()
-        await asyncio.sleep(0.3)
-        if (server.cpu() - before) / 0.3 < 0.05:
-            return
+from bench.load_servers import SECRET_KEY, start_alongside, start_bare  # noqa: E402
 
 
 async def one_round(kind: str, tmp: Path, url: str, specs: list[tuple[str, int]], workers: Workers) -> float:
@@ -43,15 +34,11 @@ async def one_round(kind: str, tmp: Path, url: str, specs: list[tuple[str, int]]
     server = start_bare(f"mem-bare-{time.time_ns()}", tmp) if kind == "bare" else start_alongside("mem", tmp, url, "")
     try:
         await server.ready()
-        await settled(server)
+        await settle_cpu(server, 30)
         before = server.rss_kb()
-        pool = Pool(f"mem-{kind}-{time.time_ns()}", kind, [server])
-        pool.specs = [[] for _ in range(workers.count)]
-        for n, (cookie, group) in enumerate(specs):
-            spec = {"url": server.url, "cookie": cookie if kind == "alongside" else "", "group": group, "sender": False}
-            pool.specs[n % workers.count].append(spec)
+        pool = idle_pool(f"mem-{kind}-{time.time_ns()}", kind, server, specs, workers)
         connected = await connect_pool(workers, pool, 100, 300)
-        await settled(server)
+        await settle_cpu(server, 30)
         held = int(connected["connected"])
         kb = (server.rss_kb() - before) / held if held else float("nan")
         print(f"  {kind:9} {held} held ({connected['failed']} failed): {kb:.1f} KB per connection", flush=True)
