@@ -85,17 +85,22 @@ class GuardedWebSocket(engineio_aiohttp.WebSocket):  # type: ignore[misc]
     """Engine.IO's aiohttp websocket, refusing frames Engine.IO would choke on (they end the connection)."""
 
     # The websockets being served, by the Engine.IO session they carry (the handler is bound to it), so a
-    # slow consumer's websocket is found at once. Entries leave as their handler returns.
-    open_sockets: dict[Any, GuardedWebSocket] = {}
+    # slow consumer's websockets are found at once. A list: while a session upgrades, a second websocket may
+    # arrive before Engine.IO refuses it, and the one that ends first must not unlist the other. Entries leave
+    # as their handler returns.
+    open_sockets: dict[Any, list[GuardedWebSocket]] = {}
 
     async def __call__(self, environ: dict[str, Any]) -> Any:
         session = getattr(self.handler, "__self__", self)
-        GuardedWebSocket.open_sockets[session] = self
+        GuardedWebSocket.open_sockets.setdefault(session, []).append(self)
         try:
             return await super().__call__(environ)
         finally:
-            if GuardedWebSocket.open_sockets.get(session) is self:
-                del GuardedWebSocket.open_sockets[session]
+            listed = GuardedWebSocket.open_sockets.get(session, [])
+            if self in listed:
+                listed.remove(self)
+            if not listed:
+                GuardedWebSocket.open_sockets.pop(session, None)
 
     async def wait(self) -> Any:
         data = await super().wait()
@@ -104,6 +109,31 @@ class GuardedWebSocket(engineio_aiohttp.WebSocket):  # type: ignore[misc]
             self.server.refuse("malformed_frame")
             raise OSError("malformed Engine.IO frame")  # Engine.IO's receive loop ends the connection on this
         return data
+
+
+class EncodedOnce:
+    """An Engine.IO packet on its way out, holding only its encoded text, and that only until it is sent.
+
+    Why: Engine.IO's websocket writer keeps the last packet it sent in a local variable until the next one comes,
+    and a packet keeps both its payload and its cached encoding. An idle connection's last packet is usually its
+    room:join ack (a room snapshot, about 1.7 KB), so every idle connection held it twice, over thousands of
+    connections. The original packet is encoded here (a room broadcast's one shared packet still encodes once,
+    through its own cache) and the text is let go as the writer takes it. Engine.IO asks each queued packet
+    for its encoding once (the websocket writer, or the long-polling payload)."""
+
+    __slots__ = ("_encoded", "packet_type")
+    binary = False
+    data = None  # read only by Engine.IO's info log, which Alongside drops (QuietEngineLog)
+
+    def __init__(self, pkt: Any) -> None:
+        self.packet_type = pkt.packet_type
+        self._encoded: str | None = pkt.encode()
+
+    def encode(self, b64: bool = False) -> str:
+        encoded, self._encoded = self._encoded, None
+        if encoded is None:
+            raise RuntimeError("an outgoing Engine.IO packet was encoded twice")
+        return encoded
 
 
 class GuardedEngineIO(engineio.AsyncServer):  # type: ignore[misc]
@@ -130,7 +160,7 @@ class GuardedEngineIO(engineio.AsyncServer):  # type: ignore[misc]
             self.refuse("slow_consumer")
             self._abort(socket)
             return
-        await super().send_packet(sid, pkt)
+        await super().send_packet(sid, pkt if pkt.binary else EncodedOnce(pkt))
 
     def _abort(self, socket: Any) -> None:
         """Drop what was queued (the memory), cut the TCP connection (a writer blocked on a client that does
@@ -138,9 +168,9 @@ class GuardedEngineIO(engineio.AsyncServer):  # type: ignore[misc]
         while not socket.queue.empty():
             socket.queue.get_nowait()
             socket.queue.task_done()
-        ws = GuardedWebSocket.open_sockets.get(socket)
-        if ws is not None:
-            transport = ws.environ["aiohttp.request"].transport
+        for ws in list(GuardedWebSocket.open_sockets.get(socket, ())):
+            environ = getattr(ws, "environ", None)  # set once the websocket is prepared
+            transport = environ["aiohttp.request"].transport if environ is not None else None
             if transport is not None:
                 transport.abort()
         self.start_background_task(socket.close, wait=False, abort=True)
@@ -304,7 +334,7 @@ class GuardedSocketServer(socketio.AsyncServer):  # type: ignore[misc]
         then the websockets themselves, so their handlers return and the process can stop."""
         sockets = list(self.eio.sockets.values())
         await asyncio.gather(*(s.close(wait=False) for s in sockets), return_exceptions=True)
-        open_now = list(GuardedWebSocket.open_sockets.values())
+        open_now = [ws for listed in list(GuardedWebSocket.open_sockets.values()) for ws in listed]
         websockets = [ws for ws in open_now if ws.server is self.eio and ws._sock is not None]
         await asyncio.gather(*(ws.close() for ws in websockets), return_exceptions=True)
 
