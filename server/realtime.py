@@ -109,6 +109,10 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         self._connections: dict[str, LocalConnection] = {}
         # Connections between the transport's record and ours: being authenticated, or being cleaned up.
         self._in_transition: set[str] = set()
+        # Connections being admitted, by browser session digest, and those whose session was signed out meanwhile
+        # (their record does not exist yet, so the sign-out could not reach them through it).
+        self._admitting: dict[str, str] = {}
+        self._signed_out_while_admitting: set[str] = set()
         self._presence_dirty: set[int] = set()
         self._presence_flush: asyncio.Task[None] | None = None
         self._typing = typing_notices.TypingLimit()
@@ -255,6 +259,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             await self.sweep_room_rights(only_group=message["group_id"])
         elif kind == "signed_out" and isinstance(message.get("web_sessions"), list):
             ended = set(message["web_sessions"])
+            self._signed_out_while_admitting.update(sid for sid, d in self._admitting.items() if d in ended)
             sids = [sid for sid, c in self._connections.items() if c.web_session in ended]
             for sid in sids:
                 await self._tell_signed_out_and_close(sid)
@@ -317,17 +322,32 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
     async def _connect(self, sid: str, environ: dict[str, Any]) -> None:
         state = self._state()
         token = token_from_cookie_header(environ.get("HTTP_COOKIE"))
+        digest = state.tokens.digest(token or "")
+        self._admitting[sid] = digest
         try:
-            actor = await self._signed_in(state.tokens.digest(token)) if token and len(token) <= 128 else None
+            await self._admit(sid, token, digest)
+        finally:
+            self._admitting.pop(sid, None)
+            self._signed_out_while_admitting.discard(sid)
+
+    async def _admit(self, sid: str, token: str | None, digest: str) -> None:
+        """Sign the connection in and take its place under the cap; a sign-out that arrives during these awaits
+        refuses it before its record exists."""
+        state = self._state()
+        try:
+            actor = await self._signed_in(digest) if token and len(token) <= 128 else None
         except DomainError as refusal:  # server_stopping: a refusal the client sees at once
             raise socketio.exceptions.ConnectionRefusedError(refusal.code) from None
-        if actor is None:
+        if actor is None or sid in self._signed_out_while_admitting:
             state.metrics.inc("alongside_refusals_total", code="not_authenticated")
             raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
         if not await state.connections.admit(actor.user_id, sid):  # counted across processes (server/connection_caps)
             state.metrics.inc("alongside_refusals_total", code="too_many_connections")
             raise socketio.exceptions.ConnectionRefusedError("too_many_connections")
-        digest = state.tokens.digest(token or "")
+        if sid in self._signed_out_while_admitting:  # signed out while its place was being taken
+            await state.connections.release(actor.user_id, sid)
+            state.metrics.inc("alongside_refusals_total", code="not_authenticated")
+            raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
         budget = EventBudget(state.settings.socket_events_per_second, state.settings.socket_event_burst)
         # Found again by its browser session through this record (a sign-out scans the records), not through a
         # Socket.IO room of its own: a room per connection costs its memory and a subscription on every connect.

@@ -383,6 +383,43 @@ async def test_signed_out_session_cannot_reconnect(live_room: dict[str, Any]) ->
         await client.connect(river.base, namespaces=["/chat"], transports=["websocket"], headers={"Cookie": cookie})
 
 
+async def test_a_connection_still_signing_in_when_its_session_is_signed_out_is_refused(
+    live_room: dict[str, Any], server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sign-out reaches connections through their records; one still taking its place under the cap has
+    none yet, and must not come through with a session that has ended."""
+    river: Api = live_room["river"]
+    river_id = (await river.call("GET", "/api/me"))[1]["user"]["id"]
+    listening = await river.socket()  # the sentinel: it hears auth:signed_out once the sign-out reached us
+    inbox = Inbox(listening)
+    listening.on("auth:signed_out", inbox._recorder("auth:signed_out"), namespace=NS)
+    caps = server.state.connections
+    admit, taking, go_on = caps.admit, asyncio.Event(), asyncio.Event()
+
+    async def admit_when_told(user_id: int, sid: str) -> bool:
+        taking.set()
+        await go_on.wait()
+        result: bool = await admit(user_id, sid)
+        return result
+
+    monkeypatch.setattr(caps, "admit", admit_when_told)
+    client = socketio.AsyncClient(reconnection=False)
+    connecting = asyncio.create_task(
+        client.connect(
+            river.base, namespaces=["/chat"], transports=["websocket"], headers={"Cookie": river.cookie_header()}
+        )
+    )
+    await asyncio.wait_for(taking.wait(), 10)
+    assert (await river.call("POST", "/api/auth/logout"))[0] == 204
+    await inbox.wait_for("auth:signed_out")
+    go_on.set()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await connecting
+    # The listener is closed by the sign-out, and the refused connection gave its place back.
+    await wait_until(lambda: caps.held_here(river_id) == 0, what="every place under the cap given back")
+    await client.disconnect()
+
+
 async def test_presence_left_by_a_crashed_single_process_is_cleared_on_start(server: Any, api_factory: Any) -> None:
     from rooms import store
     from tests.conftest import start_server
