@@ -322,32 +322,34 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
     async def _connect(self, sid: str, environ: dict[str, Any]) -> None:
         state = self._state()
         token = token_from_cookie_header(environ.get("HTTP_COOKIE"))
-        digest = state.tokens.digest(token or "")
+        token = token if token and len(token) <= 128 else None  # checked before any hashing
+        digest = state.tokens.digest(token) if token else ""
         self._admitting[sid] = digest
         try:
-            await self._admit(sid, token, digest)
+            await self._admit(sid, digest)
         finally:
             self._admitting.pop(sid, None)
             self._signed_out_while_admitting.discard(sid)
 
-    async def _admit(self, sid: str, token: str | None, digest: str) -> None:
+    def _refused(self, code: str) -> socketio.exceptions.ConnectionRefusedError:
+        self._state().metrics.inc("alongside_refusals_total", code=code)
+        return socketio.exceptions.ConnectionRefusedError(code)
+
+    async def _admit(self, sid: str, digest: str) -> None:
         """Sign the connection in and take its place under the cap; a sign-out that arrives during these awaits
-        refuses it before its record exists."""
+        refuses it (and gives the place back) before its record exists."""
         state = self._state()
         try:
-            actor = await self._signed_in(digest) if token and len(token) <= 128 else None
+            actor = await self._signed_in(digest) if digest else None
         except DomainError as refusal:  # server_stopping: a refusal the client sees at once
             raise socketio.exceptions.ConnectionRefusedError(refusal.code) from None
-        if actor is None or sid in self._signed_out_while_admitting:
-            state.metrics.inc("alongside_refusals_total", code="not_authenticated")
-            raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
+        if actor is None:
+            raise self._refused("not_authenticated")
         if not await state.connections.admit(actor.user_id, sid):  # counted across processes (server/connection_caps)
-            state.metrics.inc("alongside_refusals_total", code="too_many_connections")
-            raise socketio.exceptions.ConnectionRefusedError("too_many_connections")
-        if sid in self._signed_out_while_admitting:  # signed out while its place was being taken
+            raise self._refused("too_many_connections")
+        if sid in self._signed_out_while_admitting:
             await state.connections.release(actor.user_id, sid)
-            state.metrics.inc("alongside_refusals_total", code="not_authenticated")
-            raise socketio.exceptions.ConnectionRefusedError("not_authenticated")
+            raise self._refused("not_authenticated")
         budget = EventBudget(state.settings.socket_events_per_second, state.settings.socket_event_burst)
         # Found again by its browser session through this record (a sign-out scans the records), not through a
         # Socket.IO room of its own: a room per connection costs its memory and a subscription on every connect.
