@@ -3,22 +3,28 @@ publisher (ctx.publisher), never straight from the transport.
 
 A notice changes nothing and is stored nowhere, so there is no commit to wait for. It goes to everyone else in
 the room (never back to the connection that typed). Its rate limit is per person, across all their
-connections on this process (a moving window kept in memory: a lost notice costs nothing, and a person's
-connections on one page share a process), and a refusal relays nothing.
+connections on every process (a moving window in the rate limit storage the message limits use: Redis when
+there are several processes), and a refusal relays nothing. If that storage fails, notices pass: a lost
+limit on typing costs little, and a Redis hiccup must not stop them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+from dataclasses import dataclass
 from typing import Any
 
-from limits import RateLimitItemPerSecond, storage, strategies
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import Storage
+from limits.aio.strategies import MovingWindowRateLimiter
 
 from rooms import validate
 from rooms.context import RoomsContext
 from rooms.errors import DomainError, RateLimited
 from rooms.events import RoomEvent
 from rooms.hooks import Actor
+
+log = logging.getLogger("alongside.rooms")
 
 
 @dataclass(frozen=True)
@@ -37,16 +43,19 @@ def parse_typing(payload: Any) -> TypingNotice:
     return TypingNotice(group_id, typing)
 
 
-@dataclass
 class TypingLimit:
-    """At most `per_10s` notices per person per 10 seconds, however many connections they hold."""
+    """At most `per_10s` notices per person per 10 seconds, however many connections they hold, on whichever
+    processes."""
 
-    _limiter: strategies.MovingWindowRateLimiter = field(
-        default_factory=lambda: strategies.MovingWindowRateLimiter(storage.MemoryStorage())
-    )
+    def __init__(self, storage: Storage) -> None:
+        self._limiter = MovingWindowRateLimiter(storage)
 
-    def take(self, user_id: int, per_10s: int) -> bool:
-        return bool(self._limiter.hit(RateLimitItemPerSecond(per_10s, 10), "typing", str(user_id)))
+    async def take(self, user_id: int, per_10s: int) -> bool:
+        try:
+            return bool(await self._limiter.hit(RateLimitItemPerSecond(per_10s, 10), "typing", str(user_id)))
+        except Exception as exc:
+            log.warning("typing limit storage failed (%s); letting the notice through", type(exc).__name__)
+            return True
 
 
 async def do_typing(
@@ -54,7 +63,7 @@ async def do_typing(
 ) -> None:
     """Tell the rest of the room that this person is (or stopped) typing. The caller has checked that this
     connection is in the room."""
-    if not limit.take(actor.user_id, per_10s):
+    if not await limit.take(actor.user_id, per_10s):
         raise RateLimited("Typing notices are coming too fast; they pause for a few seconds.")
     payload = {
         "group_id": notice.group_id,

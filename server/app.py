@@ -15,6 +15,7 @@ from moderation.sanitise import plain_text
 from rooms import chat, facilitation, presence, retention, store
 from rooms.context import RoomsContext
 from rooms.read_batch import ReadBatch
+from rooms.typing_notices import TypingLimit
 from server import ops
 from server.auth import SessionTokens, client_address
 from server.broker import CHAT_NAMESPACE, SocketIOPublisher, client_manager
@@ -32,7 +33,7 @@ from server.http_safeguarding import DISPATCHER
 from server.metrics import standard_metrics
 from server.offload import CpuOffload
 from server.passwords import Passwords
-from server.policy_wiring import install_hooks
+from server.policy_wiring import install_hooks, rate_storage
 from server.realtime import ChatNamespace
 from server.safeguarding_channels import Channels
 from server.settings import Settings
@@ -153,7 +154,8 @@ def create_app(settings: Settings) -> web.Application:
         clean_text=clean_text,
         presence_timeout=dt.timedelta(seconds=settings.presence_timeout_seconds),
     )
-    plugins = install_hooks(rooms_ctx.hooks, settings, create_sessionmaker(engine, read_only=True))
+    limits_storage = rate_storage(settings.redis_url)  # per-person limits: Redis, shared by every process
+    plugins = install_hooks(rooms_ctx.hooks, settings, create_sessionmaker(engine, read_only=True), limits_storage)
     if plugins:
         log.info("plugins loaded: %s", ", ".join(plugins))
     readers = create_sessionmaker(engine, read_only=True)
@@ -183,6 +185,7 @@ def create_app(settings: Settings) -> web.Application:
         password_check_limit=AddressRateLimit("pc", settings.password_check_per_minute, dt.timedelta(minutes=1)),
         metrics=metrics,
         entry_reads=ReadBatch(readers),
+        typing_limit=TypingLimit(limits_storage),
         connections=ConnectionCap(
             settings.redis_url,
             settings.server_id,

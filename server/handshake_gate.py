@@ -2,21 +2,23 @@
 
 Why in memory (per process) and not in the database: a handshake costs a few microseconds, so the check
 must cost less; behind a load balancer one address reaches a bounded number of processes, each with its
-own allowance (docs/security.md). `limits` keeps a moving window per address and forgets idle ones.
+own allowance (docs/security.md). `limits` keeps a moving window per address and forgets idle ones, in
+server/local_rate_storage.py's storage, which starts no thread per handshake.
 """
 
 from __future__ import annotations
 
 import time
 
-from limits import RateLimitItemPerMinute, storage, strategies
+from limits import RateLimitItemPerMinute, strategies
 
+from server.local_rate_storage import LocalSyncRateStorage
 from server.sign_in_throttle import address_block
 
 
 class HandshakeGate:
     def __init__(self, per_minute: int) -> None:
-        self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+        self._limiter = strategies.MovingWindowRateLimiter(LocalSyncRateStorage())
         self._item = RateLimitItemPerMinute(per_minute)
 
     def admit(self, address: str) -> str | None:

@@ -1,22 +1,57 @@
-"""The message rate limits' storage for one process (no Redis): limits' own in-memory storage, with its
-clean-up made cheap.
+"""Rate limit storage for one process (no Redis): limits' own in-memory storages, with their clean-up made
+cheap.
 
-Why: limits 5.8's asyncio `MemoryStorage` starts a fresh expiry pass on every hit once the previous pass has
-finished, and each pass visits every key with a hop to a worker thread per key. Under a busy room evening
-(hundreds of senders, two limits each) that was about a millisecond of CPU per message: as much as the rest
-of the send path's checks together (measured with bench/README.md's note). Counting stays the library's; only
-the clean-up differs: at most once a second, on the event loop, with no thread hops. It only bounds memory
-(which entries are old enough to forget); whether a hit is allowed never depends on it.
+Why: limits 5.8's `MemoryStorage` (both the asyncio one and the threaded one) starts a fresh expiry pass on
+every hit once the previous pass has finished, and each pass visits every key. The asyncio storage hops to a
+worker thread per key: under a busy room evening (hundreds of senders, two limits each) that was about a
+millisecond of CPU per message, as much as the rest of the send path's checks together (measured with
+bench/README.md's note). The threaded storage starts a new `threading.Timer` thread for each pass, up to a
+hundred a second: in a connect wave every handshake (server/handshake_gate.py) started one, and each pass
+walked every address the gate had seen, holding the interpreter's lock. Counting stays the library's; only
+the clean-up differs: at most once a second, inline, with no threads. It only bounds memory (which entries
+are old enough to forget); whether a hit is allowed never depends on it.
 """
 
 from __future__ import annotations
 
 import bisect
 import time
+from collections import Counter
+from typing import Any
 
 from limits.aio.storage import MemoryStorage
+from limits.storage import MemoryStorage as ThreadedMemoryStorage
 
 EXPIRE_EVERY_SECONDS = 1.0
+
+
+def forget_expired(
+    events: dict[str, list[Any]],
+    expirations: dict[str, float],
+    counters: Counter[str],
+    locks: dict[str, Any],
+    now: float,
+) -> None:
+    """Forget moving-window entries and counters that have expired (no awaits: nothing interleaves). A key's
+    lock goes with it unless it is held (an asyncio hit awaiting inside it)."""
+
+    def drop_lock(key: str) -> None:
+        lock = locks.get(key)
+        if lock is not None and not getattr(lock, "locked", lambda: False)():
+            del locks[key]
+
+    for key in list(events):
+        entries = events[key]  # newest first: expiries decrease along the list
+        cutoff = bisect.bisect_left(entries, -now, key=lambda entry: -entry.expiry)
+        if cutoff:
+            del entries[cutoff:]
+        else:
+            del events[key]
+            drop_lock(key)
+    for key in [key for key, expires in expirations.items() if expires <= now]:
+        counters.pop(key, None)
+        expirations.pop(key, None)
+        drop_lock(key)
 
 
 class LocalRateStorage(MemoryStorage):
@@ -36,19 +71,29 @@ class LocalRateStorage(MemoryStorage):
         self._expire(time.time())
 
     def _expire(self, now: float) -> None:
-        """Forget moving-window entries and counters that have expired (no awaits: nothing interleaves)."""
         self.expiry_passes += 1
-        for key in list(self.events):
-            events = self.events[key]  # newest first: expiries decrease along the list
-            cutoff = bisect.bisect_left(events, -now, key=lambda entry: -entry.expiry)
-            if cutoff:
-                del events[cutoff:]
-            else:
-                del self.events[key]
-                if not self.locks[key].locked():
-                    self.locks.pop(key, None)
-        for key in [key for key, expires in self.expirations.items() if expires <= now]:
-            self.storage.pop(key, None)
-            self.expirations.pop(key, None)
-            if key in self.locks and not self.locks[key].locked():
-                self.locks.pop(key, None)
+        forget_expired(self.events, self.expirations, self.storage, self.locks, now)
+
+
+class LocalSyncRateStorage(ThreadedMemoryStorage):
+    """limits' threaded MemoryStorage, for checks that must not await (the handshake gate), with the same
+    once-a-second inline clean-up and no timer threads (pinned: limits>=5.8,<6)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timer.cancel()  # the one its constructor started; none is started again
+        self.timer.join()
+        self._next_expiry = 0.0
+        self.expiry_passes = 0
+
+    # The library's private scheduler, called from incr, decr and acquire_entry (its name is mangled there).
+    def _MemoryStorage__schedule_expiry(self) -> None:
+        now = time.monotonic()
+        if now < self._next_expiry:
+            return
+        self._next_expiry = now + EXPIRE_EVERY_SECONDS
+        self._expire(time.time())
+
+    def _expire(self, now: float) -> None:
+        self.expiry_passes += 1
+        forget_expired(self.events, self.expirations, self.storage, self.locks, now)

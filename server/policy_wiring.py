@@ -56,15 +56,18 @@ class WordLists:
         return rules
 
 
-def install_hooks(hooks: Hooks, settings: Settings, readers: async_sessionmaker[AsyncSession]) -> list[str]:
+def install_hooks(
+    hooks: Hooks, settings: Settings, readers: async_sessionmaker[AsyncSession], limits_storage: Storage
+) -> list[str]:
     """Register the defaults and load the plugins; return the plugins' names. A plugin that fails to load
-    raises rooms.plugins.PluginLoadError, which stops the start."""
+    raises rooms.plugins.PluginLoadError, which stops the start. `limits_storage`: rate_storage()'s, shared
+    with the process's other per-person limits."""
     register_defaults(
         hooks,
         max_chars=settings.max_message_chars,
         burst=settings.messages_per_10s,
         per_minute=settings.messages_per_minute,
-        rate_storage=rate_storage(settings.redis_url),
+        rate_storage=limits_storage,
         word_lists=WordLists(readers),
     )
     return load_plugins(hooks)

@@ -115,7 +115,6 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         self._signed_out_while_admitting: set[str] = set()
         self._presence_dirty: set[int] = set()
         self._presence_flush: asyncio.Task[None] | None = None
-        self._typing = typing_notices.TypingLimit()
 
     async def _actor(self, sid: str, fresh: bool = False) -> Actor:
         """Who this connection is. The browser session behind it is re-checked on every room:join (`fresh`)
@@ -567,7 +566,9 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             self._require_in_room(sid, notice.group_id)
             state = self._state()
             per_10s = state.settings.typing_events_per_10s
-            await typing_notices.do_typing(state.rooms, actor, notice, sid=sid, limit=self._typing, per_10s=per_10s)
+            await typing_notices.do_typing(
+                state.rooms, actor, notice, sid=sid, limit=state.typing_limit, per_10s=per_10s
+            )
             return {"ok": True}
 
         return await self._handle("typing", sid, work)

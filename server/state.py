@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from rooms.context import RoomsContext
 from rooms.read_batch import ReadBatch
+from rooms.typing_notices import TypingLimit
 from server.auth import SessionTokens
 from server.connection_caps import ConnectionCap
 from server.control_bus import ControlBus
@@ -40,6 +41,7 @@ class AppState:
     metrics: Metrics
     connections: ConnectionCap  # each person's open Socket.IO connections, across processes
     entry_reads: ReadBatch  # sign-in lookups and room:join's reads: a connect wave's share transactions
+    typing_limit: TypingLimit  # typing notices per person, in the same storage as the message limits
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 

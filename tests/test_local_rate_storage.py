@@ -1,14 +1,18 @@
-"""The one-process rate limit storage counts exactly as limits' own and forgets old entries at most once a
-second, on the event loop (server/local_rate_storage.py: the library's clean-up cost about 1 ms a message)."""
+"""The one-process rate limit storages count exactly as limits' own and forget old entries at most once a
+second, inline (server/local_rate_storage.py: the library's clean-up cost about 1 ms a message, and its
+threaded storage started a thread per handshake)."""
 
 from __future__ import annotations
 
+import threading
 import time
 
-from limits import parse
+import pytest
+from limits import parse, strategies
 from limits.aio.strategies import MovingWindowRateLimiter
 
-from server.local_rate_storage import LocalRateStorage
+from server.handshake_gate import HandshakeGate
+from server.local_rate_storage import LocalRateStorage, LocalSyncRateStorage
 from server.policy_wiring import rate_storage
 
 
@@ -41,3 +45,37 @@ async def test_old_entries_are_forgotten_by_a_pass_on_the_loop_at_most_once_a_se
 
 def test_one_process_without_redis_uses_it() -> None:
     assert isinstance(rate_storage(""), LocalRateStorage)
+
+
+def test_the_threaded_storage_counts_as_the_library_does_and_forgets_inline() -> None:
+    storage = LocalSyncRateStorage()
+    limiter = strategies.MovingWindowRateLimiter(storage)
+    three, per_second = parse("3/minute"), parse("100/second")
+    assert [limiter.hit(three, "h", "10.0.0.1") for _ in range(4)] == [True, True, True, False]
+    assert limiter.hit(three, "h", "10.0.0.2"), "each key has its own window"
+    for n in range(50):
+        limiter.hit(per_second, "h", f"short-{n}")
+    assert storage.expiry_passes == 1, "many hits within a second: one clean-up pass"
+    storage._expire(time.time() + 5)
+    assert [k for k in storage.events if "short" in k] == []
+    assert limiter.get_window_stats(three, "h", "10.0.0.1").remaining == 0, "the minute's entries still count"
+
+
+def test_the_handshake_gate_starts_no_thread_per_handshake(monkeypatch: pytest.MonkeyPatch) -> None:
+    """limits' own threaded storage started a Timer thread for each clean-up pass, on the next hit after the
+    last one ended: in a connect wave, a thread per handshake, each walking every address seen."""
+    started: list[threading.Thread] = []
+    real_start = threading.Thread.start
+
+    def counted(thread: threading.Thread) -> None:
+        started.append(thread)
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counted)
+    gate = HandshakeGate(per_minute=1000)
+    at_start = len(started)  # the storage's constructor may start (and stop) one
+    for _ in range(3):
+        for thread in list(started):
+            thread.join()  # whatever the gate started has ended, so the library would start another
+        assert gate.admit("10.0.0.1") is None
+    assert started[at_start:] == []

@@ -172,7 +172,8 @@ async def test_the_session_pauses_when_the_facilitators_process_is_killed(
 async def test_a_mute_and_slow_mode_hold_on_every_process(two_servers: list[str]) -> None:
     """A facilitator on process A mutes a member whose other tab is on process B: B refuses the member's
     message at once (the sanction is read from the database, not from the process that made it). Slow mode
-    counts the member's messages across both processes, from the messages table."""
+    counts the member's messages across both processes, from the messages table; the typing limit counts
+    their notices on both, in Redis."""
     url_a, url_b = two_servers
     sam, river = Api(url_a), Api(url_a)
     try:
@@ -210,6 +211,11 @@ async def test_a_mute_and_slow_mode_hold_on_every_process(two_servers: list[str]
         assert (await call(river_a, "message:send", said("three, from A")))["error"]["code"] == "slow_mode"
         assert (await call(sam_io, "mod:slow_mode", {"group_id": 1, "seconds": 0}))["ok"]
         assert (await call(river_b, "message:send", said("four, from B")))["ok"]
+
+        # Typing notices: 20 per person per 10 seconds (config/alongside.toml), counted on both processes.
+        typing = {"group_id": 1, "typing": True}
+        outcomes = [(await call(tab, "typing", typing)).get("ok", False) for tab in (river_a, river_b) * 12]
+        assert outcomes.count(True) == 20, outcomes
     finally:
         for api in (sam, river):
             await api.close()
