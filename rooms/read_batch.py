@@ -35,6 +35,7 @@ class _Waiting:
     result: asyncio.Future[Any]
     together: Together[Any, Any] | None = None
     key: Any = None
+    hint: Any = None
 
 
 class _Ended(Exception):
@@ -64,10 +65,11 @@ class ReadBatch:
         self.transactions = 0
         self.reads = 0
 
-    async def run(self, read: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run(self, read: Callable[[AsyncSession], Awaitable[T]], hint: Any = None) -> T:
         """`read`'s answer (or what it raised), read inside a shared transaction. `read` must only read and
-        must not begin or end a transaction itself."""
-        return cast(T, await self._wait(_Waiting(read, asyncio.get_running_loop().create_future())))
+        must not begin or end a transaction itself. `hint`: what it will ask about (room:join's snapshot: its
+        room), so that once_for_many can read for every read of the transaction at once."""
+        return cast(T, await self._wait(_Waiting(read, asyncio.get_running_loop().create_future(), hint=hint)))
 
     async def run_together(self, kind: Together[K, T], key: K) -> T:
         """`key`'s answer from `kind.many`, called once for every read of this kind in the transaction."""
@@ -115,6 +117,7 @@ class ReadBatch:
         try:
             async with self._sessions() as db, db.begin():
                 self.transactions += 1
+                db.info[_HINTS] = {w.hint for w in batch if w.hint is not None}
                 while left:
                     waiting = left.popleft()
                     if waiting.result.done():  # its caller gave up
@@ -178,15 +181,38 @@ async def once_per_transaction(db: AsyncSession, key: tuple[Any, ...], read: Cal
     """`read`'s answer, read once per transaction of `db` for each `key`: reads that share a transaction (the
     joins of a moment entering the same room) share what is the same for all of them, such as the running
     session's raised hands. The answer is shared too, so callers must not change it."""
-    transaction = db.get_transaction()
-    memo = db.info.get(_MEMO)
-    if memo is None or memo[0] is not transaction:
-        memo = (transaction, {})
-        db.info[_MEMO] = memo
-    answers: dict[tuple[Any, ...], Any] = memo[1]
+    answers = _answers(db)
     if key not in answers:
         answers[key] = await read()
     return cast(T, answers[key])
 
 
+async def once_for_many(
+    db: AsyncSession, kind: str, key: K, read_many: Callable[[set[K]], Awaitable[dict[K, T]]], missing: T
+) -> T:
+    """`key`'s answer of this kind, as once_per_transaction, but read together with the answers for every other
+    key hinted by the reads of the transaction (ReadBatch.run's `hint`) and not yet answered: the joins of a
+    moment entering different rooms share one read instead of one each. `missing`: the answer for a key
+    `read_many` leaves out."""
+    answers = _answers(db)
+    if (kind, key) not in answers:
+        keys = {k for k in db.info.get(_HINTS, ()) if (kind, k) not in answers}
+        keys.add(key)
+        got = await read_many(keys)
+        for k in keys:
+            answers[(kind, k)] = got.get(k, missing)
+    return cast(T, answers[(kind, key)])
+
+
+def _answers(db: AsyncSession) -> dict[Any, Any]:
+    transaction = db.get_transaction()
+    memo = db.info.get(_MEMO)
+    if memo is None or memo[0] is not transaction:
+        memo = (transaction, {})
+        db.info[_MEMO] = memo
+    answers: dict[Any, Any] = memo[1]
+    return answers
+
+
 _MEMO = "alongside_once_per_transaction"
+_HINTS = "alongside_read_hints"

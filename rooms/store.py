@@ -269,6 +269,51 @@ async def history_session_id(db: AsyncSession, group_id: int) -> int | None:
     return rows.scalar_one_or_none()
 
 
+@dataclass(frozen=True)
+class RoomSessions:
+    """What a room shows of its sessions while none runs: the session whose history it shows
+    (history_session_id) and its headline (headline_not_running)."""
+
+    history_session_id: int | None
+    headline: GroupSession | None
+
+
+async def room_sessions_of(db: AsyncSession, group_ids: Collection[int], now: dt.datetime) -> dict[int, RoomSessions]:
+    """history_session_id and headline_not_running for many groups in two statements, however many groups: the
+    three lookups per group are correlated subqueries of one select over the groups (each an index lookup
+    limited to one row, as when asked alone), then the headline sessions themselves."""
+    if not group_ids:
+        return {}
+    sessions = aliased(GroupSession)
+
+    def first(*where: Any, order: Sequence[Any]) -> Any:
+        return (
+            select(sessions.id)
+            .where(sessions.group_id == Group.id, *where)
+            .order_by(*order)
+            .limit(1)
+            .correlate(Group)
+            .scalar_subquery()
+        )
+
+    history = first(sessions.opened_at.is_not(None), order=(sessions.opened_at.desc(), sessions.id.desc()))
+    scheduled = first(
+        sessions.status == "scheduled",
+        sessions.scheduled_for >= now - SCHEDULE_GRACE,
+        order=(sessions.scheduled_for,),
+    )
+    ended = first(sessions.status == "ended", order=(sessions.ended_at.desc(), sessions.id.desc()))
+    rows = (await db.execute(select(Group.id, history, scheduled, ended).where(Group.id.in_(sorted(group_ids))))).all()
+    wanted = {session_id for _, _, next_one, last in rows for session_id in (next_one or last,) if session_id}
+    found = {}
+    if wanted:
+        found = {s.id: s for s in (await db.execute(select(GroupSession).where(GroupSession.id.in_(wanted)))).scalars()}
+    return {
+        group_id: RoomSessions(history_id, found.get(next_one or last) if (next_one or last) else None)
+        for group_id, history_id, next_one, last in rows
+    }
+
+
 # Core on the hot path: no ORM bookkeeping.
 _groups: Table = Group.__table__  # type: ignore[assignment]
 _messages: Table = Message.__table__  # type: ignore[assignment]
