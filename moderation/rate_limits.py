@@ -17,6 +17,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 from rooms.errors import RateLimited
 from rooms.hooks import MessageDraft
+from rooms.quiet_warning import QuietWarning
 
 log = logging.getLogger("alongside.moderation")
 NAMESPACE = "alongside-messages"
@@ -32,6 +33,7 @@ class MessageRateLimit:
             (RateLimitItemPerSecond(burst, 10), "You are sending messages very quickly; please wait a few seconds."),
             (RateLimitItemPerMinute(per_minute), "You have sent many messages this minute; please wait a little."),
         )
+        self._warn = QuietWarning(log)
 
     async def __call__(self, draft: MessageDraft) -> None:
         key = str(draft.author.user_id)
@@ -39,7 +41,7 @@ class MessageRateLimit:
             try:
                 allowed = await self.limiter.hit(item, NAMESPACE, key)
             except Exception as exc:
-                log.warning("message rate limit storage failed (%s); letting the message through", type(exc).__name__)
+                self._warn("message rate limit storage failed (%s); letting messages through", type(exc).__name__)
                 return
             if not allowed:
                 raise RateLimited(why, detail={"retry_after": await self._retry_after(item, key)})

@@ -319,7 +319,8 @@ async def snapshot_together(
     live, role = checked.live, checked.role
     reading: list[Awaitable[Any]] = [
         reads.run(
-            lambda tx: snapshot_in(tx, ctx, actor, group_id, since_id, checked, with_viewer=False), hint=group_id
+            lambda tx: snapshot_in(tx, ctx, actor, group_id, since_id, checked, with_viewer=False),
+            hint=(ROOM_SESSIONS, group_id),
         ),
         reads.run_together(member_tools.VIEWER_LISTS_TOGETHER, actor.user_id),
     ]
@@ -396,9 +397,10 @@ async def _room_sessions(db: AsyncSession, ctx: RoomsContext, group_id: int) -> 
     async def read_many(group_ids: set[int]) -> dict[int, store.RoomSessions]:
         return await store.room_sessions_of(db, group_ids, ctx.clock())
 
-    return await once_for_many(db, "room sessions", group_id, read_many, NO_ROOM_SESSIONS)
+    return await once_for_many(db, ROOM_SESSIONS, group_id, read_many, NO_ROOM_SESSIONS)
 
 
+ROOM_SESSIONS = "room sessions"
 NO_ROOM_SESSIONS = store.RoomSessions(None, None)
 
 

@@ -225,10 +225,11 @@ async def _upsert(db: AsyncSession, arrivals: list[Arrival]) -> None:
     }
     upsert, attend = _writes(db)
     connection = await db.connection()  # Core: the rows are plain values, nothing for the ORM to track
+    # In key order: two processes writing the same rows take their locks in the same order (no deadlock).
     if rows:
-        await connection.execute(upsert, list(rows.values()))
+        await connection.execute(upsert, [rows[key] for key in sorted(rows)])
     if came:
-        await connection.execute(attend, list(came.values()))
+        await connection.execute(attend, [came[key] for key in sorted(came)])
 
 
 async def _delete(db: AsyncSession, departures: list[tuple[str, int | None]]) -> dict[str, list[tuple[int, str]]]:

@@ -35,7 +35,7 @@ class _Waiting:
     result: asyncio.Future[Any]
     together: Together[Any, Any] | None = None
     key: Any = None
-    hint: Any = None
+    hint: tuple[str, Any] | None = None
 
 
 class _Ended(Exception):
@@ -65,10 +65,11 @@ class ReadBatch:
         self.transactions = 0
         self.reads = 0
 
-    async def run(self, read: Callable[[AsyncSession], Awaitable[T]], hint: Any = None) -> T:
+    async def run(self, read: Callable[[AsyncSession], Awaitable[T]], hint: tuple[str, Any] | None = None) -> T:
         """`read`'s answer (or what it raised), read inside a shared transaction. `read` must only read and
-        must not begin or end a transaction itself. `hint`: what it will ask about (room:join's snapshot: its
-        room), so that once_for_many can read for every read of the transaction at once."""
+        must not begin or end a transaction itself. `hint`: (kind, key) of what it will ask once_for_many about
+        (room:join's snapshot: its room's sessions), so that once_for_many reads for every read of the
+        transaction at once."""
         return cast(T, await self._wait(_Waiting(read, asyncio.get_running_loop().create_future(), hint=hint)))
 
     async def run_together(self, kind: Together[K, T], key: K) -> T:
@@ -191,12 +192,12 @@ async def once_for_many(
     db: AsyncSession, kind: str, key: K, read_many: Callable[[set[K]], Awaitable[dict[K, T]]], missing: T
 ) -> T:
     """`key`'s answer of this kind, as once_per_transaction, but read together with the answers for every other
-    key hinted by the reads of the transaction (ReadBatch.run's `hint`) and not yet answered: the joins of a
-    moment entering different rooms share one read instead of one each. `missing`: the answer for a key
-    `read_many` leaves out."""
+    key of this kind hinted by the reads of the transaction (ReadBatch.run's `hint`) and not yet answered: the
+    joins of a moment entering different rooms share one read instead of one each. `missing`: the answer for a
+    key `read_many` leaves out."""
     answers = _answers(db)
     if (kind, key) not in answers:
-        keys = {k for k in db.info.get(_HINTS, ()) if (kind, k) not in answers}
+        keys = {k for hinted, k in db.info.get(_HINTS, ()) if hinted == kind and (kind, k) not in answers}
         keys.add(key)
         got = await read_many(keys)
         for k in keys:

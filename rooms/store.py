@@ -199,7 +199,7 @@ async def next_scheduled(db: AsyncSession, group_id: int, now: dt.datetime) -> G
             GroupSession.status == "scheduled",
             GroupSession.scheduled_for >= now - SCHEDULE_GRACE,
         )
-        .order_by(GroupSession.scheduled_for)
+        .order_by(GroupSession.scheduled_for, GroupSession.id)
         .limit(1)
     )
     return rows.scalar_one_or_none()
@@ -234,7 +234,7 @@ async def headline_sessions(db: AsyncSession, now: dt.datetime) -> dict[int, Gro
     scheduled = await db.execute(
         select(GroupSession)
         .where(GroupSession.status == "scheduled", GroupSession.scheduled_for >= now - SCHEDULE_GRACE)
-        .order_by(GroupSession.scheduled_for)
+        .order_by(GroupSession.scheduled_for, GroupSession.id)
     )
     for session in scheduled.scalars():
         found.setdefault(session.group_id, session)
@@ -279,9 +279,10 @@ class RoomSessions:
 
 
 async def room_sessions_of(db: AsyncSession, group_ids: Collection[int], now: dt.datetime) -> dict[int, RoomSessions]:
-    """history_session_id and headline_not_running for many groups in two statements, however many groups: the
-    three lookups per group are correlated subqueries of one select over the groups (each an index lookup
-    limited to one row, as when asked alone), then the headline sessions themselves."""
+    """history_session_id and headline_not_running for many groups in one statement, however many groups: the
+    three lookups per group are correlated subqueries over the groups (each an index lookup limited to one row,
+    as when asked alone), and the headline session is joined in the same statement, so it is the row as those
+    lookups saw it (on PostgreSQL a second statement could see it opened meanwhile)."""
     if not group_ids:
         return {}
     sessions = aliased(GroupSession)
@@ -300,17 +301,16 @@ async def room_sessions_of(db: AsyncSession, group_ids: Collection[int], now: dt
     scheduled = first(
         sessions.status == "scheduled",
         sessions.scheduled_for >= now - SCHEDULE_GRACE,
-        order=(sessions.scheduled_for,),
+        order=(sessions.scheduled_for, sessions.id),
     )
     ended = first(sessions.status == "ended", order=(sessions.ended_at.desc(), sessions.id.desc()))
-    rows = (await db.execute(select(Group.id, history, scheduled, ended).where(Group.id.in_(sorted(group_ids))))).all()
-    wanted = {session_id for _, _, next_one, last in rows for session_id in (next_one or last,) if session_id}
-    found = {}
-    if wanted:
-        found = {s.id: s for s in (await db.execute(select(GroupSession).where(GroupSession.id.in_(wanted)))).scalars()}
+    query = (
+        select(Group.id, history, GroupSession)
+        .outerjoin(GroupSession, GroupSession.id == func.coalesce(scheduled, ended))
+        .where(Group.id.in_(sorted(group_ids)))
+    )
     return {
-        group_id: RoomSessions(history_id, found.get(next_one or last) if (next_one or last) else None)
-        for group_id, history_id, next_one, last in rows
+        group_id: RoomSessions(history_id, headline) for group_id, history_id, headline in (await db.execute(query))
     }
 
 

@@ -4,8 +4,8 @@ publisher (ctx.publisher), never straight from the transport.
 A notice changes nothing and is stored nowhere, so there is no commit to wait for. It goes to everyone else in
 the room (never back to the connection that typed). Its rate limit is per person, across all their
 connections on every process (a moving window in the rate limit storage the message limits use: Redis when
-there are several processes), and a refusal relays nothing. If that storage fails, notices pass: a lost
-limit on typing costs little, and a Redis hiccup must not stop them.
+there are several processes), and a refusal relays nothing. If that storage fails (Redis down), each process
+counts in its own memory until it is back: the limit holds per process, as the connection cap does.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from rooms.context import RoomsContext
 from rooms.errors import DomainError, RateLimited
 from rooms.events import RoomEvent
 from rooms.hooks import Actor
+from rooms.quiet_warning import QuietWarning
 
 log = logging.getLogger("alongside.rooms")
 
@@ -47,15 +48,19 @@ class TypingLimit:
     """At most `per_10s` notices per person per 10 seconds, however many connections they hold, on whichever
     processes."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, fallback: Storage) -> None:
+        """`storage`: shared by every process; `fallback`: this process's memory, used while `storage` fails."""
         self._limiter = MovingWindowRateLimiter(storage)
+        self._fallback = MovingWindowRateLimiter(fallback)
+        self._warn = QuietWarning(log)
 
     async def take(self, user_id: int, per_10s: int) -> bool:
+        item = RateLimitItemPerSecond(per_10s, 10)
         try:
-            return bool(await self._limiter.hit(RateLimitItemPerSecond(per_10s, 10), "typing", str(user_id)))
+            return bool(await self._limiter.hit(item, "typing", str(user_id)))
         except Exception as exc:
-            log.warning("typing limit storage failed (%s); letting the notice through", type(exc).__name__)
-            return True
+            self._warn("typing limit storage failed (%s); counting in this process meanwhile", type(exc).__name__)
+            return bool(await self._fallback.hit(item, "typing", str(user_id)))
 
 
 async def do_typing(

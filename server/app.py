@@ -30,6 +30,7 @@ from server.handshake_gate import HandshakeGate
 from server.http_errors import error_response, json_errors
 from server.http_routes import declared_routes
 from server.http_safeguarding import DISPATCHER
+from server.local_rate_storage import LocalRateStorage
 from server.metrics import standard_metrics
 from server.offload import CpuOffload
 from server.passwords import Passwords
@@ -185,7 +186,7 @@ def create_app(settings: Settings) -> web.Application:
         password_check_limit=AddressRateLimit("pc", settings.password_check_per_minute, dt.timedelta(minutes=1)),
         metrics=metrics,
         entry_reads=ReadBatch(readers),
-        typing_limit=TypingLimit(limits_storage),
+        typing_limit=TypingLimit(limits_storage, fallback=LocalRateStorage()),
         connections=ConnectionCap(
             settings.redis_url,
             settings.server_id,

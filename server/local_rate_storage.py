@@ -32,21 +32,25 @@ def forget_expired(
     locks: dict[str, Any],
     now: float,
 ) -> None:
-    """Forget moving-window entries and counters that have expired (no awaits: nothing interleaves). A key's
-    lock goes with it unless it is held (an asyncio hit awaiting inside it)."""
+    """Forget moving-window entries and counters that have expired. On the event loop's thread only (no awaits:
+    nothing interleaves, and the library calls it before taking any key's lock). A key's asyncio lock goes with
+    it unless an asyncio hit is awaiting inside it; a threading.RLock (no .locked() before Python 3.14) always
+    goes, as the library's own clean-up does."""
 
     def drop_lock(key: str) -> None:
         lock = locks.get(key)
         if lock is not None and not getattr(lock, "locked", lambda: False)():
-            del locks[key]
+            locks.pop(key, None)
 
     for key in list(events):
-        entries = events[key]  # newest first: expiries decrease along the list
+        entries = events.get(key)  # newest first: expiries decrease along the list
+        if entries is None:
+            continue
         cutoff = bisect.bisect_left(entries, -now, key=lambda entry: -entry.expiry)
         if cutoff:
             del entries[cutoff:]
         else:
-            del events[key]
+            events.pop(key, None)
             drop_lock(key)
     for key in [key for key, expires in expirations.items() if expires <= now]:
         counters.pop(key, None)
@@ -77,7 +81,8 @@ class LocalRateStorage(MemoryStorage):
 
 class LocalSyncRateStorage(ThreadedMemoryStorage):
     """limits' threaded MemoryStorage, for checks that must not await (the handshake gate), with the same
-    once-a-second inline clean-up and no timer threads (pinned: limits>=5.8,<6)."""
+    once-a-second inline clean-up and no timer threads (pinned: limits>=5.8,<6). For the event loop's thread
+    only: the clean-up runs inline in whichever thread hits, unguarded."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -82,7 +82,9 @@ async def test_the_joins_of_a_transaction_read_their_rooms_together(sessions: An
         return {g: f"room {g}" for g in group_ids if g != 3}
 
     async def join(group_id: int) -> str:
-        return await batch.run(lambda db: once_for_many(db, "rooms", group_id, read_many, "none"), hint=group_id)
+        return await batch.run(
+            lambda db: once_for_many(db, "rooms", group_id, read_many, "none"), hint=("rooms", group_id)
+        )
 
     answers = await asyncio.gather(*(join(g) for g in [1, 2, 1, 3, 2]))
     assert answers == ["room 1", "room 2", "room 1", "none", "room 2"]
