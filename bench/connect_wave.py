@@ -71,12 +71,14 @@ async def one_server(
     await asyncio.sleep(1.0)
     rss_before = server.rss_kb()
     pool = idle_pool(f"wave-{kind}", kind, server, specs, workers)
-    cpu0 = server.cpu()
+    cpu0, gc0 = server.cpu(), sum((await server.gc_stats())[2])
     connect = await connect_pool(workers, pool, args.concurrency, args.deadline)
     connect_cpu = server.cpu() - cpu0
+    connect_gc = sum((await server.gc_stats())[2]) - gc0  # wall time in collections (both servers time them)
     print(
         f"  {kind:9} {connect['connected']} connected + joined in {connect['seconds']:.1f} s "
-        f"(server CPU {connect_cpu:.1f} s), {connect['failed']} failed {connect['errors'] or ''}",
+        f"(server CPU {connect_cpu:.1f} s, {connect_gc:.2f} s of it collecting garbage), {connect['failed']} failed "
+        f"{connect['errors'] or ''}",
         flush=True,
     )
     await settle_cpu(server, 30)
@@ -121,6 +123,7 @@ async def one_server(
         "failed": connect["failed"],
         "connect_join_seconds": connect["seconds"],
         "connect_cpu_seconds": connect_cpu,
+        "connect_gc_seconds": connect_gc,
         "kb_per_connection": kb,
         "idle_cpu_pct": idle_cpu,
         "leave_seconds": gone,
@@ -179,6 +182,7 @@ def report(rounds: list[dict[str, dict[str, Any]]], args: argparse.Namespace) ->
     for key, label in (
         ("connect_join_seconds", "connect + join s"),
         ("connect_cpu_seconds", "server CPU in wave s"),
+        ("connect_gc_seconds", "GC in wave s"),
         ("kb_per_connection", "KB per connection"),
         ("idle_cpu_pct", "idle CPU %"),
         ("leave_seconds", "all left after s"),
