@@ -7,11 +7,12 @@ content note is the author's warning shown before the message; others open it if
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, cast, delete, null, select, union_all
+from sqlalchemy import Integer, bindparam, cast, delete, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import validate
@@ -59,20 +60,24 @@ async def viewer_lists(db: AsyncSession, user_id: int) -> ViewerLists:
     return (await viewer_lists_of(db, [user_id]))[0]
 
 
-async def viewer_lists_of(db: AsyncSession, user_ids: list[int]) -> list[ViewerLists]:
-    """Each person's lists, in order, in one statement however many people (every room:join asks; a connect
-    wave's joins ask together): a row is a person's blocked person's id or a muted word."""
-    asked = set(user_ids)
+@functools.cache
+def _viewer_lists_query() -> Any:  # a Select, built once: every join runs it
+    owners: Any = bindparam("owners", expanding=True)
     blocked = select(
         Block.user_id.label("owner"),
         Block.blocked_user_id.label("blocked"),
         cast(null(), MutedWord.word.type).label("word"),
-    ).where(Block.user_id.in_(asked))
-    words = select(MutedWord.user_id, cast(null(), Integer), MutedWord.word).where(MutedWord.user_id.in_(asked))
+    ).where(Block.user_id.in_(owners))
+    words = select(MutedWord.user_id, cast(null(), Integer), MutedWord.word).where(MutedWord.user_id.in_(owners))
     lists = union_all(blocked, words).subquery()
-    rows = await db.execute(
-        select(lists.c.owner, lists.c.blocked, lists.c.word).order_by(lists.c.word, lists.c.blocked)
-    )
+    return select(lists.c.owner, lists.c.blocked, lists.c.word).order_by(lists.c.word, lists.c.blocked)
+
+
+async def viewer_lists_of(db: AsyncSession, user_ids: list[int]) -> list[ViewerLists]:
+    """Each person's lists, in order, in one statement however many people (every room:join asks; a connect
+    wave's joins ask together): a row is a person's blocked person's id or a muted word."""
+    asked = set(user_ids)
+    rows = await db.execute(_viewer_lists_query(), {"owners": sorted(asked)})
     blocked_ids: dict[int, list[int]] = {user_id: [] for user_id in asked}
     muted: dict[int, list[str]] = {user_id: [] for user_id in asked}
     for owner, blocked_id, word in rows.all():

@@ -13,11 +13,12 @@ slow mode reads the member's latest message in the session from the messages tab
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import moderation_log, store, validate
@@ -28,7 +29,7 @@ from rooms.errors import Conflict, DomainError, Forbidden, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, moderation_action_taken
 from rooms.hookspecs import ModerationAction
-from rooms.models import GroupSession, Message, Sanction, User
+from rooms.models import GroupSession, Message, Sanction, User, UTCDateTime
 from rooms.own_mute import mute_view
 from rooms.presence import evict
 from rooms.sessions import session_payload
@@ -154,7 +155,7 @@ def sanction_view(sanction: Sanction, display_name: str) -> dict[str, Any]:
     }
 
 
-def _in_force(now: dt.datetime) -> Any:
+def _in_force(now: dt.datetime | Any) -> Any:  # a time, or a bound parameter for one
     return and_(Sanction.lifted_at.is_(None), or_(Sanction.expires_at.is_(None), Sanction.expires_at > now))
 
 
@@ -656,19 +657,12 @@ async def entry_sanctions_in(
     joins ask together, rooms/read_batch.py): the sanctions in force, a removal only from the session running
     now, read in the same statement so both are as committed when it runs. room:join asks it for every
     join, before it knows the role; a facilitator's answer is then not looked at (chat.entry_check)."""
-    running = select(GroupSession.id).where(
-        GroupSession.group_id == Sanction.group_id, GroupSession.status.in_(store.RUNNING)
-    )
-    rows = await db.execute(
-        select(Sanction.group_id, Sanction.user_id, Sanction.kind, Sanction.expires_at, Sanction.reason)
-        .where(
-            Sanction.group_id.in_({group_id for group_id, _ in members}),
-            Sanction.user_id.in_({user_id for _, user_id in members}),
-            _in_force(ctx.clock()),
-            or_(Sanction.kind != "removal", Sanction.session_id.in_(running)),
-        )
-        .order_by(Sanction.id)
-    )
+    params = {
+        "group_ids": sorted({group_id for group_id, _ in members}),
+        "user_ids": sorted({user_id for _, user_id in members}),
+        "now": ctx.clock(),
+    }
+    rows = await db.execute(_entry_sanctions_query(), params)
     found: dict[tuple[int, int], list[tuple[str, dt.datetime | None, str]]] = {}
     for group_id, user_id, kind, expires_at, reason in rows:
         found.setdefault((group_id, user_id), []).append((kind, expires_at, reason))
@@ -684,6 +678,23 @@ async def entry_sanctions_in(
             continue
         answers.append(mute_view([(expires_at, reason) for kind, expires_at, reason in held if kind == "mute"]))
     return answers
+
+
+@functools.cache
+def _entry_sanctions_query() -> Any:  # a Select, built once: every join runs it (twice)
+    running = select(GroupSession.id).where(
+        GroupSession.group_id == Sanction.group_id, GroupSession.status.in_(store.RUNNING)
+    )
+    return (
+        select(Sanction.group_id, Sanction.user_id, Sanction.kind, Sanction.expires_at, Sanction.reason)
+        .where(
+            Sanction.group_id.in_(bindparam("group_ids", expanding=True)),
+            Sanction.user_id.in_(bindparam("user_ids", expanding=True)),
+            _in_force(bindparam("now", type_=UTCDateTime())),
+            or_(Sanction.kind != "removal", Sanction.session_id.in_(running)),
+        )
+        .order_by(Sanction.id)
+    )
 
 
 async def refuse_if_banned(db: AsyncSession, ctx: RoomsContext, group_id: int, user_id: int) -> None:

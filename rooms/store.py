@@ -43,6 +43,7 @@ from rooms.models import (
     Presence,
     TrainingRecord,
     User,
+    UTCDateTime,
 )
 
 PRESENCE_STALE_AFTER = dt.timedelta(seconds=90)
@@ -285,6 +286,15 @@ async def room_sessions_of(db: AsyncSession, group_ids: Collection[int], now: dt
     lookups saw it (on PostgreSQL a second statement could see it opened meanwhile)."""
     if not group_ids:
         return {}
+    params = {"group_ids": sorted(group_ids), "scheduled_since": now - SCHEDULE_GRACE}
+    rows = (await db.execute(_room_sessions_query(), params)).all()
+    return {group_id: RoomSessions(history_id, headline) for group_id, history_id, headline in rows}
+
+
+@functools.cache
+def _room_sessions_query() -> Any:  # a Select
+    """Built once, as the other statements every join runs: building it (and its cache key) cost more than
+    running it."""
     sessions = aliased(GroupSession)
 
     def first(*where: Any, order: Sequence[Any]) -> Any:
@@ -300,18 +310,15 @@ async def room_sessions_of(db: AsyncSession, group_ids: Collection[int], now: dt
     history = first(sessions.opened_at.is_not(None), order=(sessions.opened_at.desc(), sessions.id.desc()))
     scheduled = first(
         sessions.status == "scheduled",
-        sessions.scheduled_for >= now - SCHEDULE_GRACE,
+        sessions.scheduled_for >= bindparam("scheduled_since", type_=UTCDateTime()),
         order=(sessions.scheduled_for, sessions.id),
     )
     ended = first(sessions.status == "ended", order=(sessions.ended_at.desc(), sessions.id.desc()))
-    query = (
+    return (
         select(Group.id, history, GroupSession)
         .outerjoin(GroupSession, GroupSession.id == func.coalesce(scheduled, ended))
-        .where(Group.id.in_(sorted(group_ids)))
+        .where(Group.id.in_(bindparam("group_ids", expanding=True)))
     )
-    return {
-        group_id: RoomSessions(history_id, headline) for group_id, history_id, headline in (await db.execute(query))
-    }
 
 
 # Core on the hot path: no ORM bookkeeping.
@@ -618,7 +625,16 @@ async def present_in_groups(
     db: AsyncSession, group_ids: Collection[int], stale_before: dt.datetime
 ) -> dict[int, list[tuple[int, str, str, bool]]]:
     """present_in for several rooms in one statement: connections seen after `stale_before` count."""
-    rows = await db.execute(
+    rows = await db.execute(_present_query(), {"group_ids": sorted(set(group_ids)), "stale_before": stale_before})
+    found: dict[int, list[tuple[int, str, str, bool]]] = {group_id: [] for group_id in group_ids}
+    for group_id, uid, name, role, away in rows.all():
+        found[group_id].append((uid, name, role, bool(away)))
+    return found
+
+
+@functools.cache
+def _present_query() -> Any:  # a Select, built once (every join's room is told who is here)
+    return (
         select(
             Presence.group_id,
             Presence.user_id,
@@ -627,14 +643,13 @@ async def present_in_groups(
             func.max(cast(Presence.away, Integer)),
         )
         .join(User, User.id == Presence.user_id)
-        .where(Presence.group_id.in_(set(group_ids)), Presence.last_seen > stale_before)
+        .where(
+            Presence.group_id.in_(bindparam("group_ids", expanding=True)),
+            Presence.last_seen > bindparam("stale_before", type_=UTCDateTime()),
+        )
         .group_by(Presence.group_id, Presence.user_id, User.pseudonym)
         .order_by(User.pseudonym)
     )
-    found: dict[int, list[tuple[int, str, str, bool]]] = {group_id: [] for group_id in group_ids}
-    for group_id, uid, name, role, away in rows.all():
-        found[group_id].append((uid, name, role, bool(away)))
-    return found
 
 
 async def add_presence(

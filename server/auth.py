@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rooms.hooks import Actor
@@ -20,6 +22,22 @@ __all__ = ["COOKIE_NAME", "LoginThrottleGuard", "SessionTokens", "client_address
 
 COOKIE_NAME = "alongside_session"
 HOST_COOKIE_NAME = f"__Host-{COOKIE_NAME}"  # its name over HTTPS
+
+
+@functools.cache
+def _sessions_query() -> Any:  # a Select, built once: every request and connection asks it
+    return (
+        select(
+            WebSession.token_hash,
+            WebSession.expires_at,
+            WebSession.last_seen_at,
+            User.id,
+            User.pseudonym,
+            User.is_platform_admin,
+        )
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.token_hash.in_(bindparam("digests", expanding=True)))
+    )
 
 
 class SessionTokens:
@@ -107,18 +125,7 @@ class SessionTokens:
         """For each (digest, now): who holds that browser session if it is alive, and whether its use is due
         to be noted (for the caller's `note_use`). One statement for them all: every request and connection
         asks this, and a connect wave's ask together (server/realtime.py)."""
-        rows = await db.execute(
-            select(
-                WebSession.token_hash,
-                WebSession.expires_at,
-                WebSession.last_seen_at,
-                User.id,
-                User.pseudonym,
-                User.is_platform_admin,
-            )
-            .join(User, User.id == WebSession.user_id)
-            .where(WebSession.token_hash.in_({digest for digest, _ in keys}))
-        )
+        rows = await db.execute(_sessions_query(), {"digests": sorted({digest for digest, _ in keys})})
         found = {row[0]: row[1:] for row in rows}
         answers: list[tuple[Actor | None, bool]] = []
         for digest, now in keys:
