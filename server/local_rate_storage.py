@@ -58,16 +58,17 @@ def forget_expired(
         drop_lock(key)
 
 
-class LocalRateStorage(MemoryStorage):
-    """limits' asyncio MemoryStorage with a once-a-second, in-loop clean-up (pinned: limits>=5.8,<6)."""
+class _InlineExpiry:
+    """The clean-up both storages share: at most once every EXPIRE_EVERY_SECONDS, inline."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._next_expiry = 0.0
-        self.expiry_passes = 0
+    events: dict[str, list[Any]]
+    expirations: dict[str, float]
+    storage: Counter[str]
+    locks: Any
+    _next_expiry = 0.0
+    expiry_passes = 0
 
-    # The library's private scheduler, called from incr, decr and acquire_entry (its name is mangled there).
-    async def _MemoryStorage__schedule_expiry(self) -> None:
+    def _expire_if_due(self) -> None:
         now = time.monotonic()
         if now < self._next_expiry:
             return
@@ -79,7 +80,15 @@ class LocalRateStorage(MemoryStorage):
         forget_expired(self.events, self.expirations, self.storage, self.locks, now)
 
 
-class LocalSyncRateStorage(ThreadedMemoryStorage):
+class LocalRateStorage(_InlineExpiry, MemoryStorage):
+    """limits' asyncio MemoryStorage with a once-a-second, in-loop clean-up (pinned: limits>=5.8,<6)."""
+
+    # The library's private scheduler, called from incr, decr and acquire_entry (its name is mangled there).
+    async def _MemoryStorage__schedule_expiry(self) -> None:
+        self._expire_if_due()
+
+
+class LocalSyncRateStorage(_InlineExpiry, ThreadedMemoryStorage):
     """limits' threaded MemoryStorage, for checks that must not await (the handshake gate), with the same
     once-a-second inline clean-up and no timer threads (pinned: limits>=5.8,<6). For the event loop's thread
     only: the clean-up runs inline in whichever thread hits, unguarded."""
@@ -88,17 +97,7 @@ class LocalSyncRateStorage(ThreadedMemoryStorage):
         super().__init__()
         self.timer.cancel()  # the one its constructor started; none is started again
         self.timer.join()
-        self._next_expiry = 0.0
-        self.expiry_passes = 0
 
     # The library's private scheduler, called from incr, decr and acquire_entry (its name is mangled there).
     def _MemoryStorage__schedule_expiry(self) -> None:
-        now = time.monotonic()
-        if now < self._next_expiry:
-            return
-        self._next_expiry = now + EXPIRE_EVERY_SECONDS
-        self._expire(time.time())
-
-    def _expire(self, now: float) -> None:
-        self.expiry_passes += 1
-        forget_expired(self.events, self.expirations, self.storage, self.locks, now)
+        self._expire_if_due()
