@@ -155,7 +155,7 @@ def sanction_view(sanction: Sanction, display_name: str) -> dict[str, Any]:
     }
 
 
-def _in_force(now: dt.datetime | Any) -> Any:  # a time, or a bound parameter for one
+def _in_force(now: Any) -> Any:  # a time, or a bound parameter for one
     return and_(Sanction.lifted_at.is_(None), or_(Sanction.expires_at.is_(None), Sanction.expires_at > now))
 
 

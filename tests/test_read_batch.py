@@ -223,3 +223,15 @@ async def test_a_kind_answering_the_wrong_number_of_keys_fails_its_reads_instead
     outcomes = await asyncio.wait_for(both(), 10)
     assert all(isinstance(outcome, ValueError) for outcome in outcomes), outcomes
     assert await batch.run(lambda db: pseudonym_of(db, "Sam")) == "Sam", "the batch goes on serving"
+
+
+async def test_a_transaction_serves_at_most_its_bound_and_the_rest_wait_for_the_next(sessions: Any) -> None:
+    _, readers = sessions
+    batch = ReadBatch(readers, most=2)
+    names = ["River", "Willow", "Sam", "Ash", "River"]
+
+    async def read(name: str) -> str:
+        return await batch.run(lambda db: pseudonym_of(db, name))
+
+    assert await asyncio.gather(*(read(name) for name in names)) == names
+    assert (batch.transactions, batch.reads) == (3, 5)
