@@ -77,7 +77,8 @@ async def one_server(
     connect_gc = sum((await server.gc_stats())[2]) - gc0  # wall time in collections (both servers time them)
     print(
         f"  {kind:9} {connect['connected']} connected + joined in {connect['seconds']:.1f} s "
-        f"(server CPU {connect_cpu:.1f} s, {connect_gc:.2f} s of it collecting garbage), {connect['failed']} failed "
+        f"(server CPU {connect_cpu:.1f} s, {connect_gc:.2f} s of it collecting garbage; each join p50 "
+        f"{connect['join_ms_p50']:.0f} ms, p99 {connect['join_ms_p99']:.0f} ms), {connect['failed']} failed "
         f"{connect['errors'] or ''}",
         flush=True,
     )
@@ -124,6 +125,8 @@ async def one_server(
         "connect_join_seconds": connect["seconds"],
         "connect_cpu_seconds": connect_cpu,
         "connect_gc_seconds": connect_gc,
+        "join_ms_p50": connect["join_ms_p50"],
+        "join_ms_p99": connect["join_ms_p99"],
         "kb_per_connection": kb,
         "idle_cpu_pct": idle_cpu,
         "leave_seconds": gone,
@@ -183,6 +186,8 @@ def report(rounds: list[dict[str, dict[str, Any]]], args: argparse.Namespace) ->
         ("connect_join_seconds", "connect + join s"),
         ("connect_cpu_seconds", "server CPU in wave s"),
         ("connect_gc_seconds", "GC in wave s"),
+        ("join_ms_p50", "each join p50 ms"),
+        ("join_ms_p99", "each join p99 ms"),
         ("kb_per_connection", "KB per connection"),
         ("idle_cpu_pct", "idle CPU %"),
         ("leave_seconds", "all left after s"),

@@ -196,10 +196,14 @@ async def connect_pool(workers: Workers, pool: Pool, concurrency: int, deadline:
         for key, n in reply["errors"].items():
             errors[key] = errors.get(key, 0) + n
     done_at = sorted(t for r in replies for t in r["done_at"])
+    took = sorted(t for r in replies for t in r.get("took", []))
     return {
         "seconds_to_50pct": done_at[len(done_at) // 2] if done_at else float("nan"),
         # A few connections that never get an answer hold a wave open until the timeout; this shows the bulk.
         "seconds_to_99pct": done_at[int(0.99 * (len(done_at) - 1))] if done_at else float("nan"),
+        # Each connection's own wait, from its first packet to its join's ack (with `concurrency` in flight).
+        "join_ms_p50": 1000 * took[len(took) // 2] if took else float("nan"),
+        "join_ms_p99": 1000 * took[int(0.99 * (len(took) - 1))] if took else float("nan"),
         "connected": sum(r["connected"] for r in replies),
         "failed": sum(r["failed"] for r in replies),
         "errors": errors,

@@ -198,13 +198,15 @@ class Generator:
         slots = asyncio.Semaphore(int(cmd.get("concurrency", 50)))
         errors: Counter[str] = Counter()
         done_at: list[float] = []  # seconds into the wave at which each connection had joined
+        took: list[float] = []  # seconds from each connection's first packet to its join's ack
         started = time.perf_counter()
 
         deadline = started + float(cmd.get("deadline", 600))  # the whole wave: a server that stalls ends it
 
         async def one(spec: dict[str, Any]) -> None:
             async with slots:
-                left = deadline - time.perf_counter()
+                began = time.perf_counter()
+                left = deadline - began
                 if left <= 0:
                     errors["not tried: the wave's deadline passed"] += 1
                     return
@@ -221,6 +223,7 @@ class Generator:
                 pool.conns.append(conn)
                 pool.room_sizes[conn.group] += 1
                 done_at.append(time.perf_counter() - started)
+                took.append(time.perf_counter() - began)
 
         await asyncio.gather(*(one(spec) for spec in cmd["clients"]))
         seconds = time.perf_counter() - started
@@ -233,6 +236,7 @@ class Generator:
             "errors": dict(errors),
             "seconds": seconds,
             "done_at": done_at,
+            "took": took,
         }
 
     async def step(self, cmd: dict[str, Any]) -> dict[str, Any]:
