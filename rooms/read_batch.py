@@ -20,9 +20,10 @@ K = TypeVar("K")
 # Reads one transaction serves. A connect wave's join asks about six, so 32 made about five joins share one;
 # 128 (about twenty) halved a 5,000-member wave's statements (3,691 to 1,778) and cut its time by a sixth
 # (bench/connect_wave.py, three rounds each); 256 did no better. A read's answer comes when its own transaction
-# ends: it waits for the rest of the one running when it was asked, then all of its own. At a few tenths of a
-# millisecond a read that is up to about 80 ms in a full wave (against about 20 at 32); a join alone in a quiet
-# moment shares its transaction with nobody and waits for nothing.
+# ends: it waits for the rest of the one running when it was asked, then all of its own, so a full transaction
+# holds its first reader longer than at 32; but fewer, shorter waits in line make up for it: in a 5,000-member
+# wave with 100 opening at once each join took p50 186 / p99 252 ms at 128 against 239 / 345 ms at 32
+# (bench/connect_wave.py --concurrency 50, two rounds each). A join alone in a quiet moment waits for nothing.
 MOST_PER_TRANSACTION = 128
 
 
