@@ -392,7 +392,7 @@ def add_viewer_lists(result: dict[str, Any], lists: member_tools.ViewerLists) ->
 async def _room_sessions(db: AsyncSession, ctx: RoomsContext, group_id: int) -> store.RoomSessions:
     """The session whose history a room shows while none runs, and its headline; the same for every join of the
     room that shares the transaction, and read together for the rooms of every join in it (snapshot_together
-    hints each join's room), so a connect wave asks two statements per transaction, not three per room."""
+    hints each join's room), so a connect wave asks one statement per transaction, not three per room."""
 
     async def read_many(group_ids: set[int]) -> dict[int, store.RoomSessions]:
         return await store.room_sessions_of(db, group_ids, ctx.clock())
