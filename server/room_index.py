@@ -8,9 +8,14 @@ over half of the server's CPU while they left. Here a disconnect leaves just the
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import socketio
+from engineio import packet as eio_packet
+from socketio import packet as sio_packet
+
+log = logging.getLogger("alongside.broker")
 
 
 class IndexedRooms:
@@ -71,11 +76,62 @@ class IndexedRooms:
         return [room for room in self.rooms_of(sid, namespace) if room is not None]
 
 
-class IndexedManager(IndexedRooms, socketio.AsyncManager):  # type: ignore[misc]
+class DirectEmit(socketio.AsyncManager):  # type: ignore[misc]
+    """python-socketio's local emit without a task per recipient.
+
+    Why: the stock `AsyncManager.emit` wraps each recipient's send in a task and waits for them all, yet a
+    send only appends to that connection's unbounded Engine.IO queue and never waits. Twenty recipients were
+    twenty tasks, their scheduling and their done callbacks (and, on Python 3.11, a `getpid()` system call in
+    every `get_running_loop()` that creating a task makes) for every message. Here the one encoded packet is
+    queued for each recipient in turn, in the same order the tasks would have run. A recipient whose send fails
+    is logged and skipped, as the stock emit's unawaited task would have been; the others still get theirs.
+    Emits with an ack callback (each recipient needs its own id) keep the stock path.
+
+    In the Redis manager this sits below the pub/sub layer (`AsyncPubSubManager._handle_emit` calls it for
+    this process's connections), so what goes through Redis is unchanged.
+    """
+
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        if callback is not None:
+            await super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to, **kwargs)
+            return
+        room = to or room
+        if namespace not in self.rooms:
+            return
+        args = list(data) if isinstance(data, tuple) else [] if data is None else [data]
+        skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
+        encoded = self.server.packet_class(sio_packet.EVENT, namespace=namespace, data=[event, *args]).encode()
+        frames = [
+            eio_packet.Packet(eio_packet.MESSAGE, part)
+            for part in (encoded if isinstance(encoded, list) else [encoded])
+        ]
+        send = self.server._send_eio_packet
+        for sid, eio_sid in list(self.get_participants(namespace, room)):  # a copy: a send may close a connection
+            if sid in skip:
+                continue
+            for frame in frames:
+                try:
+                    await send(eio_sid, frame)
+                except Exception as exc:  # one broken connection must not cost the rest their copy
+                    log.warning("a send to one connection failed: %s", type(exc).__name__)
+                    break
+
+
+class IndexedManager(IndexedRooms, DirectEmit):
     """The in-process manager."""
 
 
-class IndexedRedisManager(IndexedRooms, socketio.AsyncRedisManager):  # type: ignore[misc]
+class IndexedRedisManager(IndexedRooms, socketio.AsyncRedisManager, DirectEmit):  # type: ignore[misc]
     """The Redis pub/sub manager (several processes)."""
 
     publish_failures = 0  # publishes python-socketio gave up on (it logs and retries once, then drops them)
