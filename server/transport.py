@@ -34,6 +34,7 @@ from socketio import packet as socketio_packet
 
 from server.handshake_gate import HandshakeGate
 from server.metrics import Metrics
+from server.prompt_socket import prompt
 
 log = logging.getLogger("alongside.transport")
 
@@ -149,6 +150,13 @@ class GuardedEngineIO(engineio.AsyncServer):  # type: ignore[misc]
         self._async = dict(drivers, websocket=GuardedWebSocket)
 
     max_queued: int = MAX_QUEUED_PACKETS
+
+    async def _trigger_event(self, event: str, *args: Any, **kwargs: Any) -> Any:
+        """A new connection's socket gets the cheaper poll (server/prompt_socket.py) before it first waits:
+        python-engineio triggers `connect` after making the socket and before any transport polls it."""
+        if event == "connect":
+            prompt(self.sockets.get(args[0]))
+        return await super()._trigger_event(event, *args, **kwargs)
 
     async def send_packet(self, sid: str, pkt: Any) -> None:
         """Queue a packet for a client, unless that client has stopped reading: a connection whose queue
