@@ -61,9 +61,17 @@ class LexiconDetector:
     def assess(self, text: str) -> RiskAssessment:
         rules = self.rules
         norm = normalise(text)
+        # Most messages hold no phrase, no report and no sign of imminence: three scans say so, instead of one
+        # per source and per pattern (what follows finds nothing there: an assessment of no risk).
+        hits = []
+        if rules.any_phrase.search(norm) is not None:
+            hits = [(source, m) for source in rules.sources for m in source.pattern.finditer(norm)]
+        reports = []
+        if rules.any_reported.search(norm) is not None:
+            reports = [m for pattern in rules.reported_patterns for m in pattern.finditer(norm)]
+        if not hits and not reports and rules.imminence.search(norm) is None:
+            return _assessment([])
         quotes = quoted_spans(norm)
-        hits = [(source, m) for source in rules.sources for m in source.pattern.finditer(norm)]
-        reports = [m for pattern in rules.reported_patterns for m in pattern.finditer(norm)]
         found: list[_Found] = []
         means: list[tuple[int, int, str]] = []
         if hits or reports:  # what a phrase is inside of matters only once one is found (most messages: none)

@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from moderation.risk.text import normalise
 from rooms.risk import RiskTier
@@ -40,7 +41,9 @@ class PhraseSource:
 @dataclass(frozen=True)
 class RiskRules:
     sources: tuple[PhraseSource, ...]
+    any_phrase: re.Pattern[str]  # every source's phrases at once: a message matching none needs no more looks
     reported_patterns: tuple[re.Pattern[str], ...]
+    any_reported: re.Pattern[str]  # the reported patterns at once, likewise
     reported_why: str
     reported_subjects: frozenset[str]
     reported_verbs: re.Pattern[str]
@@ -58,10 +61,31 @@ class RiskRules:
 
 
 def _alternation(phrases: list[str]) -> re.Pattern[str]:
-    unique = sorted({p for p in phrases if p}, key=len, reverse=True)
+    """Any of the phrases as whole words, the longest where several start at one place. Written as a trie
+    ("kill(?: myself| me)?" rather than "kill myself|kill me|kill"): the same matches as the phrases listed
+    longest first, but each place in a message is tried once per letter, not once per phrase."""
+    unique = {p for p in phrases if p}
     if not unique:
         return re.compile(r"(?!x)x")
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in unique) + r")(?!\w)")
+    trie: dict[str, Any] = {}
+    for phrase in unique:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    return re.compile(r"(?<!\w)" + _branches(trie) + r"(?!\w)")
+
+
+_END = ""  # marks a node where a phrase ends (no character is the empty string)
+
+
+def _branches(node: dict[str, Any]) -> str:
+    """A trie node as a regular expression: its longer continuations first (greedy), then ending here."""
+    steps = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char != _END]
+    if not steps:
+        return ""
+    body = steps[0] if len(steps) == 1 else "(?:" + "|".join(steps) + ")"
+    return f"(?:{body})?" if _END in node else body
 
 
 def _tier(name: str, where: str) -> RiskTier:
@@ -113,9 +137,12 @@ def load_rules(directory: Path = LEXICON_DIR) -> RiskRules:
     negation = config["negation"]
     tense = config["tense"]
     imminence = config["imminence"]
+    reported_patterns = _strings(reported["patterns"], "[reported] patterns")
     return RiskRules(
         sources=tuple(sources),
-        reported_patterns=tuple(re.compile(p) for p in _strings(reported["patterns"], "[reported] patterns")),
+        any_phrase=_alternation([phrase for source in sources for phrase in source.tiers]),
+        reported_patterns=tuple(re.compile(p) for p in reported_patterns),
+        any_reported=re.compile("|".join(f"(?:{p})" for p in reported_patterns) or r"(?!x)x"),
         reported_why=reported["why"],
         reported_subjects=frozenset(_strings(reported["subjects"], "[reported] subjects")),
         reported_verbs=_alternation([normalise(v) for v in _strings(reported["verbs"], "[reported] verbs")]),
