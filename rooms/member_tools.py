@@ -19,6 +19,7 @@ from rooms import validate
 from rooms.context import RoomsContext
 from rooms.errors import InvalidInput, NotFound
 from rooms.hooks import Actor
+from rooms.in_lists import padded
 from rooms.models import Block, Group, HubStaff, Membership, MutedWord, User
 from rooms.read_batch import Together
 from rooms.views import iso
@@ -77,7 +78,7 @@ async def viewer_lists_of(db: AsyncSession, user_ids: list[int]) -> list[ViewerL
     """Each person's lists, in order, in one statement however many people (every room:join asks; a connect
     wave's joins ask together): a row is a person's blocked person's id or a muted word."""
     asked = set(user_ids)
-    rows = await db.execute(_viewer_lists_query(), {"owners": sorted(asked)})
+    rows = await db.execute(_viewer_lists_query(), {"owners": padded(asked)})
     blocked_ids: dict[int, list[int]] = {user_id: [] for user_id in asked}
     muted: dict[int, list[str]] = {user_id: [] for user_id in asked}
     for owner, blocked_id, word in rows.all():

@@ -29,6 +29,7 @@ from rooms.errors import Conflict, DomainError, Forbidden, NotFound
 from rooms.events import RoomEvent
 from rooms.hooks import Actor, moderation_action_taken
 from rooms.hookspecs import ModerationAction
+from rooms.in_lists import padded
 from rooms.models import GroupSession, Message, Sanction, User, UTCDateTime
 from rooms.own_mute import mute_view
 from rooms.presence import evict
@@ -658,8 +659,8 @@ async def entry_sanctions_in(
     now, read in the same statement so both are as committed when it runs. room:join asks it for every
     join, before it knows the role; a facilitator's answer is then not looked at (chat.entry_check)."""
     params = {
-        "group_ids": sorted({group_id for group_id, _ in members}),
-        "user_ids": sorted({user_id for _, user_id in members}),
+        "group_ids": padded(group_id for group_id, _ in members),
+        "user_ids": padded(user_id for _, user_id in members),
         "now": ctx.clock(),
     }
     rows = await db.execute(_entry_sanctions_query(), params)

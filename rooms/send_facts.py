@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from rooms.hookspecs import RoomFacts
+from rooms.in_lists import padded
 from rooms.models import Group, GroupSession, Hub, Membership, Sanction, User, UTCDateTime, WordListEntry
 from rooms.store import RUNNING, may_facilitate_group
 
@@ -118,9 +119,9 @@ async def send_facts_many(
         return {}
     ordered = sorted(set(pairs))
     params = {
-        "pairs": ordered,
-        "group_ids": sorted({g for g, _ in ordered}),
-        "user_ids": sorted({u for _, u in ordered}),
+        "pairs": padded(ordered),
+        "group_ids": padded(g for g, _ in ordered),
+        "user_ids": padded(u for _, u in ordered),
         "today": now.date(),
         "now": now,
     }

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from rooms import validate
+from rooms.in_lists import padded
 from rooms.models import (
     Attendance,
     Group,
@@ -286,7 +287,7 @@ async def room_sessions_of(db: AsyncSession, group_ids: Collection[int], now: dt
     lookups saw it (on PostgreSQL a second statement could see it opened meanwhile)."""
     if not group_ids:
         return {}
-    params = {"group_ids": sorted(group_ids), "scheduled_since": now - SCHEDULE_GRACE}
+    params = {"group_ids": padded(group_ids), "scheduled_since": now - SCHEDULE_GRACE}
     rows = (await db.execute(_room_sessions_query(), params)).all()
     return {group_id: RoomSessions(history_id, headline) for group_id, history_id, headline in rows}
 
@@ -492,9 +493,9 @@ async def access_rows_in(db: AsyncSession, pairs: Sequence[tuple[int, int]], tod
     asked = sorted(set(pairs))
     params = {
         "today": today,
-        "group_ids": sorted({group_id for group_id, _ in asked}),
-        "user_ids": sorted({user_id for _, user_id in asked}),
-        "pairs": asked,
+        "group_ids": padded(group_id for group_id, _ in asked),
+        "user_ids": padded(user_id for _, user_id in asked),
+        "pairs": padded(asked),
     }
     found: dict[tuple[int, int], AccessRow] = {}
     for row in await db.execute(_access_many_query(), params):
@@ -625,7 +626,7 @@ async def present_in_groups(
     db: AsyncSession, group_ids: Collection[int], stale_before: dt.datetime
 ) -> dict[int, list[tuple[int, str, str, bool]]]:
     """present_in for several rooms in one statement: connections seen after `stale_before` count."""
-    rows = await db.execute(_present_query(), {"group_ids": sorted(set(group_ids)), "stale_before": stale_before})
+    rows = await db.execute(_present_query(), {"group_ids": padded(group_ids), "stale_before": stale_before})
     found: dict[int, list[tuple[int, str, str, bool]]] = {group_id: [] for group_id in group_ids}
     for group_id, uid, name, role, away in rows.all():
         found[group_id].append((uid, name, role, bool(away)))

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rooms.hooks import Actor
+from rooms.in_lists import padded
 from rooms.models import User
 from server.auth_models import WebSession
 from server.sign_in_throttle import LoginThrottleGuard
@@ -125,7 +126,7 @@ class SessionTokens:
         """For each (digest, now): who holds that browser session if it is alive, and whether its use is due
         to be noted (for the caller's `note_use`). One statement for them all: every request and connection
         asks this, and a connect wave's ask together (server/realtime.py)."""
-        rows = await db.execute(_sessions_query(), {"digests": sorted({digest for digest, _ in keys})})
+        rows = await db.execute(_sessions_query(), {"digests": padded(digest for digest, _ in keys)})
         found = {row[0]: row[1:] for row in rows}
         answers: list[tuple[Actor | None, bool]] = []
         for digest, now in keys:
