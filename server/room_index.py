@@ -80,7 +80,8 @@ class DirectEmit(socketio.AsyncManager):  # type: ignore[misc]
     """python-socketio's local emit without a task per recipient.
 
     Why: the stock `AsyncManager.emit` wraps each recipient's send in a task and waits for them all, yet a
-    send only appends to that connection's unbounded Engine.IO queue and never waits. Twenty recipients were
+    send only appends to that connection's unbounded Engine.IO queue and never waits (server/transport.py's
+    send_packet: even a client past its ping timeout is closed in a task of its own). Twenty recipients were
     twenty tasks, their scheduling and their done callbacks (and, on Python 3.11, a `getpid()` system call in
     every `get_running_loop()` that creating a task makes) for every message. Here the one encoded packet is
     queued for each recipient in turn, in the same order the tasks would have run. A recipient whose send fails
@@ -115,7 +116,7 @@ class DirectEmit(socketio.AsyncManager):  # type: ignore[misc]
             eio_packet.Packet(eio_packet.MESSAGE, part)
             for part in (encoded if isinstance(encoded, list) else [encoded])
         ]
-        send = self.server._send_eio_packet
+        send = self.server.eio.send_packet  # what socketio's _send_eio_packet calls, one coroutine fewer
         for sid, eio_sid in list(self.get_participants(namespace, room)):  # a copy: a send may close a connection
             if sid in skip:
                 continue

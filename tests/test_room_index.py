@@ -58,8 +58,9 @@ class RecordingServer(socketio.AsyncServer):  # type: ignore[misc]
         super().__init__(client_manager=manager)
         self.sent: list[tuple[str, Any]] = []
         self.broken = broken
+        self.eio.send_packet = self._eio_send  # where both emits end: Engine.IO's send to one connection
 
-    async def _send_eio_packet(self, eio_sid: str, eio_pkt: Any) -> None:
+    async def _eio_send(self, eio_sid: str, eio_pkt: Any) -> None:
         if eio_sid == self.broken:
             raise ConnectionResetError
         self.sent.append((eio_sid, eio_pkt.encode()))

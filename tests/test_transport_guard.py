@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 import socketio
 
+from rooms.events import room_name
 from server.app import NAMESPACE
 from server.broker import CHAT_NAMESPACE
 from server.realtime import ChatNamespace
@@ -432,3 +433,21 @@ async def test_a_join_racing_its_own_namespace_disconnect_logs_no_error(
             await raw.send("41/chat,")
     await wait_until(lambda: not server.state.sio.eio.sockets, what="the sessions to close")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_send_to_a_client_that_stopped_answering_pings_closes_it(
+    live_room: dict[str, Any], server: RunningServer
+) -> None:
+    """The fast send path keeps python-engineio's check: past the ping timeout a send closes the session."""
+    river_io, willow_io = await live_room["river"].socket(), await live_room["willow"].socket()
+    for member in (river_io, willow_io):
+        assert (await call(member, "room:join", {"group_id": 1}))["ok"]
+    sio = server.state.sio
+    socket = sio.eio.sockets[sio.manager.eio_sid_from_sid(river_io.get_sid(NS), NS)]
+    socket.last_ping = time.time() - sio.eio.ping_timeout - 5  # as if River's client stopped answering pings
+    willow_inbox = Inbox(willow_io)
+    assert (await send(willow_io, "anyone there?"))["ok"]  # a broadcast to the room, River included
+    await willow_inbox.wait_for("message:new", lambda m: m["message"]["body"] == "anyone there?")
+    await wait_until(lambda: socket.closed, what="the silent client's session to be closed")
+    eio_sids = {eio_sid for _, eio_sid in sio.manager.get_participants(NS, room_name(1))}
+    assert socket.sid not in eio_sids  # out of the room: the next broadcast does not queue for it
