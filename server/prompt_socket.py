@@ -5,8 +5,9 @@ waits with `asyncio.wait_for(queue.get(), timeout)`. On Python 3.11 that makes a
 two callbacks for every wake, and the wake itself takes two trips round the event loop (the inner task's, then
 the writer's). The load bench counted 16.5 such tasks per chat message (one per recipient whose writer was
 idle). Here the writer takes what is already queued without waiting at all, and otherwise waits on the queue
-itself under `asyncio.timeout`: one timer, one trip. What it returns, and when it gives up (the same timeout,
-or being cancelled), are python-engineio's own.
+itself: a WebSocket's writer with no timer (its reader always wakes it with the end marker), a long-polling
+request under `asyncio.timeout` (one timer, one trip). What it returns, and when a long poll gives up (the same
+timeout, or being cancelled), are python-engineio's own.
 """
 
 from __future__ import annotations
@@ -25,14 +26,22 @@ class PromptSocket(AsyncSocket):  # type: ignore[misc]
         """Wait for packets to send to the client: all that are queued, at least one (python-engineio's
         contract: [] once the queue's end marker, None, comes first; QueueEmpty after the timeout)."""
         queue = self.queue
-        if queue.empty():
+        if not queue.empty():
+            first = queue.get_nowait()
+        elif self.upgraded:
+            # A WebSocket's writer: its reader always ends by queueing the end marker (after the client closes,
+            # the connection fails, a ping times out or the reader is cancelled), so no timer is needed to end
+            # this wait, and none is armed for every delivery.
+            try:
+                first = await queue.get()
+            except asyncio.CancelledError:
+                raise exceptions.QueueEmpty() from None
+        else:  # a long-polling request: it ends after the timeout, as python-engineio's does
             try:
                 async with asyncio.timeout(self.server.ping_interval + self.server.ping_timeout):
                     first = await queue.get()
             except (TimeoutError, asyncio.CancelledError):
                 raise exceptions.QueueEmpty() from None
-        else:
-            first = queue.get_nowait()
         queue.task_done()
         if first is None:
             return []

@@ -86,3 +86,21 @@ async def test_every_connection_of_a_running_server_polls_promptly(
     sio = server.state.sio
     eio_sid = sio.manager.eio_sid_from_sid(river_io.get_sid(NS), NS)
     assert type(sio.eio.sockets[eio_sid]) is PromptSocket
+
+
+async def test_a_websocket_writer_waits_without_a_timer_and_a_long_poll_with_one() -> None:
+    """A WebSocket's reader always ends its writer's wait with the end marker, so only a long poll arms a
+    timer (the asyncio loop's own list of scheduled timers shows it)."""
+    loop: Any = asyncio.get_running_loop()
+    _, websocket = sockets()
+    _, long_poll = sockets()
+    websocket.upgraded = True
+    armed = {}
+    for name, socket in (("websocket", websocket), ("long poll", long_poll)):
+        before = len(loop._scheduled)
+        waiting = asyncio.ensure_future(socket.poll())
+        await asyncio.sleep(0)
+        armed[name] = len(loop._scheduled) - before
+        socket.queue.put_nowait(None)  # the end marker the reader queues when it stops
+        assert await waiting == []
+    assert armed == {"websocket": 0, "long poll": 1}
