@@ -706,7 +706,7 @@ def parse_args() -> argparse.Namespace:
         "rooms": 50,
         "room_size": 20,
         "senders": 4,
-        "steps": "20,50,100,200,300,400,500,600,700,800",
+        "steps": "20,50,100,200,300,400,500,600,700,800,900,1000",
         "step_seconds": 6.0,
         "grace": 2.0,
         "idle": 5000,
