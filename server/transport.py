@@ -83,6 +83,16 @@ class BoundedJson:
                 gc.enable()
 
 
+class TextPacket(socketio_packet.Packet):  # type: ignore[misc]
+    """A Socket.IO packet that is always text. python-socketio walks every payload it sends (each key and list
+    item, with a list and a reduce per level) to find bytes for its binary attachments; a join's snapshot holds
+    a room's history and everyone present, and a broadcast's walk runs once per message. Alongside sends no
+    bytes, and refuses binary packets from clients (GuardedSocketServer._handle_eio_message), so the walk can
+    only ever answer no. A payload with bytes in it fails to encode as JSON instead of being sent as binary."""
+
+    uses_binary_events = False
+
+
 class GuardedWebSocket(engineio_aiohttp.WebSocket):  # type: ignore[misc]
     """Engine.IO's aiohttp websocket, refusing frames Engine.IO would choke on (they end the connection)."""
 
@@ -245,7 +255,7 @@ class GuardedSocketServer(socketio.AsyncServer):  # type: ignore[misc]
         address_of: Callable[[web.Request], str],
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, json=BoundedJson, **kwargs)
+        super().__init__(*args, serializer=TextPacket, json=BoundedJson, **kwargs)
         self.metrics = metrics
         self.unauthenticated_timeout = unauthenticated_timeout
         self.eio.gate, self.eio.metrics, self.eio.address_of = gate, metrics, address_of

@@ -451,3 +451,32 @@ async def test_a_send_to_a_client_that_stopped_answering_pings_closes_it(
     await wait_until(lambda: socket.closed, what="the silent client's session to be closed")
     eio_sids = {eio_sid for _, eio_sid in sio.manager.get_participants(NS, room_name(1))}
     assert socket.sid not in eio_sids  # out of the room: the next broadcast does not queue for it
+
+
+async def test_packets_are_sent_as_text_without_walking_the_payload_for_bytes(
+    live_room: dict[str, Any], server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """python-socketio walks every outgoing payload looking for bytes; Alongside sends none (and refuses binary
+    packets), so its packets skip the walk and encode as the stock packet would."""
+    from socketio import packet as socketio_packet
+
+    from server.transport import TextPacket
+
+    assert server.state.sio.packet_class is TextPacket
+    data = ["message:new", {"message": {"id": 7, "body": "hello", "tags": ["a", {"b": None}]}}]
+    stock = socketio_packet.Packet(socketio_packet.EVENT, namespace=CHAT_NAMESPACE, data=data).encode()
+
+    def walked(cls: type, payload: Any) -> bool:
+        raise AssertionError("the payload was walked for bytes")
+
+    # The server's class only: the test's own clients use the stock packet.
+    monkeypatch.setattr(TextPacket, "data_is_binary", classmethod(walked))
+    assert TextPacket(socketio_packet.EVENT, namespace=CHAT_NAMESPACE, data=data).encode() == stock
+    # A join's snapshot and a broadcast, end to end, with the walk failing loudly if it ran.
+    river_io, willow_io = await live_room["river"].socket(), await live_room["willow"].socket()
+    for member in (river_io, willow_io):
+        assert (await call(member, "room:join", {"group_id": 1}))["ok"]
+    willow_inbox = Inbox(willow_io)
+    assert (await send(river_io, "text only"))["ok"]
+    got = await willow_inbox.wait_for("message:new", lambda m: m["message"]["body"] == "text only")
+    assert got["message"]["body"] == "text only"
