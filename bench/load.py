@@ -284,6 +284,21 @@ def capacity(pool: Pool) -> float:
     return best
 
 
+def capacity_text(result: dict[str, Any]) -> str:
+    """A capacity as the table shows it: ">= N" when the server passed every step of the ramp."""
+    return (">= " if result.get("capacity_is_lower_bound") else "") + f"{result['capacity_msgs_per_s']:.0f}"
+
+
+def ratio_bound(alongside: dict[str, Any], bare: dict[str, Any]) -> str:
+    """What a capacity ratio is when either side only has a lower bound: exact, at most, at least or unknown."""
+    a, b = bool(alongside.get("capacity_is_lower_bound")), bool(bare.get("capacity_is_lower_bound"))
+    return {(False, False): "exact", (False, True): "at most", (True, False): "at least"}.get((a, b), "unknown")
+
+
+def bounded(value: str, bound: str) -> str:
+    return {"exact": value, "at most": "<= " + value, "at least": ">= " + value}.get(bound, "~" + value)
+
+
 def show_step(pool: Pool, step: dict[str, Any]) -> None:
     print(
         f"  {pool.name:28} {step['rate']:6.0f} msg/s  p50 {step['p50_ms']:7.1f} ms  p99 {step['p99_ms']:7.1f} ms  "
@@ -313,7 +328,13 @@ async def ramp(workers: Workers, pools: list[Pool], args: argparse.Namespace, la
         at80 = await run_step(workers, pool, 0.8 * (cap or args.steps[0]), args, f"{label}e{n}")
         print(f"  {pool.name:28} at 80% of capacity:", end="")
         show_step(pool, at80)
-        out[pool.kind] = {"capacity_msgs_per_s": cap, "steps": pool.steps, "at_80pct": at80}
+        # A server that passed every step has a capacity of at least the ramp's top, not that rate exactly.
+        out[pool.kind] = {
+            "capacity_msgs_per_s": cap,
+            "capacity_is_lower_bound": not pool.failed,
+            "steps": pool.steps,
+            "at_80pct": at80,
+        }
     return out
 
 
@@ -559,6 +580,7 @@ def summarise(result: dict[str, Any]) -> tuple[dict[str, Any], str]:
     cap_b, cap_a = s1["bare"]["capacity_msgs_per_s"], s1["alongside"]["capacity_msgs_per_s"]
     top: dict[str, Any] = {
         "capacity_ratio": ratio(cap_a, cap_b),
+        "capacity_ratio_bound": ratio_bound(s1["alongside"], s1["bare"]),
         "p99_ms_at_80pct": s1["alongside"]["at_80pct"]["p99_ms"],
         "gc_pause_ms_5000": s2["alongside"]["gc_max_pause_ms"],
         "kb_per_conn_ratio": ratio(s2["alongside"]["kb_per_connection"], s2["bare"]["kb_per_connection"]),
@@ -588,7 +610,13 @@ def summarise(result: dict[str, Any]) -> tuple[dict[str, Any], str]:
             "",
             "",
         ),
-        ("capacity, one process (msgs/s)", f"{cap_b:.0f}", f"{cap_a:.0f}", f(top["capacity_ratio"]), ">= 0.85x"),
+        (
+            "capacity, one process (msgs/s)",
+            capacity_text(s1["bare"]),
+            capacity_text(s1["alongside"]),
+            bounded(f(top["capacity_ratio"]), top["capacity_ratio_bound"]),
+            ">= 0.85x",
+        ),
         (
             "p50 / p99 ms at first step",
             f"{s1['bare']['steps'][0]['p50_ms']:.1f} / {s1['bare']['steps'][0]['p99_ms']:.1f}",
@@ -650,9 +678,25 @@ def summarise(result: dict[str, Any]) -> tuple[dict[str, Any], str]:
         cap_b2, cap_a2 = s3["bare"]["capacity_msgs_per_s"], s3["alongside"]["capacity_msgs_per_s"]
         top["two_process_capacity_ratio"] = ratio(cap_a2, cap_b2)
         top["two_process_scaling"] = ratio(cap_a2, cap_a)
-        rows.append(("capacity, two processes + Redis", f"{cap_b2:.0f}", f"{cap_a2:.0f}", f(ratio(cap_a2, cap_b2)), ""))
+        two_bound = ratio_bound(s3["alongside"], s3["bare"])
+        top["two_process_capacity_ratio_bound"] = two_bound
         rows.append(
-            ("two processes / one process", f(ratio(cap_b2, cap_b)), f(top["two_process_scaling"]), "", ">= 1.6x")
+            (
+                "capacity, two processes + Redis",
+                capacity_text(s3["bare"]),
+                capacity_text(s3["alongside"]),
+                bounded(f(ratio(cap_a2, cap_b2)), two_bound),
+                "",
+            )
+        )
+        rows.append(
+            (
+                "two processes / one process",
+                bounded(f(ratio(cap_b2, cap_b)), ratio_bound(s3["bare"], s1["bare"])),
+                bounded(f(top["two_process_scaling"]), ratio_bound(s3["alongside"], s1["alongside"])),
+                "",
+                ">= 1.6x",
+            )
         )
         rows.append(("Redis publish errors", "", str(top["redis_publish_errors"]), "", "0"))
     if s4:
@@ -706,7 +750,7 @@ def parse_args() -> argparse.Namespace:
         "rooms": 50,
         "room_size": 20,
         "senders": 4,
-        "steps": "20,50,100,200,300,400,500,600,700,800,900,1000",
+        "steps": "20,50,100,200,300,400,500,600,700,800,900,1000,1200,1400,1600,1800",
         "step_seconds": 6.0,
         "grace": 2.0,
         "idle": 5000,

@@ -54,3 +54,20 @@ def test_quick_load_bench_measures_both_servers(tmp_path: Path) -> None:
     assert result["scenarios"]["safeguarding"]["samples"] == 2
     assert result["git_commit"] and result["machine"]["cpus"] >= 1
     assert "capacity, one process" in done.stdout
+
+
+def test_a_capacity_that_reached_the_ramp_top_is_shown_as_a_lower_bound() -> None:
+    """A server that passed every step has a capacity of at least the top rate; a ratio against it is a bound."""
+    sys.path.insert(0, str(ROOT))
+    from bench.load import bounded, capacity_text, ratio_bound
+
+    failed = {"capacity_msgs_per_s": 900.0, "capacity_is_lower_bound": False}
+    top = {"capacity_msgs_per_s": 1800.0, "capacity_is_lower_bound": True}
+    assert capacity_text(failed) == "900"
+    assert capacity_text(top) == ">= 1800"
+    assert ratio_bound(failed, top) == "at most"
+    assert ratio_bound(top, failed) == "at least"
+    assert ratio_bound(failed, failed) == "exact"
+    assert ratio_bound(top, top) == "unknown"
+    assert bounded("0.50x", "at most") == "<= 0.50x"
+    assert bounded("0.50x", "exact") == "0.50x"
