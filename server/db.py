@@ -13,7 +13,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from server.sqlite_one_hop import one_hop_dbapi
+from server.sqlite_one_hop import BEGIN_WRITE, one_hop_dbapi
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -38,7 +38,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: Connection) -> None:
         # Readers (see create_sessionmaker) take no lock up front: in WAL they read beside a writer.
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else BEGIN_WRITE)
 
 
 # Drivers that log statements with their parameters at DEBUG; parameters hold what members wrote.
