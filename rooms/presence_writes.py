@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import Integer, case, cast, delete, func, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms.models import Attendance, GroupSession, Presence
+from rooms.upserts import insert_for
 
 # Rows per statement: well under SQLite's and asyncpg's bound-parameter limits (32,766 / 32,767).
 CHUNK = 1000
@@ -175,10 +174,6 @@ class PresenceWrites:
                 removed[sid] = [row for row in removed[sid] if row not in mine]
 
 
-def _insert(db: AsyncSession, table: Any) -> Any:
-    return pg_insert(table) if db.get_bind().dialect.name == "postgresql" else sqlite_insert(table)
-
-
 _WRITES: dict[str, tuple[Any, Any]] = {}
 
 
@@ -188,12 +183,12 @@ def _writes(db: AsyncSession) -> tuple[Any, Any]:
     was compiled afresh for every batch size, about 4% of a connect wave's event loop."""
     dialect = db.get_bind().dialect.name
     if dialect not in _WRITES:
-        upsert = _insert(db, Presence)
+        upsert = insert_for(dialect, Presence)
         upsert = upsert.on_conflict_do_update(
             index_elements=[Presence.sid, Presence.group_id],
             set_={"last_seen": upsert.excluded.last_seen, "role": upsert.excluded.role},
         )
-        _WRITES[dialect] = (upsert, _insert(db, Attendance).on_conflict_do_nothing())
+        _WRITES[dialect] = (upsert, insert_for(dialect, Attendance).on_conflict_do_nothing())
     return _WRITES[dialect]
 
 

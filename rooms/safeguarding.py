@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +37,7 @@ from rooms.safeguarding_models import (
     OutboxRow,
 )
 from rooms.side_talk import member_connections
+from rooms.upserts import insert_for
 
 TIERS = ("concern", "high", "imminent")
 TIER_RANK = {"none": 0, "concern": 1, "high": 2, "imminent": 3}
@@ -459,8 +458,7 @@ def _quiet_insert(dialect: str) -> Any:
     form is cached. A multi-row VALUES, as it was, was compiled afresh for each batch: at 600 messages a second
     (about 120 markers every 0.2 s) that was 4% of the server's event loop."""
     table: Table = MessageAssessment.__table__  # type: ignore[assignment]
-    insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-    return insert.on_conflict_do_nothing()
+    return insert_for(dialect, table).on_conflict_do_nothing()
 
 
 def risk_payload(stored: StoredMessage, assessment: RiskAssessment) -> dict[str, Any]:

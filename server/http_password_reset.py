@@ -4,7 +4,6 @@ link and choose the new password. The rules are in rooms/password_reset.py."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 
@@ -13,6 +12,7 @@ from aiohttp import web
 from rooms import password_reset, store, validate
 from server import api_models_recovery as am
 from server.api_spec import ApiRoutes, request_actor, request_body, state_of
+from server.held_tasks import HeldTasks
 from server.http_api import path_int
 from server.http_auth import TOO_MANY, end_web_sessions, request_address, require_strong, too_many
 from server.http_errors import ApiError
@@ -27,7 +27,7 @@ STAFF_GATE = "two_factor_enrolment_required"  # server/two_factor_gate.py, for s
 INVALID = {404: ("reset_link_invalid",)}
 FORGOT_PER_ADDRESS = AddressRateLimit("fa", 10, dt.timedelta(hours=1))  # answered 429
 FORGOT_PER_PSEUDONYM_PER_HOUR = 3  # beyond it nothing is sent (silently: the answer stays the same)
-_sending: set[asyncio.Task[None]] = set()  # emails on their way (a reference, so none is collected mid-send)
+_sending = HeldTasks()  # emails on their way (held, so none is collected mid-send)
 
 
 def _invalid() -> ApiError:
@@ -153,9 +153,7 @@ async def forgot(request: web.Request) -> web.Response:
         wait = await FORGOT_PER_ADDRESS.take(db, request_address(state, request), now)
     if wait:
         raise too_many(wait, "Too many reset requests from this network.")
-    task = asyncio.create_task(_email_link(state, body.pseudonym, now))
-    _sending.add(task)
-    task.add_done_callback(_sending.discard)
+    _sending.start(_email_link(state, body.pseudonym, now))
     return web.json_response({"status": "accepted"}, status=202)
 
 

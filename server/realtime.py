@@ -24,6 +24,7 @@ from rooms.read_batch import Together
 from server import two_factor
 from server.auth import token_from_cookie_header
 from server.broker import CHAT_NAMESPACE
+from server.held_tasks import HeldTasks
 from server.realtime_member_tools import MemberToolEvents
 from server.realtime_moderation import ModerationEvents
 from server.realtime_safeguarding import SafeguardingEvents
@@ -105,7 +106,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
     def __init__(self, state_getter: Callable[[], AppState]) -> None:
         super().__init__(CHAT_NAMESPACE)
         self._state = state_getter
-        self._closing: set[asyncio.Task[None]] = set()
+        self._closing = HeldTasks()
         self._connections: dict[str, LocalConnection] = {}
         # Connections between the transport's record and ours: being authenticated, or being cleaned up.
         self._in_transition: set[str] = set()
@@ -298,9 +299,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             await asyncio.sleep(0.2)
             await self.disconnect(sid)
 
-        task = asyncio.create_task(close())
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+        self._closing.start(close())
 
     def _in_room(self, sid: str, group_id: int) -> bool:
         """Constant time (self.rooms(sid) would scan every room of the namespace on every message)."""

@@ -21,11 +21,10 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import case, delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import validate
+from rooms.upserts import insert_for
 from server.auth_models import LoginThrottle
 
 DEVICE_COOKIE_NAME = "alongside_device"
@@ -47,11 +46,10 @@ async def count_attempt(
     each count); a window older than `window` starts again at 1. With `unless_locked`, a locked key is not
     counted and None is returned."""
     dialect = db.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = LoginThrottle.__table__
     fresh_window = table.c.window_started < now - window
     statement = (
-        insert(LoginThrottle)
+        insert_for(dialect, LoginThrottle)
         .values(key=key, failures=1, window_started=now, locked_until=None)
         .on_conflict_do_update(
             index_elements=[table.c.key],

@@ -34,6 +34,7 @@ from engineio.async_drivers import aiohttp as engineio_aiohttp
 from socketio import packet as socketio_packet
 
 from server.handshake_gate import HandshakeGate
+from server.held_tasks import HeldTasks
 from server.metrics import Metrics
 from server.prompt_socket import prompt
 
@@ -159,7 +160,7 @@ class GuardedEngineIO(engineio.AsyncServer):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         drivers: dict[str, Any] = self._async  # type: ignore[has-type]
         self._async = dict(drivers, websocket=GuardedWebSocket)
-        self._closing: set[asyncio.Future[Any]] = set()
+        self._closing = HeldTasks()
 
     max_queued: int = MAX_QUEUED_PACKETS
 
@@ -206,10 +207,8 @@ class GuardedEngineIO(engineio.AsyncServer):  # type: ignore[misc]
         self._close_in_background(socket, abort=True)
 
     def _close_in_background(self, socket: Any, **how: Any) -> None:
-        """socket.close in a task of its own, held until it ends (the loop keeps only a weak reference)."""
-        task = asyncio.ensure_future(socket.close(wait=False, **how))
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+        """socket.close in a task of its own, held until it ends."""
+        self._closing.start(socket.close(wait=False, **how))
 
     def refuse(self, reason: str) -> None:
         self.metrics.inc("alongside_refusals_total", code=reason)
@@ -261,7 +260,7 @@ class GuardedSocketServer(socketio.AsyncServer):  # type: ignore[misc]
         self.eio.gate, self.eio.metrics, self.eio.address_of = gate, metrics, address_of
         self._pending: dict[str, asyncio.TimerHandle] = {}
         self._gone: set[str] = set()  # Engine.IO sessions being torn down
-        self._closing: set[asyncio.Task[None]] = set()
+        self._closing = HeldTasks()
 
     def _engineio_server_class(self) -> type[engineio.AsyncServer]:
         return GuardedEngineIO
@@ -361,9 +360,7 @@ class GuardedSocketServer(socketio.AsyncServer):  # type: ignore[misc]
             if eio_sid in self.eio.sockets:
                 await self.eio.disconnect(eio_sid)
 
-        task = asyncio.create_task(close())
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+        self._closing.start(close())
 
     async def close_all(self) -> None:
         """Close every connection at once: Engine.IO sessions without waiting for their queues to drain,

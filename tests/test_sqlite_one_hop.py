@@ -13,8 +13,9 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select,
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from server.db import create_engine, create_sessionmaker
+from server.db import create_sessionmaker
 from server.sqlite_one_hop import OneHopConnection
+from tests.helpers_sqlite import sqlite_engine
 
 metadata = MetaData()
 notes = Table(
@@ -48,11 +49,8 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[HopCounter]:
 
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/hops.db")
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    yield engine
-    await engine.dispose()
+    async with sqlite_engine(tmp_path / "hops.db", metadata) as engine:
+        yield engine
 
 
 async def test_the_engine_uses_the_one_hop_connection(engine: AsyncEngine) -> None:

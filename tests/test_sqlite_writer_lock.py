@@ -20,9 +20,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from server import sqlite_writer_lock
 from server.db import create_engine
 from server.sqlite_writer_lock import WriterTurn, begin_immediate
+from tests.helpers_sqlite import sqlite_engine
 
 metadata = MetaData()
 counts = Table("counts", metadata, Column("id", Integer, primary_key=True))
+
+
+def begins_without_turn(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE goes ahead on `conn` without holding a turn (then rolled back)."""
+    turn = WriterTurn()
+    try:
+        begin_immediate(conn, turn)
+        assert conn.in_transaction and not turn.held
+        conn.execute("ROLLBACK")
+    finally:
+        turn.close()
 
 
 def turn_is_free(database: Path) -> bool:
@@ -44,11 +56,8 @@ def database(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def engine(database: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite+aiosqlite:///{database}")
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    yield engine
-    await engine.dispose()
+    async with sqlite_engine(database, metadata) as engine:
+        yield engine
 
 
 @pytest.fixture
@@ -145,14 +154,10 @@ def test_a_turn_not_had_in_time_leaves_it_to_sqlites_own_lock(
     assert stuck.take(first)  # held, and never given back in this test
     monkeypatch.setattr(sqlite_writer_lock, "WAIT_SECONDS", 0.02)
     other = sqlite3.connect(database, isolation_level=None)
-    turn = WriterTurn()
     try:
-        begin_immediate(other, turn)
-        assert other.in_transaction and not turn.held
-        other.execute("ROLLBACK")
+        begins_without_turn(other)
     finally:
         other.close()
-        turn.close()
         stuck.close()
 
 
@@ -182,11 +187,7 @@ def test_a_process_that_dies_lets_go_of_the_turn(database: Path) -> None:
 
 def test_a_database_in_memory_has_no_turn() -> None:
     conn = sqlite3.connect(":memory:", isolation_level=None)
-    turn = WriterTurn()
     try:
-        begin_immediate(conn, turn)
-        assert conn.in_transaction and not turn.held
-        conn.execute("COMMIT")
+        begins_without_turn(conn)
     finally:
         conn.close()
-        turn.close()
