@@ -5,10 +5,12 @@ How a write waits: the first write to arrive when no flush is running flushes at
 latency); writes arriving during a flush wait and go together in the next one, led by the first of them on its
 own database session. One flush is one transaction:
 
-1. per room, one `UPDATE ... RETURNING` takes as many ids as the room has writes, and holds the group row's
-   lock until commit (SQLite's writer holds the whole database from BEGIN IMMEDIATE);
-2. under that lock, with more than one write: one query finds client_ids already stored (a retry answers with
-   the stored message; two copies in one flush store one);
+1. one `UPDATE ... RETURNING` takes, in every room of the flush, as many ids as the room has writes, and holds
+   the group rows' locks until commit, taken in room-id order (rooms/message_ids.py; SQLite's writer holds the
+   whole database from BEGIN IMMEDIATE);
+2. two copies of one client_id in the flush store one; a client_id stored by an earlier flush (a resend after
+   a lost ack) breaks the unique constraint, nothing of the flush is stored, and it runs again with one query
+   more, under the lock, that finds the stored messages (a retry answers with the stored message);
 3. one query reads every sender's facts again, and each write's own check decides on them (rooms/chat.py: a
    sender who may no longer post is refused, a message checked under facts that changed is sent back to be
    checked again) - read after the lock, so a mute committed before the flush took it is seen;
@@ -29,10 +31,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import store
 from rooms.errors import DomainError
+from rooms.message_ids import take_for_rooms
 from rooms.models import Message, ModerationLogEntry
 from rooms.send_facts import SendFacts, send_facts_many
 
@@ -103,6 +107,7 @@ class SendBatcher:
         self.flushes = 0
         self.stored = 0
         self.largest = 0
+        self.repeat_flushes = 0  # flushes run again after a resend met its stored copy
         self.in_flight = 0  # writes in the flush now running (tests: waiting + in_flight is every write held)
 
     @property
@@ -136,7 +141,7 @@ class SendBatcher:
         """Store one message in its own transaction (after RunAlone); raises what refused or failed it."""
         outcomes: dict[PendingWrite, Written | BaseException] = {}
         async with db.begin():
-            await _store(db, [item], outcomes, alone=True)
+            await _store(db, [item], outcomes, look_for_repeats=False)
         outcome = outcomes[item]
         if isinstance(outcome, BaseException):
             raise outcome
@@ -187,8 +192,18 @@ class SendBatcher:
     async def _flush(self, db: AsyncSession, batch: list[PendingWrite]) -> None:
         outcomes: dict[PendingWrite, Written | BaseException] = {}
         try:
-            async with db.begin():
-                stored = await _store(db, batch, outcomes, alone=len(batch) == 1)
+            try:
+                async with db.begin():
+                    stored = await _store(db, batch, outcomes, look_for_repeats=False)
+            except IntegrityError:
+                if len(batch) == 1:
+                    raise
+                # A retry of a message stored by an earlier flush (rare: a resend after a lost ack) broke the
+                # unique client_id: nothing was stored; the flush runs again, first finding what is stored.
+                self.repeat_flushes += 1
+                outcomes.clear()
+                async with db.begin():
+                    stored = await _store(db, batch, outcomes, look_for_repeats=True)
         except Exception as exc:  # nothing of this flush was stored
             for item in batch:
                 if not isinstance(outcomes.get(item), (DomainError, FactsChanged, RunAlone)):
@@ -206,19 +221,23 @@ class SendBatcher:
 
 
 async def _store(
-    db: AsyncSession, batch: list[PendingWrite], outcomes: dict[PendingWrite, Written | BaseException], *, alone: bool
+    db: AsyncSession,
+    batch: list[PendingWrite],
+    outcomes: dict[PendingWrite, Written | BaseException],
+    *,
+    look_for_repeats: bool,
 ) -> int:
     """The flush's statements, in the caller's transaction; fills `outcomes` and returns how many rows it stored.
-    Alone, a repeated client_id is left to the unique constraint (its IntegrityError rolls the id back): one
-    query fewer for the common case of a lone send."""
+    Without `look_for_repeats`, a client_id stored by an earlier flush is left to the unique constraint (its
+    IntegrityError rolls the whole transaction back, ids included): one query fewer for every flush, paid for by
+    a second try only when a resend meets its stored copy. Two copies within the batch are found here either way.
+    """
     now = batch[0].clock()
     rooms: dict[int, list[PendingWrite]] = {}
     for item in batch:
         rooms.setdefault(item.group_id, []).append(item)
-    last_ids = {
-        group_id: await store.take_message_ids(db, group_id, len(items)) for group_id, items in sorted(rooms.items())
-    }
-    stored_before = {} if alone else await store.messages_by_client_id(db, [item.key for item in batch])
+    last_ids = await _take_ids(db, {group_id: len(items) for group_id, items in rooms.items()})
+    stored_before = await store.messages_by_client_id(db, [item.key for item in batch]) if look_for_repeats else {}
     facts = await send_facts_many(db, [item.sender for item in batch if item.key not in stored_before], now)
     accepted: dict[Key, PendingWrite] = {}
     restricted: set[tuple[int, int]] = set()
@@ -265,3 +284,15 @@ async def _store(
         outcomes[copy] = Written(first_copy.message, None, [], repeat=True)
     batch.sort(key=lambda item: ids.get(item, 0))
     return len(rows)
+
+
+async def _take_ids(db: AsyncSession, counts: dict[int, int]) -> dict[int, int]:
+    """Each room's last id taken: one room's UPDATE alone is the simpler statement; several rooms take theirs in
+    one (rooms/message_ids.py)."""
+    if len(counts) == 1:
+        ((group_id, count),) = counts.items()
+        return {group_id: await store.take_message_ids(db, group_id, count)}
+    taken = await take_for_rooms(db, counts)
+    if len(taken) != len(counts):
+        raise LookupError("a room of this flush does not exist")  # the flush fails; each write goes alone
+    return taken

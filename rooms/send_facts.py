@@ -126,7 +126,8 @@ async def send_facts_many(
         "now": now,
     }
     found: dict[tuple[int, int], SendFacts] = {}
-    for row in (await db.execute(_many_query(), params)).all():
+    connection = await db.connection()  # Core on the connection: the ORM's execution adds nothing to a Core select
+    for row in (await connection.execute(_many_query(), params)).all():
         found.setdefault((row[-2], row[-1]), _facts_of(row))  # a second running session: the first, as LIMIT 1
     return found
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import socketio
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from rooms import community, store
 from rooms.clock import utc_now
@@ -180,6 +180,23 @@ async def scraped(rooms: Rooms, name: str) -> float:
     return float(lines[0].split()[1]) if lines else 0.0
 
 
+@contextlib.contextmanager
+def id_bumps_seen(rooms: Rooms) -> Iterator[list[str]]:
+    """The statements that take message ids (UPDATE groups SET last_message_id ...) the server runs meanwhile."""
+    engine = rooms.server.state.engine.sync_engine
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if " ".join(statement.split()).startswith("UPDATE groups SET last_message_id"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
 async def queued(rooms: Rooms, count: int, tasks: list[asyncio.Task[dict[str, Any]]]) -> None:
     """Until `count` sends are held: in the flush that waits for the lock, or waiting for the next one (sends
     that arrive together may both be in the first flush). None of `tasks` may be answered before: the lock
@@ -236,13 +253,16 @@ async def test_sends_queued_behind_a_flush_are_stored_in_one(database: Database)
         batches_before = await scraped(rooms, "alongside_send_batches_total")
         flushes_before = rooms.batcher.flushes
         senders = [m for m in rooms.members][:8]
-        async with write_lock_held(rooms):
-            tasks = [asyncio.create_task(send_behind_lock(m.io, "queued", m.group_id)) for m in senders if m.io]
-            await queued(rooms, len(senders), tasks)  # the first leads a flush that waits for the lock
-            first_flush = rooms.batcher.in_flight
-        acks = await asyncio.gather(*tasks)
+        with id_bumps_seen(rooms) as id_bumps:
+            async with write_lock_held(rooms):
+                tasks = [asyncio.create_task(send_behind_lock(m.io, "queued", m.group_id)) for m in senders if m.io]
+                await queued(rooms, len(senders), tasks)  # the first leads a flush that waits for the lock
+                first_flush = rooms.batcher.in_flight
+            acks = await asyncio.gather(*tasks)
         assert all(ack["ok"] for ack in acks), acks
         assert rooms.batcher.flushes - flushes_before == 2, "the leader's flush, then all the others in one"
+        assert len({m.group_id for m in senders}) > 1, "the sends span rooms"
+        assert len(id_bumps) == 2, "one statement took the ids of every room in a flush"
         assert rooms.batcher.largest == max(first_flush, len(senders) - first_flush) >= len(senders) // 2
         assert await scraped(rooms, "alongside_send_batches_total") - batches_before == 2, "and /metrics says so"
         messages = await scraped(rooms, "alongside_send_batch_messages_total")
@@ -284,6 +304,7 @@ async def test_retries_inside_and_across_batches_store_one_message(database: Dat
         later = await asyncio.gather(*tasks)
         assert all(ack["ok"] for ack in later), later
         assert later[1]["message"]["id"] in copies
+        assert rooms.batcher.repeat_flushes == 1, "the retry's stored copy sent its flush round again, once"
         messages = await assert_gap_free(rooms, first.group_id)
         assert [m.client_id for m in messages].count(repeated) == 1, "one row stored"
         assert len(messages) == 5
