@@ -340,6 +340,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         with contextlib.suppress(asyncio.CancelledError):
             await task
     await app[DISPATCHER].close()
+    await app[NAMESPACE].close()
     await state.control.close()
     await state.connections.close()
     await state.entry_reads.close()

@@ -24,5 +24,13 @@ class HeldTasks:
         task.add_done_callback(self._running.discard)
         return task
 
+    async def cancel(self) -> None:
+        """Cancel every task still running and wait until each has ended: at shutdown, before what they use (the
+        database engine, the event loop) goes away."""
+        running = list(self._running)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
     def __len__(self) -> int:
         return len(self._running)

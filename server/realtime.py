@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import logging
@@ -36,6 +37,7 @@ log = logging.getLogger("alongside.realtime")
 Ack = dict[str, Any]
 PRESENCE_COALESCE_SECONDS = 0.2
 DISCONNECT_CLEANUP_SECONDS = 30.0
+SHUTDOWN_FLUSH_SECONDS = 3.0  # a presence update waiting at shutdown; a stuck database must not hold the exit
 
 
 def refusal(code: str, message: str, detail: dict[str, Any] | None = None) -> Ack:
@@ -116,6 +118,8 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         self._signed_out_while_admitting: set[str] = set()
         self._presence_dirty: set[int] = set()
         self._presence_flush: asyncio.Task[None] | None = None
+        self._flush_now = asyncio.Event()  # set at shutdown: a waiting presence update goes out at once
+        self._closed = False
 
     async def _actor(self, sid: str, fresh: bool = False) -> Actor:
         """Who this connection is. The browser session behind it is re-checked on every room:join (`fresh`)
@@ -382,14 +386,32 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
         Why: each update reads the room's whole presence and goes to everyone in it, so telling every one of
         N people who leave at once (a session ending, a network blip, a flood) costs N x N; gathered, it
         costs N writes and one update per room."""
-        if not group_ids:
+        if not group_ids or self._closed:  # closed: the engine is going, so no update may start any more
             return
         self._presence_dirty.update(group_ids)
         if self._presence_flush is None or self._presence_flush.done():
             self._presence_flush = asyncio.create_task(self._flush_presence())
 
+    async def close(self) -> None:
+        """At shutdown, after every connection has closed and before the engine goes: the delayed closes are
+        cancelled, and a presence update still waiting (the leaves of those connections) is sent now, within a
+        few seconds. Left running, the update woke after the engine's disposal and opened a connection nobody
+        closed; on SQLite its driver thread then answered an event loop that had already closed."""
+        self._closed = True
+        await self._closing.cancel()
+        flush = self._presence_flush
+        if flush is not None and not flush.done():
+            self._flush_now.set()
+            _, pending = await asyncio.wait({flush}, timeout=SHUTDOWN_FLUSH_SECONDS)
+            for task in pending:
+                log.warning("presence update still running at shutdown; the heartbeat of other processes tells it")
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
     async def _flush_presence(self) -> None:
-        await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
+        with contextlib.suppress(TimeoutError):  # the coalescing wait, cut short by close()
+            async with asyncio.timeout(PRESENCE_COALESCE_SECONDS):
+                await self._flush_now.wait()
         groups, self._presence_dirty = sorted(self._presence_dirty), set()
         state = self._state()
         try:

@@ -438,6 +438,42 @@ async def test_presence_left_by_a_crashed_single_process_is_cleared_on_start(ser
         await river_io.disconnect()
 
 
+async def test_a_presence_update_waiting_at_shutdown_goes_out_before_the_engine_is_disposed(
+    database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopping the server closes River's connection; the presence update for her leave waits to be gathered
+    with others, and shutdown sends it at once rather than leaving it to wake after the engine's disposal (it
+    then opened a database connection nobody closed, and on SQLite a driver thread that outlived the loop)."""
+    from rooms.events import RoomEvent
+    from server import realtime
+    from server.demo import seed_demo
+    from tests.conftest import start_server
+    from tests.services import free_port
+
+    monkeypatch.setattr(realtime, "PRESENCE_COALESCE_SECONDS", 600.0)  # left to itself, it waits past the test
+    running, runner = await start_server(database.settings(port=free_port()))
+    river = Api(running.url)
+    try:
+        await seed_demo(running.state.engine, running.state.passwords)
+        await river.login("River")
+        river_io = await river.socket()
+        assert (await call(river_io, "room:join", {"group_id": 1}))["ok"]
+        told: list[RoomEvent] = []
+        publisher = running.state.rooms.publisher
+        publish = publisher.publish
+
+        async def heard(event: RoomEvent) -> None:
+            told.append(event)
+            await publish(event)
+
+        monkeypatch.setattr(publisher, "publish", heard)
+    finally:
+        await runner.cleanup()
+        await river.close()
+    updates = [event.payload for event in told if event.name == "presence:update" and event.group_id == 1]
+    assert updates and all(p["display_name"] != "River" for p in updates[-1]["present"]), updates
+
+
 async def test_signing_out_ends_open_connections(live_room: dict[str, Any], server: Any) -> None:
     river: Api = live_room["river"]
     river_io = await river.socket()
