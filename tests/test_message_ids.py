@@ -7,36 +7,21 @@ over overlapping rooms (PostgreSQL row locks, SQLite's single writer) all finish
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from rooms.message_ids import take_for_rooms
 from rooms.models import Group
 from tests.conftest import Database, make_seeded_engine
+from tests.helpers_statements import statements_run
 
 
 async def last_ids(sessions: Any) -> dict[int, int]:
     async with sessions() as db, db.begin():
         rows = (await db.execute(select(Group.id, Group.last_message_id))).all()
     return {int(group_id): int(last) for group_id, last in rows}
-
-
-@contextmanager
-def statements_seen(engine: Any) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", note)
 
 
 async def test_each_room_takes_its_count_in_one_statement(database: Database) -> None:
@@ -46,11 +31,11 @@ async def test_each_room_takes_its_count_in_one_statement(database: Database) ->
         rooms = sorted(before)[:2]
         assert len(rooms) == 2, "the demo hub has two groups or more"
         missing = max(before) + 1000
-        with statements_seen(engine) as seen:
+        with statements_run(engine) as seen:
             async with sessions() as db, db.begin():
                 taken = await take_for_rooms(db, {rooms[1]: 5, rooms[0]: 3, missing: 2})
         assert taken == {rooms[0]: before[rooms[0]] + 3, rooms[1]: before[rooms[1]] + 5}, "no such room: left out"
-        assert [s for s in seen if s.startswith("UPDATE")] and len([s for s in seen if s.startswith("UPDATE")]) == 1
+        assert len([s for s in seen if s.startswith("UPDATE")]) == 1, "one statement for every room"
         after = await last_ids(sessions)
         assert after == {**before, rooms[0]: before[rooms[0]] + 3, rooms[1]: before[rooms[1]] + 5}
         async with sessions() as db, db.begin():

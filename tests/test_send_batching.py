@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import socketio
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from rooms import community, store
 from rooms.clock import utc_now
@@ -26,6 +26,7 @@ from rooms.send_batch import SendBatcher
 from server.demo import AGREEMENT
 from tests.conftest import Api, Database, RunningServer, client_id, open_session, seeded_server
 from tests.helpers_chat import Inbox, call, send, wait_until
+from tests.helpers_statements import statements_run
 from tests.services import free_port
 
 PASSWORD = "batch-member-pass-1"
@@ -180,21 +181,11 @@ async def scraped(rooms: Rooms, name: str) -> float:
     return float(lines[0].split()[1]) if lines else 0.0
 
 
-@contextlib.contextmanager
-def id_bumps_seen(rooms: Rooms) -> Iterator[list[str]]:
+def id_bumps_seen(rooms: Rooms) -> contextlib.AbstractContextManager[list[str]]:
     """The statements that take message ids (UPDATE groups SET last_message_id ...) the server runs meanwhile."""
-    engine = rooms.server.state.engine.sync_engine
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if " ".join(statement.split()).startswith("UPDATE groups SET last_message_id"):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+    return statements_run(
+        rooms.server.state.engine, lambda statement: statement.startswith("UPDATE groups SET last_message_id")
+    )
 
 
 async def queued(rooms: Rooms, count: int, tasks: list[asyncio.Task[dict[str, Any]]]) -> None:
