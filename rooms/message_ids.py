@@ -20,8 +20,11 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Integer, String
+
+from rooms import store
 
 _SQLITE = """
 UPDATE groups SET last_message_id = groups.last_message_id + taken.n
@@ -48,9 +51,16 @@ RETURNING groups.id, groups.last_message_id
 
 async def take_for_rooms(db: AsyncSession, counts: Mapping[int, int]) -> dict[int, int]:
     """Take `counts[room]` ids in each room, in one statement; returns each room's last id taken (its new ids
-    end there). A room that does not exist is left out of the answer."""
+    end there). A room that does not exist is left out of the answer. One room takes its ids with the simpler
+    one-row UPDATE (store.take_message_ids)."""
     if not counts:
         return {}
+    if len(counts) == 1:
+        ((room, count),) = counts.items()
+        try:
+            return {room: await store.take_message_ids(db, room, count)}
+        except NoResultFound:
+            return {}
     rooms = sorted(counts)
     connection = await db.connection()  # Core on the connection: no ORM execution on the hot path
     if connection.dialect.name == "postgresql":

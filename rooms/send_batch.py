@@ -287,12 +287,8 @@ async def _store(
 
 
 async def _take_ids(db: AsyncSession, counts: dict[int, int]) -> dict[int, int]:
-    """Each room's last id taken: one room's UPDATE alone is the simpler statement; several rooms take theirs in
-    one (rooms/message_ids.py)."""
-    if len(counts) == 1:
-        ((group_id, count),) = counts.items()
-        return {group_id: await store.take_message_ids(db, group_id, count)}
+    """Each room's last id taken (rooms/message_ids.py); a room gone fails the flush, and each write goes alone."""
     taken = await take_for_rooms(db, counts)
     if len(taken) != len(counts):
-        raise LookupError("a room of this flush does not exist")  # the flush fails; each write goes alone
+        raise LookupError("a room of this flush does not exist")
     return taken
