@@ -1,5 +1,7 @@
 import { defineConfig } from 'vite';
 
+import { precompress } from './precompress.js';
+
 // The backend (aiohttp + python-socketio) listens on 127.0.0.1:8080 during development.
 // In production it serves the built files from frontend/dist itself, so no proxy is involved.
 const backend = 'http://127.0.0.1:8080';
@@ -12,6 +14,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
   },
+  // Brotli and gzip copies of the built text files, which the server sends to browsers that accept them.
+  plugins: [precompress()],
   server: {
     host: '127.0.0.1',
     port: 5173,
