@@ -15,12 +15,19 @@ import {
   withQuery,
   type Cleanup,
   type Route,
+  type View,
 } from './router';
-import { canAdminister, getUser, onUserChange, setFlash, setReturnPath, setUser } from './state';
+import {
+  canAdminister,
+  canLeadSafeguarding,
+  canSupervise,
+  getUser,
+  onUserChange,
+  setFlash,
+  setReturnPath,
+  setUser,
+} from './state';
 import { accountView } from './views/account';
-import { adminView } from './views/admin';
-import { adminGroupView } from './views/admin_group';
-import { adminHubView } from './views/admin_hub';
 import { signInView, signUpView } from './views/auth';
 import { forgotView, resetView } from './views/reset';
 import { directoryView } from './views/directory';
@@ -32,13 +39,39 @@ import { landingView } from './views/landing';
 import { notFoundView } from './views/notFound';
 import { spaceView } from './views/space';
 import { roomView } from './views/room';
-import { canLeadSafeguarding, safeguardingView } from './views/safeguarding';
-import { adminSafeguardingView } from './views/admin_safeguarding';
 import { debriefView } from './views/debrief';
 import { adoptAccountLanguage, languagePicker } from './views/language';
-import { canSupervise, supervisionView } from './views/supervision';
 
 useCatalogue(pickCatalogue());
+
+type StaffPages = typeof import('./views/staff_pages');
+
+/**
+ * A staff-only page, from the file fetched the first time one is opened (views/staff_pages.ts), so that a
+ * member's first load carries none of them. The page says it is loading until the file has come, and says so
+ * if it cannot come (offline, or a newer version deployed since this page loaded). Focus then moves to its
+ * heading as render() moves it for the other pages, unless the person has moved it meanwhile.
+ */
+function later(pick: (pages: StaffPages) => View): View {
+  return (ctx) => {
+    let cleanup: Cleanup | null = null;
+    ctx.main.append(h('p', { class: 'loading' }, t('app.loading')));
+    import('./views/staff_pages').then(
+      (pages) => {
+        if (ctx.signal.aborted) return;
+        const focusHeading = document.activeElement === ctx.main;
+        ctx.main.replaceChildren();
+        const done = pick(pages)(ctx);
+        if (done) cleanup = done;
+        if (focusHeading) focusMainHeading();
+      },
+      () => {
+        if (!ctx.signal.aborted) replaceChildren(ctx.main, h('p', { role: 'alert' }, t('app.pageLoadFailed')));
+      },
+    );
+    return () => cleanup?.();
+  };
+}
 
 const routes: readonly Route[] = [
   route('landing', '/', landingView, true),
@@ -52,14 +85,14 @@ const routes: readonly Route[] = [
   route('groups', '/groups', directoryView),
   route('group', '/groups/:id', groupView),
   route('room', '/rooms/:id', roomView),
-  route('admin', '/admin', adminView),
-  route('admin', '/admin/hubs/:id', adminHubView),
-  route('admin', '/admin/groups/:id', adminGroupView),
-  route('admin', '/admin/hubs/:id/safeguarding', adminSafeguardingView),
-  route('safeguarding', '/safeguarding', safeguardingView),
+  route('admin', '/admin', later((pages) => pages.adminView)),
+  route('admin', '/admin/hubs/:id', later((pages) => pages.adminHubView)),
+  route('admin', '/admin/groups/:id', later((pages) => pages.adminGroupView)),
+  route('admin', '/admin/hubs/:id/safeguarding', later((pages) => pages.adminSafeguardingView)),
+  route('safeguarding', '/safeguarding', later((pages) => pages.safeguardingView)),
   route('account', '/account', accountView),
   route('debrief', '/debrief/:sessionId', debriefView),
-  route('supervision', '/supervision', supervisionView),
+  route('supervision', '/supervision', later((pages) => pages.supervisionView)),
   route('space', '/space', spaceView),
 ];
 

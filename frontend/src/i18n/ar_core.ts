@@ -12,6 +12,7 @@ export const arCore: { readonly [K in keyof typeof enCore]: string } = {
   'app.signOut': 'تسجيل الخروج',
   'app.signingOut': 'جارٍ تسجيل الخروج…',
   'app.loading': 'جارٍ التحميل…',
+  'app.pageLoadFailed': 'تعذّر تحميل هذه الصفحة. يُرجى التحقق من الاتصال ثم إعادة تحميل الصفحة.',
   'app.footerNote': 'Alongside خدمة لدعم الأقران، وليست خدمة للأزمات أو الطوارئ.',
   'app.footerHelp': 'إذا كنت أنت أو أي شخص آخر في خطر، أو كنت بحاجة إلى التحدث مع أحد الآن:',
   'app.footerHelpLink': 'خطوط الأزمات ومساعدة الطوارئ',

@@ -12,6 +12,7 @@ export const cyCore: { readonly [K in keyof typeof enCore]: string } = {
   'app.signOut': 'Allgofnodi',
   'app.signingOut': 'Yn allgofnodi…',
   'app.loading': 'Yn llwytho…',
+  'app.pageLoadFailed': 'Doedd dim modd llwytho’r dudalen hon. Gwiriwch eich cysylltiad, yna ail-lwythwch y dudalen.',
   'app.footerNote': 'Cymorth gan gymheiriaid yw Alongside, nid gwasanaeth argyfwng na gwasanaeth brys.',
   'app.footerHelp': 'Os ydych chi neu rywun arall mewn perygl, neu os oes angen i chi siarad â rhywun nawr:',
   'app.footerHelpLink': 'llinellau argyfwng a help brys',

@@ -9,6 +9,7 @@ export const enCore = {
   'app.signOut': 'Sign out',
   'app.signingOut': 'Signing out…',
   'app.loading': 'Loading…',
+  'app.pageLoadFailed': 'This page could not be loaded. Check your connection, then reload the page.',
   'app.footerNote': 'Alongside is peer support, not a crisis or emergency service.',
   'app.footerHelp': 'If you or someone else is in danger, or you need to talk to someone now:',
   'app.footerHelpLink': 'crisis lines and emergency help',

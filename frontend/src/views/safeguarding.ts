@@ -19,27 +19,15 @@ import { AlertRegion, busy, field, isBusy, setInvalid, StatusRegion } from '../f
 import { t, tIsolated, translateError, type MessageKey } from '../i18n';
 import { type Cleanup, type ViewContext } from '../router';
 import { byUrgency, Clocks, concernWords, localDeadline, sourceLabel, stateLabel, tierBadge } from '../safeguarding_parts';
-import { getUser } from '../state';
+import { getUser, leadHubIds } from '../state';
 import { timeElement } from '../time';
-import type { ErrorBody, User } from '../types';
+import type { ErrorBody } from '../types';
 import type { Concern, ConcernDetail, ConcernNews, ConcernMessage, TimelineEvent } from '../types_safeguarding';
 import { crisisLineList } from './crisis';
 
 const ACK_TIMEOUT_MS = 10_000;
 
 type JoinAck = { ok: true; hub_id: number; concerns: Concern[] } | { ok: false; error: ErrorBody };
-
-/** The hubs this person leads safeguarding for (every hub for a platform admin: null). */
-export function leadHubIds(user: User | null): Set<number> | null | undefined {
-  if (!user) return undefined;
-  if (user.is_platform_admin) return null;
-  const ids = new Set(user.staff.filter((s) => (s.role as string) === 'safeguarding_lead').map((s) => s.hub_id));
-  return ids.size > 0 ? ids : undefined;
-}
-
-export function canLeadSafeguarding(user: User | null): boolean {
-  return leadHubIds(user) !== undefined;
-}
 
 interface Held {
   concern: Concern;

@@ -14,19 +14,12 @@ import { announce, append, h, replaceChildren, uid } from '../dom';
 import { AlertRegion, busy, field, isBusy, setInvalid } from '../forms';
 import { formatNumber, locale, t, tIsolated, type MessageKey } from '../i18n';
 import type { ViewContext } from '../router';
-import { getUser } from '../state';
+import { canSupervise, getUser, isSupervisingRole } from '../state';
 import { timeElement } from '../time';
 import type { Hub, User } from '../types';
 import { sessionLine } from './debrief';
 
-const SUPERVISING = new Set(['senior_peer', 'hub_admin']);
 const WINDOW_DAYS_MAX = 366;
-
-/** Whether the person reads debriefs somewhere: a senior peer or hub admin of a hub, or a platform admin. */
-export function canSupervise(user: User | null): boolean {
-  if (!user) return false;
-  return user.is_platform_admin || user.staff.some((s) => SUPERVISING.has(s.role));
-}
 
 function rolesIn(user: User, hubId: number): Set<string> {
   return new Set(user.staff.filter((s) => s.hub_id === hubId).map((s) => s.role));
@@ -67,7 +60,7 @@ export function supervisionView({ main, signal, setTitle }: ViewContext): void {
       body.removeAttribute('aria-busy');
       const mine = user.is_platform_admin
         ? hubs
-        : hubs.filter((hub) => [...rolesIn(user, hub.id)].some((role) => SUPERVISING.has(role)));
+        : hubs.filter((hub) => [...rolesIn(user, hub.id)].some(isSupervisingRole));
       if (mine.length === 0) {
         replaceChildren(body, h('p', null, t('sup.noHubs')));
         return;
