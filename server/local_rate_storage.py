@@ -25,8 +25,37 @@ from limits.storage import MemoryStorage as ThreadedMemoryStorage
 EXPIRE_EVERY_SECONDS = 1.0
 
 
+def _descending(expires: float) -> float:
+    return -expires
+
+
+def take_moving_window_entry(events: dict[str, list[float]], key: str, limit: int, expiry: int, amount: int) -> bool:
+    """limits' moving-window hit, with each entry kept as the moment it leaves the window. No awaits: on the
+    event loop a hit is atomic without a lock."""
+    if amount > limit:
+        return False
+    now = time.time()
+    entries = events.setdefault(key, [])
+    if len(entries) > limit - amount and entries[limit - amount] >= now:
+        return False  # `limit` hits already within the window (the library: entry.atime >= now - expiry)
+    entries[:0] = [now + expiry] * amount
+    return True
+
+
+def moving_window_of(events: dict[str, list[float]], key: str, expiry: int) -> tuple[float, int]:
+    """(the oldest entry's start, how many entries) still within the window, as limits reports them."""
+    now = time.time()
+    entries = events.get(key)
+    if not entries:
+        return now, 0
+    within = bisect.bisect_left(entries, -now, key=_descending)
+    if not within:
+        return now, 0
+    return entries[within - 1] - expiry, within
+
+
 def forget_expired(
-    events: dict[str, list[Any]],
+    events: dict[str, list[float]],
     expirations: dict[str, float],
     counters: Counter[str],
     locks: dict[str, Any],
@@ -43,10 +72,10 @@ def forget_expired(
             locks.pop(key, None)
 
     for key in list(events):
-        entries = events.get(key)  # newest first: expiries decrease along the list
+        entries = events.get(key)  # newest first: the moments they expire decrease along the list
         if entries is None:
             continue
-        cutoff = bisect.bisect_left(entries, -now, key=lambda entry: -entry.expiry)
+        cutoff = bisect.bisect_left(entries, -now, key=_descending)
         if cutoff:
             del entries[cutoff:]
         else:
@@ -61,7 +90,7 @@ def forget_expired(
 class _InlineExpiry:
     """The clean-up both storages share: at most once every EXPIRE_EVERY_SECONDS, inline."""
 
-    events: dict[str, list[Any]]
+    events: Any  # key -> the moments its moving-window entries expire (the library declares Entry objects)
     expirations: dict[str, float]
     storage: Counter[str]
     locks: Any
@@ -87,6 +116,13 @@ class LocalRateStorage(_InlineExpiry, MemoryStorage):
     async def _MemoryStorage__schedule_expiry(self) -> None:
         self._expire_if_due()
 
+    async def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        self._expire_if_due()
+        return take_moving_window_entry(self.events, key, limit, expiry, amount)
+
+    async def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
+        return moving_window_of(self.events, key, expiry)
+
 
 class LocalSyncRateStorage(_InlineExpiry, ThreadedMemoryStorage):
     """limits' threaded MemoryStorage, for checks that must not await (the handshake gate), with the same
@@ -97,6 +133,13 @@ class LocalSyncRateStorage(_InlineExpiry, ThreadedMemoryStorage):
         super().__init__()
         self.timer.cancel()  # the one its constructor started; none is started again
         self.timer.join()
+
+    def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        self._expire_if_due()
+        return take_moving_window_entry(self.events, key, limit, expiry, amount)
+
+    def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
+        return moving_window_of(self.events, key, expiry)
 
     # The library's private scheduler, called from incr, decr and acquire_entry (its name is mangled there).
     def _MemoryStorage__schedule_expiry(self) -> None:

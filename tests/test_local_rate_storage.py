@@ -4,6 +4,7 @@ threaded storage started a thread per handshake)."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -41,6 +42,45 @@ async def test_old_entries_are_forgotten_by_a_pass_on_the_loop_at_most_once_a_se
     assert len([k for k in storage.events if "long" in k]) == 50
     still = [(await limiter.get_window_stats(per_minute, "m", f"long-{n}")).remaining for n in range(3)]
     assert still == [99, 99, 99], "the minute's entries still count"
+
+
+async def test_a_window_full_of_hits_is_one_object_for_the_collector() -> None:
+    """A moving window's entries are numbers, not an object per hit (limits' own): a busy evening's hits stay
+    in their window up to a minute, so objects per hit were promoted through every generation and filled the
+    old one, which set off full collections under message load."""
+    storage, sync_storage = LocalRateStorage(), LocalSyncRateStorage()
+    limiter, sync_limiter = MovingWindowRateLimiter(storage), strategies.MovingWindowRateLimiter(sync_storage)
+    per_minute = parse("5000/minute")
+    await limiter.hit(per_minute, "m", "river")
+    sync_limiter.hit(per_minute, "h", "10.0.0.1")
+    gc.disable()  # nothing freed or moved while counting
+    try:
+        before = len(gc.get_objects())
+        for _ in range(2000):
+            assert await limiter.hit(per_minute, "m", "river")
+            assert sync_limiter.hit(per_minute, "h", "10.0.0.1")
+        grown = len(gc.get_objects()) - before
+    finally:
+        gc.enable()
+    assert grown < 100, f"{grown} more objects for the collector after 4,000 hits"
+    assert (await limiter.get_window_stats(per_minute, "m", "river")).remaining == 5000 - 2001
+    assert sync_limiter.get_window_stats(per_minute, "h", "10.0.0.1").remaining == 5000 - 2001
+
+
+async def test_the_window_reports_its_oldest_entry_and_refuses_until_it_leaves() -> None:
+    storage = LocalRateStorage()
+    limiter = MovingWindowRateLimiter(storage)
+    two = parse("2/minute")
+    started = time.time()
+    assert await limiter.hit(two, "m", "river") and await limiter.hit(two, "m", "river")
+    assert not await limiter.hit(two, "m", "river")
+    stats = await limiter.get_window_stats(two, "m", "river")
+    assert stats.remaining == 0
+    assert started + 60 <= stats.reset_time <= time.time() + 60, "free again a minute after the first hit"
+    (key,) = storage.events
+    storage.events[key][-1] = time.time() - 0.001  # the first hit has just left its window
+    assert await limiter.hit(two, "m", "river"), "one place again"
+    assert not await limiter.hit(two, "m", "river")
 
 
 def test_one_process_without_redis_uses_it() -> None:
