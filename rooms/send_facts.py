@@ -188,8 +188,14 @@ class SendFactsCache:
         return facts
 
     def put(self, user_id: int, group_id: int, facts: SendFacts) -> None:
-        self._items[(user_id, group_id)] = facts
-        self._items.move_to_end((user_id, group_id))
+        """Keeps the entry already held when the facts are unchanged (the usual case: every message's write reads
+        them afresh). Why: the fresh copy then dies young, where replacing the held one would let every
+        message's copy live until the sender's next message, long enough to be promoted through the collector's
+        generations and die in the old one, whose growth sets off full collections."""
+        key = (user_id, group_id)
+        if self._items.get(key) != facts:
+            self._items[key] = facts
+        self._items.move_to_end(key)
         while len(self._items) > self._size:
             self._items.popitem(last=False)
 
