@@ -23,6 +23,7 @@ from server.demo import seed_demo
 from server.passwords import Passwords
 from server.settings import Settings, load_settings
 from server.state import STATE, AppState
+from tests.helpers_sockets import close_socket, connect_chat
 from tests.services import POSTGRES_URL, free_port, postgres_reachable, unavailable
 
 CHEAP_HASHING = {"password_time_cost": 1, "password_memory_kib": 8}
@@ -164,22 +165,38 @@ class Api:
         return "; ".join(f"{k}={v.value}" for k, v in cookies.items())
 
     async def socket(self, **kwargs: Any) -> socketio.AsyncClient:
+        """A connection to /chat with this client's cookies; a refused one raises, having closed what it
+        opened (tests/helpers_sockets.py)."""
         client = socketio.AsyncClient(reconnection=kwargs.pop("reconnection", False))
         # python-socketio waits 1 s for /chat to answer by default; a loaded CI machine can take longer (the
         # connect handler reads the sign-in from the database), and the client then says only "Unexpected
         # connection error". A refused connect still fails at once.
         kwargs.setdefault("wait_timeout", 10)
         headers = {"Cookie": self.cookie_header(), **kwargs.pop("headers", {})}
-        await client.connect(self.base, namespaces=["/chat"], headers=headers, transports=["websocket"], **kwargs)
+        await connect_chat(client, self.base, headers=headers, **kwargs)
         self.sockets.append(client)
         return client
 
     async def close(self) -> None:
-        """Close every socket this client opened (even after a failed test), then the HTTP session."""
-        for client in self.sockets:
-            if client.connected:
-                await client.disconnect()
-        await self.http.close()
+        """Close every socket this client opened, connected or not (one the server closed still holds its
+        HTTP session until then), then the HTTP session; all of them even when one close fails."""
+        async with contextlib.AsyncExitStack() as closing:
+            closing.push_async_callback(self.http.close)
+            for client in self.sockets:
+                closing.push_async_callback(close_socket, client)
+
+    async def __aenter__(self) -> Api:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+
+async def close_all(apis: list[Api]) -> None:
+    """Close every client, even when one close fails (its error is raised once the others are closed)."""
+    async with contextlib.AsyncExitStack() as closing:
+        for api in apis:
+            closing.push_async_callback(api.close)
 
 
 @pytest.fixture
@@ -194,8 +211,7 @@ async def api_factory(server: RunningServer) -> AsyncIterator[Any]:
         return api
 
     yield make
-    for api in clients:
-        await api.close()
+    await close_all(clients)
 
 
 async def open_session(api: Api, group_id: int = 1) -> dict[str, Any]:

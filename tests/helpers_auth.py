@@ -11,7 +11,7 @@ import yarl
 
 from server.auth import COOKIE_NAME
 from server.demo import seed_demo
-from tests.conftest import Api, Database, RunningServer, start_server
+from tests.conftest import Api, Database, RunningServer, close_all, start_server
 from tests.services import free_port
 
 
@@ -49,8 +49,7 @@ async def clients(base: str, count: int = 1) -> AsyncIterator[list[Api]]:
     try:
         yield made
     finally:
-        for api in made:
-            await api.close()
+        await close_all(made)
 
 
 def from_address(address: str) -> dict[str, Any]:
