@@ -2,9 +2,11 @@
 
 python-engineio's AsyncClient makes its own aiohttp session (`client.eio.http`) when a connect starts, and
 closes it only when it resets, which a connect that fails on the way does not reach: a websocket handshake
-the server refuses (another Origin, too many handshakes, a stopped server) raises out of `connect()` with the
-session still open. The garbage collector finds it later, in whichever test is running then, and aiohttp's
-finaliser warns "Unclosed client session" and "Unclosed connector" (which pyproject.toml makes an error).
+the server refuses (another Origin, the per-address handshake limit) or nothing listening raises out of
+`connect()` with the session still open. (A refusal from the /chat connect handler comes later, and
+python-socketio disconnects, closing it, itself.) The garbage collector finds the session later, in whichever
+test is running then, and aiohttp's finaliser warns "Unclosed client session" and "Unclosed connector"
+(which pyproject.toml makes an error).
 python-engineio's answer (miguelgrinberg/python-engineio#307) is to call `disconnect()` after a failed
 connect: it always resets, connected or not, and the reset closes the session. So every connect here goes
 through `connect_chat`, which does that on the way out, and every close through `close_socket`.

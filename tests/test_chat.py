@@ -10,6 +10,7 @@ import socketio
 
 from tests.conftest import Api, client_id, open_session
 from tests.helpers_chat import NS, Inbox, call, counts_of, send, wait_until
+from tests.helpers_sockets import chat_socket
 
 
 async def test_members_and_facilitator_chat_in_real_time(live_room: dict[str, Any]) -> None:
@@ -330,28 +331,17 @@ async def test_flooding_is_rate_limited(live_room: dict[str, Any], server: Any) 
 
 
 async def test_connection_needs_a_signed_in_session(server: Any) -> None:
-    anonymous = socketio.AsyncClient(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await anonymous.connect(server.url, namespaces=["/chat"], transports=["websocket"])
-    forged = socketio.AsyncClient(reconnection=False)
+        await chat_socket(server.url)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await forged.connect(
-            server.url,
-            namespaces=["/chat"],
-            transports=["websocket"],
-            headers={"Cookie": "alongside_session=forged-token"},
-        )
+        await chat_socket(server.url, headers={"Cookie": "alongside_session=forged-token"})
 
 
 async def test_connection_from_another_origin_is_refused(live_room: dict[str, Any]) -> None:
-    client = socketio.AsyncClient(reconnection=False)
+    """Refused at the websocket handshake, before Socket.IO answers; the refused client's HTTP session is
+    closed too (tests/helpers_sockets.py), or aiohttp's warning when it is collected fails the test."""
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await client.connect(
-            live_room["river"].base,
-            namespaces=["/chat"],
-            transports=["websocket"],
-            headers={"Cookie": live_room["river"].cookie_header(), "Origin": "https://evil.example"},
-        )
+        await live_room["river"].socket(headers={"Origin": "https://evil.example"})
     good = await live_room["river"].socket(
         headers={"Cookie": live_room["river"].cookie_header(), "Origin": live_room["river"].base}
     )
@@ -378,9 +368,8 @@ async def test_signed_out_session_cannot_reconnect(live_room: dict[str, Any]) ->
     cookie = river.cookie_header()
     status, _ = await river.call("POST", "/api/auth/logout")
     assert status == 204
-    client = socketio.AsyncClient(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await client.connect(river.base, namespaces=["/chat"], transports=["websocket"], headers={"Cookie": cookie})
+        await chat_socket(river.base, headers={"Cookie": cookie})
 
 
 async def test_a_connection_still_signing_in_when_its_session_is_signed_out_is_refused(
@@ -403,12 +392,7 @@ async def test_a_connection_still_signing_in_when_its_session_is_signed_out_is_r
         return result
 
     monkeypatch.setattr(caps, "admit", admit_when_told)
-    client = socketio.AsyncClient(reconnection=False)
-    connecting = asyncio.create_task(
-        client.connect(
-            river.base, namespaces=["/chat"], transports=["websocket"], headers={"Cookie": river.cookie_header()}
-        )
-    )
+    connecting = asyncio.create_task(chat_socket(river.base, headers={"Cookie": river.cookie_header()}))
     await asyncio.wait_for(taking.wait(), 10)
     assert (await river.call("POST", "/api/auth/logout"))[0] == 204
     await inbox.wait_for("auth:signed_out")
@@ -417,7 +401,6 @@ async def test_a_connection_still_signing_in_when_its_session_is_signed_out_is_r
         await connecting
     # The listener is closed by the sign-out, and the refused connection gave its place back.
     await wait_until(lambda: caps.held_here(river_id) == 0, what="every place under the cap given back")
-    await client.disconnect()
 
 
 async def test_presence_left_by_a_crashed_single_process_is_cleared_on_start(server: Any, api_factory: Any) -> None:

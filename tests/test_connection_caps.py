@@ -14,6 +14,7 @@ import socketio
 from server.connection_caps import ConnectionCap
 from tests.conftest import Api, Database
 from tests.helpers_processes import server_processes
+from tests.helpers_sockets import chat_socket
 from tests.services import free_port, redis_server
 
 pytestmark = pytest.mark.redis
@@ -101,11 +102,7 @@ async def test_no_redis_configured_is_one_process_s_count() -> None:
 
 
 async def _socket_on(url: str, cookie: str) -> socketio.AsyncClient:
-    client = socketio.AsyncClient(reconnection=False)
-    await client.connect(
-        url, namespaces=["/chat"], headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10
-    )
-    return client
+    return await chat_socket(url, headers={"Cookie": cookie}, wait_timeout=10)
 
 
 async def _refusals(url: str) -> float:
@@ -121,10 +118,9 @@ async def test_one_person_s_connections_are_capped_across_two_server_processes(
 ) -> None:
     settings = {"socket_connections_per_person": "2"}
     async with server_processes(database, redis_url, settings=settings) as [(url_a, _), (url_b, _)]:
-        river = Api(url_a)
-        await river.login("River")
-        cookie = river.cookie_header()
-        await river.close()
+        async with Api(url_a) as river:
+            await river.login("River")
+            cookie = river.cookie_header()
         opened = [await _socket_on(url_a, cookie), await _socket_on(url_b, cookie)]
         try:
             for url in (url_a, url_b):

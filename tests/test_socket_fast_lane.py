@@ -14,6 +14,7 @@ import socketio
 
 from tests.conftest import RunningServer
 from tests.helpers_chat import call
+from tests.helpers_sockets import connect_chat
 
 MIDDLEWARES = {"add_headers", "count_requests", "json_errors", "guard", "two_factor_gate"}
 
@@ -63,11 +64,5 @@ async def test_a_connection_opened_as_the_server_stops_is_refused_at_once(
     refusals: list[Any] = []
     client.on("connect_error", refusals.append, namespace="/chat")
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await client.connect(
-            river.base,
-            namespaces=["/chat"],
-            headers={"Cookie": river.cookie_header()},
-            transports=["websocket"],
-            wait_timeout=10,
-        )
+        await connect_chat(client, river.base, headers={"Cookie": river.cookie_header()}, wait_timeout=10)
     assert refusals == [{"message": "server_stopping"}]

@@ -24,6 +24,7 @@ from server.realtime import ChatNamespace
 from server.transport import BoundedJson, MalformedFrame
 from tests.conftest import Api, RunningServer, base_settings, open_session, seeded_server
 from tests.helpers_chat import NS, Inbox, call, raw_socket, send, wait_until
+from tests.helpers_sockets import chat_socket
 from tests.services import free_port
 
 
@@ -49,8 +50,13 @@ async def tuned_server(tmp_path: Path, **overrides: Any) -> AsyncIterator[Runnin
 
 
 async def signed_in(base: str, pseudonym: str) -> Api:
+    """A signed-in client (closed again if the sign-in fails); the caller closes it."""
     api = Api(base)
-    await api.login(pseudonym)
+    try:
+        await api.login(pseudonym)
+    except BaseException:
+        await api.close()
+        raise
     return api
 
 
@@ -316,11 +322,8 @@ def test_no_collection_runs_at_the_decoders_depth(monkeypatch: pytest.MonkeyPatc
 async def test_a_connect_without_a_valid_cookie_logs_no_error(
     server: RunningServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = socketio.AsyncClient(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        await client.connect(
-            server.url, namespaces=["/chat"], headers={"Cookie": "alongside_session=forged"}, transports=["websocket"]
-        )
+        await chat_socket(server.url, headers={"Cookie": "alongside_session=forged"})
     await wait_until(lambda: not server.state.sio.eio.sockets, what="the refused session to close")
     gc.collect()
     await asyncio.sleep(0)
