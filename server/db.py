@@ -13,7 +13,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from server.sqlite_one_hop import BEGIN_WRITE, one_hop_dbapi
+from rooms.store import RESULT_UNUSED
+from server.sqlite_one_hop import BEGIN_READ, BEGIN_WRITE, one_hop_dbapi
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -38,7 +39,13 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: Connection) -> None:
         # Readers (see create_sessionmaker) take no lock up front: in WAL they read beside a writer.
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else BEGIN_WRITE)
+        conn.exec_driver_sql(BEGIN_READ if conn.get_execution_options().get(READ_ONLY) else BEGIN_WRITE)
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def mark_unused(_conn: Connection, cursor: Any, _sql: str, _params: Any, context: Any, _many: bool) -> None:
+        # A statement whose result the caller does not read may go to the driver's thread with the next call.
+        if context is not None and context.execution_options.get(RESULT_UNUSED) and hasattr(cursor, "result_unused"):
+            cursor.result_unused()
 
 
 # Drivers that log statements with their parameters at DEBUG; parameters hold what members wrote.

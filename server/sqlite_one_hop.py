@@ -7,6 +7,17 @@ for the loop to hand over the GIL. Here the cursor does all four in one call on 
 keeps the rows it fetched; the rest of SQLAlchemy's aiosqlite dialect is unchanged. Write transactions also
 take their database's writers' turn on that thread (server/sqlite_writer_lock.py).
 
+Each transaction saves more hops by sending work with the next call, or not at all:
+- `BEGIN` / `BEGIN IMMEDIATE` goes with the transaction's first statement (a transaction that runs no statement
+  sends none, and its commit or rollback has nothing to do);
+- a rollback when no transaction is open (SQLAlchemy's pool resets every connection it takes back, after
+  each commit too) is not sent at all;
+- a statement whose caller reads nothing of its result (marked with the execution option `RESULT_UNUSED`, such
+  as the send flush's multi-row INSERT) goes with the next statement or the commit. Its error, if any, is raised
+  there, and a commit that meets one rolls back on the thread before raising.
+On a busy event loop each hop waits for the loop to come round, so the send flush's six hops
+(begin, ids, facts, insert, commit, and the pool's rollback) cost several milliseconds; it now makes three.
+
 It reaches into aiosqlite's `Connection._execute` (how aiosqlite itself runs every call), so aiosqlite is
 pinned in requirements.lock and every SQLite test runs through this path.
 """
@@ -31,7 +42,12 @@ from server import sqlite_writer_lock
 from server.sqlite_writer_lock import WriterTurn
 
 Outcome = tuple[Any, list[Any], int, int | None]  # description, rows, rowcount, lastrowid
+Statement = tuple[str, Any, bool]  # operation, parameters, executemany
 BEGIN_WRITE = "BEGIN IMMEDIATE"
+BEGIN_READ = "BEGIN"
+# The execution option that marks a statement whose result the caller does not read (rows, rowcount, lastrowid):
+# on SQLite it may be sent with the next statement or the commit (its error is raised there).
+RESULT_UNUSED = "alongside_result_unused"
 
 
 def _run_one(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
@@ -51,10 +67,46 @@ def _run_one(conn: sqlite3.Connection, operation: str, parameters: Any, many: bo
         cursor.close()
 
 
+def _begin(conn: sqlite3.Connection, turn: WriterTurn, begin: str) -> None:
+    if begin == BEGIN_WRITE:
+        sqlite_writer_lock.begin_immediate(conn, turn)
+    else:
+        conn.execute(begin)
+
+
+def _run_after(
+    conn: sqlite3.Connection,
+    turn: WriterTurn,
+    begin: str | None,
+    earlier: list[Statement],
+    statement: Statement | None,
+) -> Outcome | None:
+    """On the connection's thread: the deferred BEGIN and statements, then this one (if any)."""
+    if begin is not None:
+        _begin(conn, turn, begin)
+    for operation, parameters, many in earlier:
+        _run_one(conn, operation, parameters, many)
+    return None if statement is None else _run_one(conn, *statement)
+
+
+def _commit_after(conn: sqlite3.Connection, turn: WriterTurn, begin: str | None, earlier: list[Statement]) -> None:
+    """On the connection's thread: the deferred BEGIN and statements, then COMMIT; if a statement fails, the
+    transaction is rolled back before the error goes up (nothing of it is kept)."""
+    if begin is not None:
+        _begin(conn, turn, begin)
+    try:
+        for operation, parameters, many in earlier:
+            _run_one(conn, operation, parameters, many)
+    except BaseException:
+        sqlite_writer_lock.rollback(conn, turn)
+        raise
+    sqlite_writer_lock.commit(conn, turn)
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     """A buffered cursor: one call on the connection's thread per execute, none to open or close it."""
 
-    __slots__ = ("_description", "_lastrowid", "_rowcount")
+    __slots__ = ("_description", "_lastrowid", "_result_unused", "_rowcount")
     _awaitable_cursor_close = False  # nothing left open on the thread to close
 
     def __init__(self, adapt_connection: AsyncAdapt_aiosqlite_connection) -> None:
@@ -66,6 +118,12 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._description: Any = None
         self._rowcount = -1
         self._lastrowid: int | None = None
+        self._result_unused = False
+
+    def result_unused(self) -> None:
+        """The next statement's result will not be read: it may go with the next call (server/db.py marks it
+        from the statement's RESULT_UNUSED execution option)."""
+        self._result_unused = True
 
     @property
     def description(self) -> Any:
@@ -88,15 +146,26 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         pass
 
     async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
-        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        if operation == BEGIN_WRITE:  # server/db.py begins every write transaction so
-            turn: WriterTurn = self._adapt_connection._turn  # type: ignore[attr-defined]
-            async with self._adapt_connection._execute_mutex:
-                await connection._execute(sqlite_writer_lock.begin_immediate, connection._conn, turn)  # type: ignore[no-untyped-call]
-            self._description, self._rowcount, self._lastrowid, self._rows = None, -1, None, collections.deque()
+        adapted: OneHopConnection = self._adapt_connection  # type: ignore[assignment]
+        unused, self._result_unused = self._result_unused, False
+        self._description, self._rowcount, self._lastrowid, self._rows = None, -1, None, collections.deque()
+        if operation in (BEGIN_WRITE, BEGIN_READ):  # server/db.py begins every transaction so: sent with the next
+            adapted._begin_pending = operation
+            adapted._in_transaction = True
             return
-        async with self._adapt_connection._execute_mutex:
-            run = connection._execute(_run_one, connection._conn, operation, parameters, many)  # type: ignore[no-untyped-call]
+        if operation.lstrip()[:9].upper().startswith(("BEGIN", "SAVEPOINT")):  # any other way to open one
+            adapted._in_transaction = True
+        if unused and adapted._in_transaction:  # sent with the next statement or the commit
+            adapted._deferred.append((operation, parameters, many))
+            return
+        begin, earlier = adapted._take_pending()
+        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        async with adapted._execute_mutex:
+            if begin is None and not earlier:
+                run = connection._execute(_run_one, connection._conn, operation, parameters, many)  # type: ignore[no-untyped-call]
+            else:
+                statement = (operation, parameters, many)
+                run = connection._execute(_run_after, connection._conn, adapted._turn, begin, earlier, statement)  # type: ignore[no-untyped-call]
             outcome: Outcome = await run
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows)
@@ -116,28 +185,66 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     """SQLAlchemy's aiosqlite connection adapter with the one-hop cursor (server-side cursors unchanged), whose
-    commit and rollback give back the writers' turn on the connection's thread."""
+    commit and rollback give back the writers' turn on the connection's thread. It holds what waits to be sent
+    with the next call: the transaction's BEGIN and statements whose result is not read."""
 
-    __slots__ = ("_turn",)
+    __slots__ = ("_begin_pending", "_deferred", "_in_transaction", "_turn")
     _turn: WriterTurn
+    _begin_pending: str | None
+    _deferred: list[Statement]
+    _in_transaction: bool
     _cursor_cls = OneHopCursor  # type: ignore[assignment]  # a subclass; mypy reads the base's as exact
 
+    def _take_pending(self) -> tuple[str | None, list[Statement]]:
+        begin, earlier = self._begin_pending, self._deferred
+        self._begin_pending, self._deferred = None, []
+        return begin, earlier
+
+    def cursor(self, server_side: bool = False) -> Any:
+        if server_side and (self._begin_pending is not None or self._deferred):
+            self._send_pending()  # a server-side cursor runs on aiosqlite's own path: what waits goes first
+        return super().cursor(server_side)
+
+    def _send_pending(self) -> None:
+        begin, earlier = self._take_pending()
+        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        try:
+            await_(connection._execute(_run_after, connection._conn, self._turn, begin, earlier, None))  # type: ignore[no-untyped-call]
+        except Exception as error:
+            self._handle_exception(error)
+
     def commit(self) -> None:
-        self._end(sqlite_writer_lock.commit)
+        begin, earlier = self._take_pending()
+        if begin is not None and not earlier:
+            self._in_transaction = False
+            return  # the transaction ran no statement: nothing was begun
+        if earlier:
+            self._end(_commit_after, begin, earlier)
+        else:
+            self._end(sqlite_writer_lock.commit)
+        self._in_transaction = False  # not on failure: then the rollback that follows is sent
 
     def rollback(self) -> None:
-        self._end(sqlite_writer_lock.rollback)
+        begin, _ = self._take_pending()  # statements not yet sent are dropped with the transaction
+        if begin is not None or not self._in_transaction:
+            self._in_transaction = False
+            return  # nothing was begun (such as the pool's reset of a connection already committed)
+        try:
+            self._end(sqlite_writer_lock.rollback)
+        finally:
+            self._in_transaction = False
 
-    def _end(self, how: Any) -> None:
+    def _end(self, how: Any, *args: Any) -> None:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         if not connection._connection:  # closed already (as SQLAlchemy's adapter checks)
             return
         try:
-            await_(connection._execute(how, connection._conn, self._turn))  # type: ignore[no-untyped-call]
+            await_(connection._execute(how, connection._conn, self._turn, *args))  # type: ignore[no-untyped-call]
         except Exception as error:
             self._handle_exception(error)
 
     def close(self) -> None:
+        self._begin_pending, self._deferred, self._in_transaction = None, [], False
         try:
             super().close()
         finally:
@@ -151,6 +258,7 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
         adapted = super().connect(*arg, **kw)
         connection = OneHopConnection(self, adapted._connection)
         connection._turn = WriterTurn()
+        connection._begin_pending, connection._deferred, connection._in_transaction = None, [], False
         return connection
 
 

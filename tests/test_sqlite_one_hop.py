@@ -1,8 +1,10 @@
 """SQLite statements go to aiosqlite's thread once each (server/sqlite_one_hop.py), and behave as before:
-rows, row counts, RETURNING, executemany, errors, transactions."""
+rows, row counts, RETURNING, executemany, errors, transactions. A transaction's BEGIN goes with its first
+statement, and a statement marked RESULT_UNUSED with the next statement or the commit."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select,
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from rooms.store import RESULT_UNUSED
 from server.db import create_sessionmaker
 from server.sqlite_one_hop import OneHopConnection
 from tests.helpers_sqlite import sqlite_engine
@@ -67,7 +70,7 @@ async def test_a_statement_is_one_call_on_the_driver_thread(engine: AsyncEngine,
         before = hops.calls  # pool checkout (pre-ping off for SQLite): nothing
         rows = (await conn.execute(select(notes.c.body))).scalars().all()
         assert rows == ["warm"]
-        assert hops.calls - before == 2  # BEGIN IMMEDIATE, then the SELECT
+        assert hops.calls - before == 1  # BEGIN IMMEDIATE goes with the SELECT
         before = hops.calls
         await conn.execute(text("SELECT 1"))
         assert hops.calls - before == 1  # SQLAlchemy's own aiosqlite cursor makes four: cursor, execute, fetch, close
@@ -114,3 +117,100 @@ async def test_sessions_and_write_transactions(engine: AsyncEngine) -> None:
         await db.execute(insert(notes).values(body="kept"))
     async with reader() as db, db.begin():
         assert (await db.execute(select(notes.c.body))).scalars().all() == ["kept"]
+
+
+async def warm(engine: AsyncEngine) -> None:
+    """One transaction first, so the pooled connection's connect-time calls are not counted."""
+    async with engine.begin() as conn:
+        await conn.execute(text("SELECT 1"))
+
+
+async def test_a_write_with_its_result_unused_goes_with_the_commit(engine: AsyncEngine, hops: HopCounter) -> None:
+    """The send flush's shape: begin, a RETURNING update, an insert nobody reads, commit: two hops, not four."""
+    await warm(engine)
+    hops.calls = 0
+    async with engine.begin() as conn:
+        await conn.execute(insert(notes).values(body="first"))
+        assert hops.calls == 1  # BEGIN IMMEDIATE with the insert
+        changed = await conn.execute(update(notes).values(body="renamed").returning(notes.c.id))
+        assert changed.all() == [(1,)]
+        assert hops.calls == 2
+        unused = insert(notes).execution_options(**{RESULT_UNUSED: True})
+        await conn.execute(unused, [{"body": "b"}, {"body": "c"}])
+        assert hops.calls == 2  # held for the commit
+    assert hops.calls == 3  # the inserts and the commit in one
+    async with engine.connect() as conn:
+        stored = (await conn.execute(select(notes.c.body).order_by(notes.c.id))).scalars().all()
+    assert stored == ["renamed", "b", "c"]
+
+
+async def test_a_held_statement_runs_before_the_next_one_in_order(engine: AsyncEngine, hops: HopCounter) -> None:
+    await warm(engine)
+    hops.calls = 0
+    async with engine.begin() as conn:
+        await conn.execute(insert(notes).values(body="a").execution_options(**{RESULT_UNUSED: True}))
+        assert hops.calls == 0  # BEGIN and the insert both wait
+        seen = (await conn.execute(select(notes.c.body))).scalars().all()
+        assert seen == ["a"]  # the held insert ran first, inside the transaction
+        assert hops.calls == 1
+
+
+async def test_an_error_of_a_held_statement_fails_the_commit_and_keeps_nothing(engine: AsyncEngine) -> None:
+    unused = insert(notes).execution_options(**{RESULT_UNUSED: True})
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as conn:
+            await conn.execute(insert(notes).values(body="kept only if committed"))
+            await conn.execute(unused, [{"body": "same"}, {"body": "same"}])
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(notes.c.id))).all() == []
+    async with engine.begin() as conn:  # the writers' turn was given back, and the connection works
+        await conn.execute(unused, [{"body": "after"}])
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(notes.c.body))).scalars().all() == ["after"]
+
+
+async def test_a_rolled_back_transaction_drops_what_was_held(engine: AsyncEngine, hops: HopCounter) -> None:
+    await warm(engine)
+    hops.calls = 0
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        await conn.execute(insert(notes).values(body="dropped").execution_options(**{RESULT_UNUSED: True}))
+        await transaction.rollback()
+        assert hops.calls == 0  # nothing was begun, so nothing is sent
+        assert (await conn.execute(select(notes.c.id))).all() == []
+        await conn.commit()
+
+
+async def test_an_empty_transaction_sends_nothing(engine: AsyncEngine, hops: HopCounter) -> None:
+    await warm(engine)
+    hops.calls = 0
+    writer = create_sessionmaker(engine)
+    async with writer() as db, db.begin():
+        pass
+    assert hops.calls == 0
+
+
+async def test_a_held_begin_still_takes_the_write_lock_first(engine: AsyncEngine, tmp_path: Path) -> None:
+    """BEGIN IMMEDIATE sent with the first statement still holds the database for writers from that moment:
+    a second writer waits for the commit (a read-then-write transaction cannot fail half-way)."""
+    async with engine.begin() as conn:
+        await conn.execute(insert(notes).values(body="one"))
+        other = await aiosqlite.connect(tmp_path / "hops.db", timeout=0.05)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                await other.execute("BEGIN IMMEDIATE")
+        finally:
+            await other.close()
+
+
+async def test_the_pools_reset_after_a_commit_sends_nothing(engine: AsyncEngine, hops: HopCounter) -> None:
+    """SQLAlchemy's pool rolls back every connection it takes back; after a commit there is nothing to roll back."""
+    await warm(engine)
+    hops.calls = 0
+    async with engine.begin() as conn:
+        await conn.execute(text("SELECT 1"))
+    assert hops.calls == 2  # BEGIN with the SELECT, then COMMIT; no ROLLBACK on the way back to the pool
+    async with engine.connect() as conn:  # a transaction left open is still rolled back
+        await conn.execute(insert(notes).values(body="not committed"))
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(notes.c.id))).all() == []
