@@ -266,6 +266,7 @@ async def run_step(workers: Workers, pool: Pool, rate: float, args: argparse.Nam
         "server_cpu_us_per_msg": 1e6 * server_cpu / sent if sent else float("nan"),
         "generator_cpu_pct": 100 * generator_cpu / wall,
         "generator_loop_lag_p99_ms": max(r["loop_lag_p99_ms"] for r in replies),
+        "generator_loop_lag_max_ms": max(r.get("loop_lag_max_ms", 0.0) for r in replies),
         "late_drain_seconds": max(r["drain_seconds"] for r in replies),
         "redis_publish_errors": await publish_errors(pool) - errors_before,
     }
@@ -304,7 +305,8 @@ def show_step(pool: Pool, step: dict[str, Any]) -> None:
         f"  {pool.name:28} {step['rate']:6.0f} msg/s  p50 {step['p50_ms']:7.1f} ms  p99 {step['p99_ms']:7.1f} ms  "
         f"delivered {step['delivered_pct']:5.1f}%  refused {step['refused']}  "
         f"server CPU {step['server_cpu_pct']:4.0f}%  "
-        f"generator CPU {step['generator_cpu_pct']:4.0f}%, lag p99 {step['generator_loop_lag_p99_ms']:.0f} ms  "
+        f"generator CPU {step['generator_cpu_pct']:4.0f}%, lag p99 {step['generator_loop_lag_p99_ms']:.0f} "
+        f"/ max {step['generator_loop_lag_max_ms']:.0f} ms  "
         f"{'ok' if step['ok'] else 'OVER'}",
         flush=True,
     )

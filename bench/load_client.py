@@ -304,6 +304,7 @@ class Generator:
             "cpu_seconds": cpu_seconds() - cpu_before,
             "drain_seconds": time.monotonic() - drain_started,
             "loop_lag_p99_ms": 1000 * lags[int(0.99 * (len(lags) - 1))] if lags else 0.0,
+            "loop_lag_max_ms": 1000 * lags[-1] if lags else 0.0,  # one long stall delays every delivery in it
         }
 
     async def close(self, cmd: dict[str, Any]) -> dict[str, Any]:
