@@ -22,6 +22,7 @@ from sqlalchemy import Integer, case, cast, delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms.models import Attendance, GroupSession, Presence
+from rooms.statement_hints import RESULT_UNUSED
 from rooms.upserts import insert_for
 
 # Rows per statement: well under SQLite's and asyncpg's bound-parameter limits (32,766 / 32,767).
@@ -188,7 +189,12 @@ def _writes(db: AsyncSession) -> tuple[Any, Any]:
             index_elements=[Presence.sid, Presence.group_id],
             set_={"last_seen": upsert.excluded.last_seen, "role": upsert.excluded.role},
         )
-        _WRITES[dialect] = (upsert, insert_for(dialect, Attendance).on_conflict_do_nothing())
+        # Nothing of either result is read: on SQLite they go to the database with the commit.
+        unused = {RESULT_UNUSED: True}
+        _WRITES[dialect] = (
+            upsert.execution_options(**unused),
+            insert_for(dialect, Attendance).on_conflict_do_nothing().execution_options(**unused),
+        )
     return _WRITES[dialect]
 
 

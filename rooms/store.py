@@ -46,6 +46,7 @@ from rooms.models import (
     User,
     UTCDateTime,
 )
+from rooms.statement_hints import RESULT_UNUSED
 
 PRESENCE_STALE_AFTER = dt.timedelta(seconds=90)
 
@@ -548,16 +549,10 @@ async def insert_message(db: AsyncSession, values: dict[str, object]) -> None:
     await insert_messages(db, [values])
 
 
-# An execution option for a statement whose result the caller does not read (no rows, row count or last row id):
-# the storage may send it with the transaction's next statement or its commit, where any error it meets is
-# raised instead (server/sqlite_one_hop.py saves the hop to SQLite's thread that way).
-RESULT_UNUSED = "alongside_result_unused"
-
-
 async def insert_messages(db: AsyncSession, rows: Sequence[dict[str, object]]) -> None:
     """Every row in one statement (Core, not the ORM's bulk insert: nothing to track afterwards). Nothing of its
-    result is read, so it may go to the database with the commit; a repeated client_id then fails the commit
-    (the send flush catches IntegrityError around the whole transaction)."""
+    result is read, so it may go to the database with the commit (rooms/statement_hints.py); a repeated client_id
+    then fails the commit (the send flush catches IntegrityError around the whole transaction)."""
     if rows:
         connection = await db.connection()
         await connection.execute(_insert_messages(), list(rows))

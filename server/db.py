@@ -13,7 +13,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from rooms.store import RESULT_UNUSED
+from rooms.statement_hints import RESULT_UNUSED
 from server.sqlite_one_hop import BEGIN_READ, BEGIN_WRITE, one_hop_dbapi
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

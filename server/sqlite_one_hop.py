@@ -12,9 +12,10 @@ Each transaction saves more hops by sending work with the next call, or not at a
   sends none, and its commit or rollback has nothing to do);
 - a rollback when no transaction is open (SQLAlchemy's pool resets every connection it takes back, after
   each commit too) is not sent at all;
-- a statement whose caller reads nothing of its result (marked with the execution option `RESULT_UNUSED`, such
-  as the send flush's multi-row INSERT) goes with the next statement or the commit. Its error, if any, is raised
-  there, and a commit that meets one rolls back on the thread before raising.
+- a statement whose caller reads nothing of its result (marked with the execution option `RESULT_UNUSED` of
+  rooms/statement_hints.py: the send flush's multi-row INSERT, the presence upsert) goes with the next
+  statement or the commit. Its error, if any, is raised there, and a commit that meets one rolls back on the
+  thread before raising.
 On a busy event loop each hop waits for the loop to come round, so the send flush's six hops
 (begin, ids, facts, insert, commit, and the pool's rollback) cost several milliseconds; it now makes three.
 

@@ -25,6 +25,7 @@ from server.db import create_engine, create_sessionmaker
 from tests.conftest import Api, Database, RunningServer, make_seeded_engine, open_session, seeded_server
 from tests.helpers_chat import call, send
 from tests.helpers_presence import HeardPublisher, counting, crowd, more_groups
+from tests.helpers_sqlite import count_hops
 from tests.services import free_port
 
 CROWD = 200
@@ -225,5 +226,29 @@ async def test_rooms_told_together_read_who_is_present_in_one_statement_as_each_
         assert [p["display_name"] for p in together[1]["present"]] == ["Willow"]
         assert together[2]["present"] == []
         assert [event.payload for event in ctx.publisher.events] == together + alone  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+async def test_an_arrival_is_written_in_one_call_on_sqlites_thread(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BEGIN IMMEDIATE, the presence upsert and the attendance insert all go with the commit
+    (rooms/statement_hints.RESULT_UNUSED, server/sqlite_one_hop.py): one trip to the driver's thread."""
+    engine, sessions = await make_seeded_engine(database)
+    try:
+        async with sessions() as db, db.begin():
+            river = (await db.execute(select(User.id).where(User.pseudonym == "River"))).scalar_one()
+        writes = PresenceWrites()
+        now = dt.datetime.now(dt.UTC)
+        hops = count_hops(monkeypatch)
+        async with sessions() as db:
+            arrival = Arrival("one", 1, river, role="member", web_session="web", server_id="here", now=now)
+            await writes.arrive(db, arrival)
+        assert hops.calls == 1
+        async with sessions() as db, db.begin():
+            rows = (await db.execute(select(Presence.sid, Presence.user_id))).all()
+        assert rows == [("one", river)]
     finally:
         await engine.dispose()

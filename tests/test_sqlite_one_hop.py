@@ -5,9 +5,8 @@ statement, and a statement marked RESULT_UNUSED with the next statement or the c
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 import pytest
@@ -15,10 +14,10 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select,
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from rooms.store import RESULT_UNUSED
+from rooms.statement_hints import RESULT_UNUSED
 from server.db import create_sessionmaker
 from server.sqlite_one_hop import OneHopConnection
-from tests.helpers_sqlite import sqlite_engine
+from tests.helpers_sqlite import HopCounter, count_hops, sqlite_engine
 
 metadata = MetaData()
 notes = Table(
@@ -29,25 +28,9 @@ notes = Table(
 )
 
 
-class HopCounter:
-    """Counts the calls the event loop hands to aiosqlite's connection threads."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def wrap(self, original: Any) -> Any:
-        async def counted(connection: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-            self.calls += 1
-            return await original(connection, fn, *args, **kwargs)
-
-        return counted
-
-
 @pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[HopCounter]:
-    counter = HopCounter()
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counter.wrap(aiosqlite.Connection._execute))
-    yield counter
+def hops(monkeypatch: pytest.MonkeyPatch) -> HopCounter:
+    return count_hops(monkeypatch)
 
 
 @pytest.fixture
