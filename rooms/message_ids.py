@@ -9,6 +9,13 @@ The guarantees are those of one UPDATE per room:
 - SQLite: the flush's BEGIN IMMEDIATE already holds the whole database, so one statement is as safe as several.
 - PostgreSQL: row locks are taken in room-id order (`ORDER BY ... FOR UPDATE` in the join), as the one-per-room
   loop took them, so two processes' flushes over overlapping rooms wait for each other instead of deadlocking.
+
+On SQLite the flush need not ask at all (`reads_ids_under_lock`): from its BEGIN IMMEDIATE to its commit no other
+writer can change a room's last id, so the flush reads each room's last id with the senders' facts (one
+statement it makes anyway), numbers the messages it keeps from there, and sets the new last ids with
+`set_last_ids`, whose result it does not read: that UPDATE goes to the database with the INSERT and the commit
+(server/sqlite_one_hop.py), so a flush is two trips to SQLite's thread, not three. No id is taken for a write the
+flush refuses, so none is given back.
 """
 
 from __future__ import annotations
@@ -18,13 +25,15 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Table, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Integer, String
 
 from rooms import store
+from rooms.models import Group
+from rooms.statement_hints import RESULT_UNUSED
 
 _SQLITE = """
 UPDATE groups SET last_message_id = groups.last_message_id + taken.n
@@ -79,3 +88,29 @@ def _statement(dialect: str) -> Any:
             bindparam("group_ids", type_=ARRAY(Integer)), bindparam("counts", type_=ARRAY(Integer))
         )
     return text(_SQLITE).bindparams(bindparam("taken", type_=String))
+
+
+def reads_ids_under_lock(db: AsyncSession) -> bool:
+    """Whether this session's write transactions hold the whole database from their start (SQLite's BEGIN
+    IMMEDIATE), so a room's last id read inside one cannot change before its commit."""
+    return bool(db.get_bind().dialect.name == "sqlite")
+
+
+async def set_last_ids(db: AsyncSession, last_ids: Mapping[int, int]) -> None:
+    """Set each room's last message id (SQLite, under the write lock: see reads_ids_under_lock). Nothing of the
+    result is read, so it goes to the database with the transaction's next statement or its commit."""
+    if last_ids:
+        connection = await db.connection()
+        rows = [{"room": room, "last": last} for room, last in sorted(last_ids.items())]
+        await connection.execute(_set_last_ids(), rows)
+
+
+@functools.cache
+def _set_last_ids() -> Any:
+    groups: Table = Group.__table__  # type: ignore[assignment]
+    return (
+        groups.update()
+        .where(groups.c.id == bindparam("room", type_=Integer))
+        .values(last_message_id=bindparam("last", type_=Integer))
+        .execution_options(**{RESULT_UNUSED: True})
+    )

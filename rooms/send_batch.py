@@ -6,8 +6,9 @@ latency); writes arriving during a flush wait and go together in the next one, l
 own database session. One flush is one transaction:
 
 1. one `UPDATE ... RETURNING` takes, in every room of the flush, as many ids as the room has writes, and holds
-   the group rows' locks until commit, taken in room-id order (rooms/message_ids.py; SQLite's writer holds the
-   whole database from BEGIN IMMEDIATE);
+   the group rows' locks until commit, taken in room-id order (rooms/message_ids.py). On SQLite, whose writer
+   holds the whole database from BEGIN IMMEDIATE, step 3 reads each room's last id instead and step 4 sets the
+   new ones, so no id is taken for a refused write;
 2. two copies of one client_id in the flush store one; a client_id stored by an earlier flush (a resend after
    a lost ack) breaks the unique constraint, nothing of the flush is stored, and it runs again with one query
    more, under the lock, that finds the stored messages (a retry answers with the stored message);
@@ -15,7 +16,8 @@ own database session. One flush is one transaction:
    sender who may no longer post is refused, a message checked under facts that changed is sent back to be
    checked again) - read after the lock, so a mute committed before the flush took it is seen;
 4. ids the removed writes would have had are given back while the lock is held, so ids stay gap-free; one
-   multi-row INSERT; the policy log's holds and flags; commit.
+   multi-row INSERT; the policy log's holds and flags; commit. On SQLite the ids' UPDATE and the INSERT go to
+   the database with the commit (rooms/statement_hints.py), so a flush is two trips to its thread.
 
 Only then is each sender answered, and each publishes its own message, after commit as before. If the
 transaction of a flush of several fails as a whole, none of its writes was stored and each is sent back to be
@@ -36,9 +38,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms import store
 from rooms.errors import DomainError
-from rooms.message_ids import take_for_rooms
+from rooms.message_ids import reads_ids_under_lock, set_last_ids, take_for_rooms
 from rooms.models import Message, ModerationLogEntry
-from rooms.send_facts import SendFacts, send_facts_many
+from rooms.send_facts import SendFacts, send_facts_and_last_ids
 
 Key = tuple[int, int, str]  # group id, author id, client id
 
@@ -236,9 +238,12 @@ async def _store(
     rooms: dict[int, list[PendingWrite]] = {}
     for item in batch:
         rooms.setdefault(item.group_id, []).append(item)
-    last_ids = await _take_ids(db, {group_id: len(items) for group_id, items in rooms.items()})
+    # SQLite reads each room's last id with the facts and sets the new ones with the INSERT (rooms/message_ids.py)
+    under_lock = reads_ids_under_lock(db)
+    last_ids = {} if under_lock else await _take_ids(db, {group_id: len(items) for group_id, items in rooms.items()})
     stored_before = await store.messages_by_client_id(db, [item.key for item in batch]) if look_for_repeats else {}
-    facts = await send_facts_many(db, [item.sender for item in batch if item.key not in stored_before], now)
+    senders = [item.sender for item in batch if item.key not in stored_before]
+    facts, last_before = await send_facts_and_last_ids(db, senders, now)
     accepted: dict[Key, PendingWrite] = {}
     restricted: set[tuple[int, int]] = set()
     posted: set[tuple[int, int]] = set()
@@ -266,14 +271,24 @@ async def _store(
             restricted.add(item.sender)
     rows: list[dict[str, Any]] = []
     ids: dict[PendingWrite, int] = {}
+    new_last: dict[int, int] = {}
     for group_id, items in sorted(rooms.items()):
         kept = [item for item in items if item in under]
-        first = last_ids[group_id] - len(items) + 1
+        if under_lock:
+            if not kept:
+                continue
+            if group_id not in last_before:  # a kept write had facts, so its room's row was read: never
+                raise LookupError("a room of this flush was not read")
+            first = last_before[group_id] + 1
+            new_last[group_id] = first + len(kept) - 1
+        else:
+            first = last_ids[group_id] - len(items) + 1
         for offset, item in enumerate(kept):
             ids[item] = first + offset
             rows.append({**item.values, "id": first + offset})
-        if len(kept) < len(items):
+        if not under_lock and len(kept) < len(items):
             await store.give_back_message_ids(db, group_id, first + len(kept) - 1)
+    await set_last_ids(db, new_last)
     await store.insert_messages(db, rows)
     for item, message_id in ids.items():
         logged = [] if item.log_verdicts is None else await item.log_verdicts(db, message_id)

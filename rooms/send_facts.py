@@ -85,7 +85,9 @@ def _select(many: bool) -> Any:
     )
     if many:  # the senders joined first: the joins below name them
         pairs: Any = bindparam("pairs", expanding=True)
-        query = query.add_columns(Group.id, User.id).join(User, tuple_(Group.id, User.id).in_(pairs))
+        query = query.add_columns(Group.last_message_id, Group.id, User.id).join(
+            User, tuple_(Group.id, User.id).in_(pairs)
+        )
     return query.outerjoin(membership, and_(membership.group_id == Group.id, membership.user_id == user_id)).outerjoin(
         live, and_(live.group_id == Group.id, live.status.in_(RUNNING))
     )
@@ -99,7 +101,7 @@ def _query() -> Any:  # a Select; built once, as constructing it costs more than
 @functools.cache
 def _many_query() -> Any:
     """The facts of many (group, sender) pairs in one statement (the send batch's re-check, rooms/send_batch.py):
-    the same columns, then the pair."""
+    the same columns, then the room's last message id, then the pair."""
     return _select(many=True).where(
         Group.id.in_(bindparam("group_ids", expanding=True)), User.id.in_(bindparam("user_ids", expanding=True))
     )
@@ -115,8 +117,17 @@ async def send_facts_many(
     db: AsyncSession, pairs: Collection[tuple[int, int]], now: dt.datetime
 ) -> dict[tuple[int, int], SendFacts]:
     """send_facts for each (group id, user id) at once; a pair with no such group (or user) is left out."""
+    found, _ = await send_facts_and_last_ids(db, pairs, now)
+    return found
+
+
+async def send_facts_and_last_ids(
+    db: AsyncSession, pairs: Collection[tuple[int, int]], now: dt.datetime
+) -> tuple[dict[tuple[int, int], SendFacts], dict[int, int]]:
+    """send_facts_many, and the last message id of each of those rooms, read by the same statement (the send
+    flush on SQLite takes its ids from them: rooms/message_ids.py)."""
     if not pairs:
-        return {}
+        return {}, {}
     ordered = sorted(set(pairs))
     params = {
         "pairs": padded(ordered),
@@ -126,10 +137,12 @@ async def send_facts_many(
         "now": now,
     }
     found: dict[tuple[int, int], SendFacts] = {}
+    last_ids: dict[int, int] = {}
     connection = await db.connection()  # Core on the connection: the ORM's execution adds nothing to a Core select
     for row in (await connection.execute(_many_query(), params)).all():
         found.setdefault((row[-2], row[-1]), _facts_of(row))  # a second running session: the first, as LIMIT 1
-    return found
+        last_ids[row[-2]] = int(row[-3])
+    return found, last_ids
 
 
 def _facts_of(row: Sequence[Any]) -> SendFacts:
