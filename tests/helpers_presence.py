@@ -15,12 +15,13 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import aiohttp
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from rooms.events import RoomEvent
-from rooms.models import AgreementVersion, Group, Membership
+from rooms.models import AgreementVersion, Group, Membership, User
 from server.demo import AGREEMENT
+from tests.conftest import Database, make_seeded_engine
 
 VERB = re.compile(r"^\s*(\w+)(?:\s+(?:INTO|FROM))?\s+\"?(\w+)", re.IGNORECASE)
 FROM = re.compile(r"\b(?:FROM|JOIN)\s+\"?(\w+)", re.IGNORECASE)
@@ -148,3 +149,17 @@ class HeardPublisher:
     async def recheck_room(self, group_id: int) -> None: ...
 
     async def sign_out(self, web_sessions: list[str]) -> None: ...
+
+
+@contextlib.asynccontextmanager
+async def seeded_with_river(
+    database: Database,
+) -> AsyncIterator[tuple[async_sessionmaker[AsyncSession], int]]:
+    """The demo data on its own engine (no server), and River's user id, for tests of presence writes."""
+    engine, sessions = await make_seeded_engine(database)
+    try:
+        async with sessions() as db, db.begin():
+            river = (await db.execute(select(User.id).where(User.pseudonym == "River"))).scalar_one()
+        yield sessions, river
+    finally:
+        await engine.dispose()

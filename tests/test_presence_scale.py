@@ -24,7 +24,7 @@ from server.app import NAMESPACE, housekeeping
 from server.db import create_engine, create_sessionmaker
 from tests.conftest import Api, Database, RunningServer, make_seeded_engine, open_session, seeded_server
 from tests.helpers_chat import call, send
-from tests.helpers_presence import HeardPublisher, counting, crowd, more_groups
+from tests.helpers_presence import HeardPublisher, counting, crowd, more_groups, seeded_with_river
 from tests.helpers_sqlite import count_hops
 from tests.services import free_port
 
@@ -156,10 +156,7 @@ async def test_housekeeping_costs_the_same_statements_for_5_or_100_connections(d
 
 
 async def test_presence_writes_share_transactions_and_a_caller_giving_up_stalls_nobody(database: Database) -> None:
-    engine, sessions = await make_seeded_engine(database)
-    try:
-        async with sessions() as db, db.begin():
-            river = (await db.execute(select(User.id).where(User.pseudonym == "River"))).scalar_one()
+    async with seeded_with_river(database) as (sessions, river):
         writes = PresenceWrites()
         now = dt.datetime.now(dt.UTC)
 
@@ -185,8 +182,6 @@ async def test_presence_writes_share_transactions_and_a_caller_giving_up_stalls_
         await asyncio.wait_for(asyncio.gather(*(depart(f"s{n}") for n in range(50))), 30)
         async with sessions() as db, db.begin():
             assert (await db.execute(select(func.count()).select_from(Presence))).scalar_one() == 0
-    finally:
-        await engine.dispose()
 
 
 async def test_rooms_told_together_read_who_is_present_in_one_statement_as_each_alone(database: Database) -> None:
@@ -236,10 +231,7 @@ async def test_an_arrival_is_written_in_one_call_on_sqlites_thread(
 ) -> None:
     """BEGIN IMMEDIATE, the presence upsert and the attendance insert all go with the commit
     (rooms/statement_hints.RESULT_UNUSED, server/sqlite_one_hop.py): one trip to the driver's thread."""
-    engine, sessions = await make_seeded_engine(database)
-    try:
-        async with sessions() as db, db.begin():
-            river = (await db.execute(select(User.id).where(User.pseudonym == "River"))).scalar_one()
+    async with seeded_with_river(database) as (sessions, river):
         writes = PresenceWrites()
         now = dt.datetime.now(dt.UTC)
         hops = count_hops(monkeypatch)
@@ -250,5 +242,3 @@ async def test_an_arrival_is_written_in_one_call_on_sqlites_thread(
         async with sessions() as db, db.begin():
             rows = (await db.execute(select(Presence.sid, Presence.user_id))).all()
         assert rows == [("one", river)]
-    finally:
-        await engine.dispose()
