@@ -92,7 +92,9 @@ def _statement(dialect: str) -> Any:
 
 def reads_ids_under_lock(db: AsyncSession) -> bool:
     """Whether this session's write transactions hold the whole database from their start (SQLite's BEGIN
-    IMMEDIATE), so a room's last id read inside one cannot change before its commit."""
+    IMMEDIATE), so a room's last id read inside one cannot change before its commit. It relies on the send flush
+    running on a write session (server/db.py begins every transaction of one with BEGIN IMMEDIATE; the
+    `read_only` sessions begin with a plain BEGIN and must never flush)."""
     return bool(db.get_bind().dialect.name == "sqlite")
 
 

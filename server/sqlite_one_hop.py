@@ -15,9 +15,12 @@ Each transaction saves more hops by sending work with the next call, or not at a
 - a statement whose caller reads nothing of its result (marked with the execution option `RESULT_UNUSED` of
   rooms/statement_hints.py: the send flush's multi-row INSERT, the presence upsert) goes with the next
   statement or the commit. Its error, if any, is raised there, and a commit that meets one rolls back on the
-  thread before raising.
+  thread before raising. Inside a savepoint nothing is held (its error must be the savepoint's own), and a
+  statement held before a savepoint goes with the SAVEPOINT, so its error is raised from that: a caller must not
+  mark a statement it follows with a savepoint that catches the same kind of error.
 On a busy event loop each hop waits for the loop to come round, so the send flush's six hops
-(begin, ids, facts, insert, commit, and the pool's rollback) cost several milliseconds; it now makes three.
+(begin, ids, facts, insert, commit, and the pool's rollback) cost several milliseconds; it now makes two
+(with rooms/message_ids.py reading the ids with the facts).
 
 It reaches into aiosqlite's `Connection._execute` (how aiosqlite itself runs every call), so aiosqlite is
 pinned in requirements.lock and every SQLite test runs through this path.
@@ -46,9 +49,6 @@ Outcome = tuple[Any, list[Any], int, int | None]  # description, rows, rowcount,
 Statement = tuple[str, Any, bool]  # operation, parameters, executemany
 BEGIN_WRITE = "BEGIN IMMEDIATE"
 BEGIN_READ = "BEGIN"
-# The execution option that marks a statement whose result the caller does not read (rows, rowcount, lastrowid):
-# on SQLite it may be sent with the next statement or the commit (its error is raised there).
-RESULT_UNUSED = "alongside_result_unused"
 
 
 def _run_one(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
@@ -154,9 +154,8 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             adapted._begin_pending = operation
             adapted._in_transaction = True
             return
-        if operation.lstrip()[:9].upper().startswith(("BEGIN", "SAVEPOINT")):  # any other way to open one
-            adapted._in_transaction = True
-        if unused and adapted._in_transaction:  # sent with the next statement or the commit
+        adapted._follow(operation)
+        if unused and adapted._in_transaction and not adapted._savepoints:  # sent with the next call
             adapted._deferred.append((operation, parameters, many))
             return
         begin, earlier = adapted._take_pending()
@@ -189,11 +188,30 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     commit and rollback give back the writers' turn on the connection's thread. It holds what waits to be sent
     with the next call: the transaction's BEGIN and statements whose result is not read."""
 
-    __slots__ = ("_begin_pending", "_deferred", "_in_transaction", "_turn")
+    __slots__ = ("_begin_pending", "_deferred", "_in_transaction", "_savepoints", "_turn")
     _turn: WriterTurn
     _begin_pending: str | None
     _deferred: list[Statement]
     _in_transaction: bool
+    _savepoints: int  # open savepoints: inside one nothing is held, so a savepoint's error stays its own
+
+    def _follow(self, operation: str) -> None:
+        """Keep track of transactions and savepoints opened or closed by statements other than server/db.py's
+        BEGIN (a raw BEGIN, COMMIT or END; SQLAlchemy's SAVEPOINT, RELEASE and ROLLBACK TO)."""
+        verb = operation.lstrip()[:12].upper()
+        if verb.startswith("SAVEPOINT"):
+            self._in_transaction = True  # a savepoint outside a transaction opens one
+            self._savepoints += 1
+        elif verb.startswith(("RELEASE", "ROLLBACK TO")):
+            self._savepoints = max(0, self._savepoints - 1)
+        elif verb.startswith("BEGIN"):
+            self._in_transaction = True
+        elif verb.startswith(("COMMIT", "END", "ROLLBACK")):
+            self._in_transaction, self._savepoints = False, 0
+
+    def _forget(self) -> None:
+        self._begin_pending, self._deferred, self._in_transaction, self._savepoints = None, [], False, 0
+
     _cursor_cls = OneHopCursor  # type: ignore[assignment]  # a subclass; mypy reads the base's as exact
 
     def _take_pending(self) -> tuple[str | None, list[Statement]]:
@@ -217,27 +235,29 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     def commit(self) -> None:
         begin, earlier = self._take_pending()
         if begin is not None and not earlier:
-            self._in_transaction = False
+            self._forget()
             return  # the transaction ran no statement: nothing was begun
         if earlier:
             self._end(_commit_after, begin, earlier)
         else:
             self._end(sqlite_writer_lock.commit)
-        self._in_transaction = False  # not on failure: then the rollback that follows is sent
+        self._forget()  # not on failure: then the rollback that follows is sent
 
     def rollback(self) -> None:
         begin, _ = self._take_pending()  # statements not yet sent are dropped with the transaction
         if begin is not None or not self._in_transaction:
-            self._in_transaction = False
+            self._forget()
             return  # nothing was begun (such as the pool's reset of a connection already committed)
         try:
             self._end(sqlite_writer_lock.rollback)
         finally:
-            self._in_transaction = False
+            self._forget()
 
     def _end(self, how: Any, *args: Any) -> None:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         if not connection._connection:  # closed already (as SQLAlchemy's adapter checks)
+            if how is _commit_after:  # held statements cannot be sent: the commit must not say it stored them
+                self._handle_exception(sqlite3.OperationalError("the connection closed before its commit"))
             return
         try:
             await_(connection._execute(how, connection._conn, self._turn, *args))  # type: ignore[no-untyped-call]
@@ -245,9 +265,19 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
             self._handle_exception(error)
 
     def close(self) -> None:
-        self._begin_pending, self._deferred, self._in_transaction = None, [], False
+        self._forget()
         try:
             super().close()
+        finally:
+            self._turn.close()
+
+    def terminate(self) -> None:
+        """SQLAlchemy's way out for a connection it invalidates (a task cancelled while its statement ran, say):
+        it closes aiosqlite's connection without close(), so the writers' turn is given back here too, or every
+        later writer of the database, in every process, would wait out its time for it."""
+        self._forget()
+        try:
+            super().terminate()
         finally:
             self._turn.close()
 
@@ -259,7 +289,7 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
         adapted = super().connect(*arg, **kw)
         connection = OneHopConnection(self, adapted._connection)
         connection._turn = WriterTurn()
-        connection._begin_pending, connection._deferred, connection._in_transaction = None, [], False
+        connection._forget()
         return connection
 
 

@@ -4,6 +4,7 @@ statement, and a statement marked RESULT_UNUSED with the next statement or the c
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from rooms.statement_hints import RESULT_UNUSED
 from server.db import create_sessionmaker
 from server.sqlite_one_hop import OneHopConnection
+from server.sqlite_writer_lock import WriterTurn
 from tests.helpers_sqlite import HopCounter, count_hops, sqlite_engine
 
 metadata = MetaData()
@@ -196,4 +198,60 @@ async def test_the_pools_reset_after_a_commit_sends_nothing(engine: AsyncEngine,
     async with engine.connect() as conn:  # a transaction left open is still rolled back
         await conn.execute(insert(notes).values(body="not committed"))
     async with engine.connect() as conn:
+        assert (await conn.execute(select(notes.c.id))).all() == []
+
+
+async def test_a_savepoint_keeps_its_own_errors(engine: AsyncEngine, hops: HopCounter) -> None:
+    """Inside a savepoint nothing is held: a marked statement that fails there fails at once, the savepoint is
+    rolled back, and the outer transaction's own work is kept."""
+    await warm(engine)
+    unused = insert(notes).execution_options(**{RESULT_UNUSED: True})
+    async with engine.begin() as conn:
+        await conn.execute(insert(notes).values(body="outer"))
+        with pytest.raises(IntegrityError):
+            async with conn.begin_nested():
+                await conn.execute(insert(notes).values(body="inner"))
+                calls = hops.calls
+                await conn.execute(unused, [{"body": "outer"}])  # a duplicate: fails here, not later
+        assert hops.calls > calls
+        await conn.execute(unused, [{"body": "after"}])  # outside the savepoint: held again
+    async with engine.connect() as conn:
+        stored = (await conn.execute(select(notes.c.body).order_by(notes.c.id))).scalars().all()
+    assert stored == ["outer", "after"]
+
+
+async def test_a_cancelled_write_gives_the_writers_turn_back(engine: AsyncEngine, tmp_path: Path) -> None:
+    """A task cancelled while its write transaction's statement runs on the thread: SQLAlchemy invalidates the
+    connection (terminate, not close), and the writers' turn must still be given back, or every later writer of
+    the database would wait out WAIT_SECONDS for it."""
+    path = tmp_path / "hops.db"
+    probe = sqlite3.connect(path)
+    probe_turn = WriterTurn()
+    slow = text(
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) SELECT count(*) FROM c"
+    )
+
+    async def write_slowly() -> None:
+        async with engine.begin() as conn:
+            await conn.execute(insert(notes).values(body="cut short"))
+            await conn.execute(slow)
+
+    task = asyncio.create_task(write_slowly())
+    try:
+        for _ in range(500):  # until the transaction holds the turn
+            if not probe_turn.take(probe, wait=0):
+                break
+            probe_turn.give_back()
+            await asyncio.sleep(0.01)
+        else:
+            pytest.fail("the write never took the writers' turn")
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert probe_turn.take(probe, wait=1.0), "the cancelled write kept the writers' turn"
+        probe_turn.give_back()
+    finally:
+        probe_turn.close()
+        probe.close()
+    async with engine.connect() as conn:  # and nothing of it was stored
         assert (await conn.execute(select(notes.c.id))).all() == []
