@@ -113,19 +113,12 @@ async def send_facts(db: AsyncSession, group_id: int, user_id: int, now: dt.date
     return None if row is None else _facts_of(row)
 
 
-async def send_facts_many(
-    db: AsyncSession, pairs: Collection[tuple[int, int]], now: dt.datetime
-) -> dict[tuple[int, int], SendFacts]:
-    """send_facts for each (group id, user id) at once; a pair with no such group (or user) is left out."""
-    found, _ = await send_facts_and_last_ids(db, pairs, now)
-    return found
-
-
 async def send_facts_and_last_ids(
     db: AsyncSession, pairs: Collection[tuple[int, int]], now: dt.datetime
 ) -> tuple[dict[tuple[int, int], SendFacts], dict[int, int]]:
-    """send_facts_many, and the last message id of each of those rooms, read by the same statement (the send
-    flush on SQLite takes its ids from them: rooms/message_ids.py)."""
+    """send_facts for each (group id, user id) at once (a pair with no such group or user is left out), and the
+    last message id of each of those rooms, read by the same statement (the send flush on SQLite takes its ids
+    from them: rooms/message_ids.py)."""
     if not pairs:
         return {}, {}
     ordered = sorted(set(pairs))

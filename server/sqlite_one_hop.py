@@ -93,13 +93,10 @@ def _run_after(
 def _commit_after(conn: sqlite3.Connection, turn: WriterTurn, begin: str | None, earlier: list[Statement]) -> None:
     """On the connection's thread: the deferred BEGIN and statements, then COMMIT; if a statement fails, the
     transaction is rolled back before the error goes up (nothing of it is kept)."""
-    if begin is not None:
-        _begin(conn, turn, begin)
     try:
-        for operation, parameters, many in earlier:
-            _run_one(conn, operation, parameters, many)
+        _run_after(conn, turn, begin, earlier, None)
     except BaseException:
-        sqlite_writer_lock.rollback(conn, turn)
+        sqlite_writer_lock.rollback(conn, turn)  # nothing to undo if BEGIN itself failed: then a no-op
         raise
     sqlite_writer_lock.commit(conn, turn)
 
@@ -226,11 +223,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def _send_pending(self) -> None:
         begin, earlier = self._take_pending()
-        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        try:
-            await_(connection._execute(_run_after, connection._conn, self._turn, begin, earlier, None))  # type: ignore[no-untyped-call]
-        except Exception as error:
-            self._handle_exception(error)
+        self._end(_run_after, begin, earlier, None)
 
     def commit(self) -> None:
         begin, earlier = self._take_pending()
@@ -254,10 +247,11 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
             self._forget()
 
     def _end(self, how: Any, *args: Any) -> None:
+        """`how(conn, turn, *args)` on the connection's thread, its error raised as the driver's."""
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         if not connection._connection:  # closed already (as SQLAlchemy's adapter checks)
-            if how is _commit_after:  # held statements cannot be sent: the commit must not say it stored them
-                self._handle_exception(sqlite3.OperationalError("the connection closed before its commit"))
+            if how in (_commit_after, _run_after):  # held statements cannot be sent: do not say they were
+                self._handle_exception(sqlite3.OperationalError("the connection closed before its statements ran"))
             return
         try:
             await_(connection._execute(how, connection._conn, self._turn, *args))  # type: ignore[no-untyped-call]
