@@ -43,7 +43,7 @@ from rooms.presence import publish_presence, tell_room
 from rooms.presence_writes import Arrival, AttendanceAsk, attendance_of, attendances_of
 from rooms.read_batch import ReadBatch, Together, once_for_many, once_per_transaction
 from rooms.send_batch import FactsChanged, LogVerdicts, PendingWrite, Recheck, RunAlone
-from rooms.send_facts import SendFacts, send_facts
+from rooms.send_facts import SendAsk, SendFacts, send_facts, send_facts_of
 from rooms.sessions import session_payload
 from rooms.views import message_view
 
@@ -515,12 +515,17 @@ async def _rights_under(
     return facts
 
 
+SEND_FACTS_TOGETHER: Together[SendAsk, SendFacts | None] = Together(send_facts_of)
+
+
 async def _facts_to_check(
-    db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest, reads: ReadBatch | None
 ) -> tuple[SendFacts, bool]:
     """The facts to run the checks against, and whether they were remembered: those of the sender's last
     message when they still let them post (no read needed), otherwise read now, refusing if the sender may not
-    post."""
+    post. With `reads`, the senders who have none remembered at the same moment (a session's first messages,
+    everyone in a room after its facts changed) share one read transaction and one statement, and what was read
+    is remembered at once, so the sender's next message does not read again while this one is being written."""
     cached = ctx.send_facts.get(actor.user_id, request.group_id)
     if cached is not None:
         try:
@@ -530,6 +535,14 @@ async def _facts_to_check(
                 return cached, True
         except DomainError:
             pass  # they may have changed since: read them
+    if reads is not None:
+        read = await reads.run_together(SEND_FACTS_TOGETHER, (request.group_id, actor.user_id, ctx.clock()))
+        if read is None or not _restricted(read, _role(read)):
+            checked = await _rights_under(db, ctx, actor, request, read)  # reads nothing more when unrestricted
+            ctx.send_facts.put(actor.user_id, request.group_id, checked)
+            return checked, False
+        async with db.begin():  # a sanction or the room's controls: as below
+            return await _send_rights(db, ctx, actor, request), False
     async with db.begin():
         await db.connection(execution_options={READ_ONLY_OPTION: True})  # SQLite: no write lock for reading
         facts = await send_facts(db, request.group_id, actor.user_id, ctx.clock())
@@ -586,7 +599,9 @@ def _verdicts(
 CHECK_ATTEMPTS = 3
 
 
-async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest) -> dict[str, Any]:
+async def do_send_message(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest, reads: ReadBatch | None = None
+) -> dict[str, Any]:
     """Store a message and, after commit, broadcast it. A repeated client_id returns the stored message.
 
     No write lock is held while the message checks run (rooms/hookspecs.py, message_check): they run against
@@ -595,7 +610,8 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
     and stores the message only if what the checks depended on is unchanged (otherwise the checks run again,
     against fresh facts: rare, and a rate limit then counts that message twice). A check that refuses a message
     checked against remembered facts is asked again with fresh ones before the refusal stands. A held message
-    goes to its author and staff only.
+    goes to its author and staff only. `reads`: the process's shared reads (rooms/read_batch.py), through which
+    senders with no facts remembered read theirs together.
     """
     validate.refuse_control_characters(request.body, "Your message")
     body = validate.clean_line_breaks(request.body)
@@ -603,7 +619,7 @@ async def do_send_message(db: AsyncSession, ctx: RoomsContext, actor: Actor, req
         raise DomainError("Type a message before sending.", code="message_empty")
     try:
         for attempt in range(1, CHECK_ATTEMPTS + 1):
-            checked, remembered = await _facts_to_check(db, ctx, actor, request)
+            checked, remembered = await _facts_to_check(db, ctx, actor, request, reads)
             role, session_id, facts = _role(checked), checked.live_session_id, checked.room
             assert session_id is not None
             draft = MessageDraft(

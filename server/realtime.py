@@ -547,7 +547,7 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
             self._require_in_room(sid, request.group_id)
             state = self._state()
             async with state.sessions() as db:
-                message = await chat.do_send_message(db, state.rooms, actor, request)
+                message = await chat.do_send_message(db, state.rooms, actor, request, state.entry_reads)
             state.metrics.inc("alongside_messages_stored_total")
             return {"ok": True, "message": message}
 

@@ -40,7 +40,7 @@ class AppState:
     password_check_limit: AddressRateLimit
     metrics: Metrics
     connections: ConnectionCap  # each person's open Socket.IO connections, across processes
-    entry_reads: ReadBatch  # sign-in lookups and room:join's reads: a connect wave's share transactions
+    entry_reads: ReadBatch  # sign-ins, room:join's reads, unremembered send facts: a moment's share transactions
     typing_limit: TypingLimit  # typing notices per person, in the same storage as the message limits
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
