@@ -241,6 +241,10 @@ async def run_step(workers: Workers, pool: Pool, rate: float, args: argparse.Nam
     server_cpu = sum(s.cpu() for s in pool.servers) - cpu_before
     generator_cpu = workers.cpu() - generator_before
     latency = sorted(x / 1000 for r in replies for x in r["latency_us"])
+    by_second: dict[int, list[float]] = {}
+    for r in replies:
+        for x, offset_ms in zip(r["latency_us"], r["sent_offset_ms"], strict=True):
+            by_second.setdefault(offset_ms // 1000, []).append(x / 1000)
     acks = sorted(x / 1000 for r in replies for x in r["ack_us"])
     sent = sum(r["sent"] for r in replies)
     expected = sum(r["expected"] for r in replies)
@@ -260,6 +264,8 @@ async def run_step(workers: Workers, pool: Pool, rate: float, args: argparse.Nam
         "delivered_pct": 100.0 * received / expected if expected else 0.0,
         "p50_ms": pct(latency, 50),
         "p99_ms": pct(latency, 99),
+        # By the second of the step each message was sent in: where in the step a tail comes from.
+        "p99_ms_by_second": [round(pct(sorted(v), 99), 1) for _, v in sorted(by_second.items())],
         "ack_p50_ms": pct(acks, 50),
         "achieved_rate": sent / max(r["send_seconds"] for r in replies) if sent else 0.0,
         "server_cpu_pct": 100 * server_cpu / wall,

@@ -54,6 +54,7 @@ class Step:
     codes: Counter[str] = field(default_factory=Counter)
     latency_us: list[int] = field(default_factory=list)
     ack_us: list[int] = field(default_factory=list)
+    sent_ns: list[int] = field(default_factory=list)  # each delivery's send time, beside latency_us
 
 
 class Conn:
@@ -108,6 +109,7 @@ async def read(conn: Conn) -> None:
                 if fields is not None and fields[0] == step.tag:
                     step.received += 1
                     step.latency_us.append((time.monotonic_ns() - fields[1]) // 1000)
+                    step.sent_ns.append(fields[1])
         elif data == "2":
             await ws.send_str("3")
         elif data.startswith(ACK):
@@ -299,6 +301,7 @@ class Generator:
             "received": step.received,
             "expected": step.expected,
             "latency_us": step.latency_us,
+            "sent_offset_ms": [(t - start) // 1_000_000 for t in step.sent_ns],  # beside latency_us
             "ack_us": step.ack_us,
             "send_seconds": send_seconds,
             "cpu_seconds": cpu_seconds() - cpu_before,
