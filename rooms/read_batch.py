@@ -72,6 +72,11 @@ class ReadBatch:
         self.transactions = 0
         self.reads = 0
 
+    @property
+    def waiting(self) -> int:
+        """Reads asked for and not yet begun (tests: how many will share the next transaction)."""
+        return len(self._waiting)
+
     async def run(self, read: Callable[[AsyncSession], Awaitable[T]], hint: tuple[str, Any] | None = None) -> T:
         """`read`'s answer (or what it raised), read inside a shared transaction. `read` must only read and
         must not begin or end a transaction itself. `hint`: (kind, key) of what it will ask once_for_many about

@@ -340,3 +340,30 @@ async def test_a_sender_muted_while_queued_is_refused_and_leaves_no_gap(database
         assert [m.author_id for m in messages].count(muted.user_id) == 0, "nothing stored for the muted sender"
         assert sorted(ack["message"]["id"] for ack in acks) == [m.id for m in messages]
         await all_heard(rooms, group_id)
+
+
+async def test_first_messages_sent_at_once_read_their_facts_in_one_transaction(database: Database) -> None:
+    """Would fail without rooms/chat.py's shared read: every member's first message (nothing remembered of their
+    facts yet), sent while the process's shared reads are busy, is checked against facts read in one transaction
+    beside the others', not in a transaction each."""
+    async with busy_rooms(database) as rooms:
+        reads = rooms.server.state.entry_reads
+        release = asyncio.Event()
+
+        async def busy(_db: Any) -> None:
+            await release.wait()
+
+        asked_before = reads.reads
+        blocker = asyncio.create_task(reads.run(busy))
+        await wait_until(lambda: reads.reads == asked_before + 1, what="the shared reads busy")  # its read began
+        transactions, asked = reads.transactions, reads.reads
+        tasks = [asyncio.create_task(send(m.io, "first words", m.group_id)) for m in rooms.members if m.io is not None]
+        await wait_until(lambda: reads.waiting >= len(rooms.members), timeout=20, what="every first send asking")
+        release.set()
+        acks = await asyncio.gather(*tasks)
+        await blocker
+        assert all(ack["ok"] for ack in acks), acks
+        assert reads.reads - asked == len(rooms.members), "each first message asked for its sender's facts"
+        assert reads.transactions - transactions == 1, "and one read transaction answered them all"
+        for group_id in rooms.groups:
+            await assert_gap_free(rooms, group_id)
