@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from aiohttp import hdrs, web
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from moderation.risk.defaults import prepare_detectors
 from moderation.sanitise import plain_text
 from rooms import chat, facilitation, presence, retention, store
 from rooms.context import RoomsContext
@@ -319,6 +320,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         # With Redis other processes hold live connections; their rows age out by heartbeat instead.
         async with state.sessions() as db:
             await chat.do_forget_all_presence(db)
+    prepare_detectors()  # before any connection: the first message would otherwise wait for it
     periodic = asyncio.create_task(_periodic(state, app[NAMESPACE]))
     control_listener = asyncio.create_task(state.control.listen())
     dispatcher = asyncio.create_task(app[DISPATCHER].run())
