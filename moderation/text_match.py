@@ -73,7 +73,7 @@ def _listed(phrase: str) -> tuple[str, bool, bool] | None:
 
     No regular expression per phrase: one with the boundaries built in took about 4 ms to compile (the class of
     every combining mark, twice), so the first message checked against a hub's list of 200 words held the event
-    loop for most of a second, and the first against the distress phrases for two."""
+    loop for most of a second, and the first against the distress phrases for a second and a half."""
     folded = fold(phrase)
     return (folded, _joins(folded[0]), _joins(folded[-1])) if folded else None
 
