@@ -535,24 +535,28 @@ async def _facts_to_check(
                 return cached, True
         except DomainError:
             pass  # they may have changed since: read them
-    if reads is not None:
-        read = await reads.run_together(SEND_FACTS_TOGETHER, (request.group_id, actor.user_id, ctx.clock()))
-        if read is None or not _restricted(read, _role(read)):
-            checked = await _rights_under(db, ctx, actor, request, read)  # reads nothing more when unrestricted
+    facts = await _read_facts(db, ctx, actor, request, reads)
+    if facts is None or not _restricted(facts, _role(facts)):
+        checked = await _rights_under(db, ctx, actor, request, facts)  # reads nothing more when unrestricted
+        if reads is not None:
             ctx.send_facts.put(actor.user_id, request.group_id, checked)
-            return checked, False
-        async with db.begin():  # a sanction or the room's controls: as below
-            return await _send_rights(db, ctx, actor, request), False
-    async with db.begin():
-        await db.connection(execution_options={READ_ONLY_OPTION: True})  # SQLite: no write lock for reading
-        facts = await send_facts(db, request.group_id, actor.user_id, ctx.clock())
-        if facts is None or not _restricted(facts, _role(facts)):
-            return await _rights_under(db, ctx, actor, request, facts), False
+        return checked, False
     # A sanction or the room's controls: their check takes the group's row lock (slow mode), which a reading
     # transaction must not (on SQLite, a reader that starts writing fails with "database is locked" when another
     # process wrote since it began).
     async with db.begin():
         return await _send_rights(db, ctx, actor, request), False
+
+
+async def _read_facts(
+    db: AsyncSession, ctx: RoomsContext, actor: Actor, request: SendRequest, reads: ReadBatch | None
+) -> SendFacts | None:
+    """The sender's facts read now: beside the other senders of the moment through `reads`, else alone."""
+    if reads is not None:
+        return await reads.run_together(SEND_FACTS_TOGETHER, (request.group_id, actor.user_id, ctx.clock()))
+    async with db.begin():
+        await db.connection(execution_options={READ_ONLY_OPTION: True})  # SQLite: no write lock for reading
+        return await send_facts(db, request.group_id, actor.user_id, ctx.clock())
 
 
 def _checked_under(facts: SendFacts) -> tuple[object, ...]:
