@@ -126,6 +126,48 @@ async def test_get_help_now_is_a_key_press_away_in_the_room_on_a_phone(browser: 
     await page.context.close()
 
 
+# Keeps every IntersectionObserver's callback and what it observes, so a test can hand the page a batch of entries
+# as a busy browser does (several queued before the callback runs).
+RECORD_OBSERVERS = """
+const Real = window.IntersectionObserver;
+window.__observed = [];
+window.IntersectionObserver = class extends Real {
+  constructor(callback, options) { super(callback, options); this.__callback = callback; }
+  observe(target) { window.__observed.push({ observer: this, target }); super.observe(target); }
+};
+"""
+
+HAND_HEADER_ENTRIES = """(states) => {
+  const header = document.querySelector('.site-header');
+  const { observer } = window.__observed.find((o) => o.target === header);
+  observer.__callback(states.map((isIntersecting) => ({ isIntersecting, target: header })), observer);
+}"""
+
+
+async def test_the_help_link_floats_only_while_the_header_is_out_of_view_however_the_news_arrives(
+    browser: Any, web_server: RunningServer
+) -> None:
+    """A page busy enough (a phone, a crowded room) is handed the header's comings and goings in one batch; the
+    link must follow the last of them. It once followed any "away" in the batch and stayed floating over the
+    header it belongs in."""
+    from playwright.async_api import expect
+
+    page = await new_page(browser, width=375, **LONDON)
+    await page.add_init_script(RECORD_OBSERVERS)
+    await page.goto(web_server.url + "/#/help")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Get help now")
+    help_link = page.get_by_test_id("get-help")
+
+    await page.evaluate(HAND_HEADER_ENTRIES, [False])
+    await expect(help_link).to_have_class(re.compile(r"\bhelp-link--floating\b"))
+    await page.evaluate(HAND_HEADER_ENTRIES, [False, True])
+    await expect(help_link).not_to_have_class(re.compile(r"\bhelp-link--floating\b"))
+    await page.evaluate(HAND_HEADER_ENTRIES, [True, False])
+    await expect(help_link).to_have_class(re.compile(r"\bhelp-link--floating\b"))
+    assert page.errors == []
+    await page.context.close()
+
+
 async def test_the_help_page_needs_no_account_and_the_footer_links_to_it(
     browser: Any, web_server: RunningServer
 ) -> None:

@@ -118,8 +118,11 @@ const header = h(
   ),
 );
 // When the header has scrolled away (a long page, the room on a phone), the help link floats in a corner.
+// Only the last entry says where the header is now: a busy page can be handed several at once (away, then
+// back), and going by any of them left the link floating over a header that had come back into view.
 new IntersectionObserver((entries) => {
-  const away = entries.some((entry) => !entry.isIntersecting);
+  const latest = entries[entries.length - 1];
+  const away = latest !== undefined && !latest.isIntersecting;
   if (away) {
     // Its place in the header is kept, so nothing there moves while it floats.
     helpSlot.style.minInlineSize = `${helpLink.offsetWidth}px`;
