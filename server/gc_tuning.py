@@ -31,7 +31,6 @@ GOVERNOR_TICK_SECONDS = 0.25
 # walk before the governor steps in: at roughly a microsecond an object on a busy machine, 10-30 ms.
 YOUNG_LIMIT = 10_000
 OLD_LIMIT = 10_000
-FROZEN_GAUGE_SECONDS = 30.0
 # A sweep also when the frozen generation has grown by half since the last one (and at most this often): objects
 # frozen while alive that later became cyclic garbage are freed even if the connections never fall.
 GROWTH_SWEEP_RATIO = 1.5
@@ -158,18 +157,20 @@ class FreezeGovernor:
         metrics: Metrics,
         young_limit: int = YOUNG_LIMIT,
         old_limit: int = OLD_LIMIT,
-        gauge_seconds: float = FROZEN_GAUGE_SECONDS,
         growth_sweep_seconds: float = GROWTH_SWEEP_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._connections = connections
+        self._clock = clock
         self._every = every
         self._young_limit = young_limit
         self._old_limit = old_limit
-        self._gauge_due = 0.0
-        self._gauge_seconds = gauge_seconds
         self._growth_sweep_seconds = growth_sweep_seconds
-        self._frozen_after_sweep: int | None = None  # measured at the first count, and after each sweep
-        self._swept_at = time.monotonic()
+        # The frozen generation's size: counted exactly at the first freeze and after each sweep, and in between
+        # added to as objects are frozen (freed ones are not taken off, so it only overstates the growth).
+        self._frozen_after_sweep: int | None = None
+        self._frozen = 0
+        self._swept_at = self._recounted_at = clock()
         self._sweep_due = False
         # (gc.get_count()[2], full collections so far) at the last look at the old generation
         self._middles_seen: tuple[int, int] | None = None
@@ -205,9 +206,7 @@ class FreezeGovernor:
         self._middles_seen = middles
         if len(gc.get_objects(2)) > self._old_limit:
             self._collect_all()
-            gc.freeze()
-            self._metrics.inc("alongside_gc_freezes_total")
-            self._note_frozen()
+            self._freeze()
             return "old"
         return None
 
@@ -220,20 +219,18 @@ class FreezeGovernor:
             gc.freeze()
             self._frozen_at = self._peak = now
             self._sweep_due = False
-            self._swept_at = time.monotonic()
-            self._frozen_after_sweep = gc.get_freeze_count()  # one walk, beside the sweep's own
+            self._swept_at = self._clock()
+            self._frozen = self._frozen_after_sweep = gc.get_freeze_count()  # one walk, beside the sweep's own
             self._metrics.inc("alongside_gc_sweeps_total")
-            self._metrics.set("alongside_gc_frozen_objects", self._frozen_after_sweep)
+            self._metrics.set("alongside_gc_frozen_objects", self._frozen)
             return "sweep"
         self._frozen_at = min(self._frozen_at, now)
         if now - self._frozen_at >= self._every:
             # A full collection first: it walks only what is not frozen (what arrived since the last freeze), so
             # it is short, and the garbage among it is freed instead of frozen.
             self._collect_all()
-            gc.freeze()
+            self._freeze()
             self._frozen_at = now
-            self._metrics.inc("alongside_gc_freezes_total")
-            self._note_frozen()
             return "freeze"
         return None
 
@@ -242,22 +239,35 @@ class FreezeGovernor:
         gc.collect()
         self._middles_seen = (gc.get_count()[2], gc.get_stats()[2]["collections"])
 
-    def _note_frozen(self) -> None:
-        """Update the frozen-objects gauge, at most every FROZEN_GAUGE_SECONDS: gc.get_freeze_count() walks
-        the whole frozen generation (a million objects at 5,000 connections: half the idle server's CPU when it
-        ran after every freeze)."""
-        now = time.monotonic()
-        if now < self._gauge_due:
-            return
-        self._gauge_due = now + self._gauge_seconds
-        frozen = gc.get_freeze_count()
-        self._metrics.set("alongside_gc_frozen_objects", frozen)
-        if self._frozen_after_sweep is None:
-            self._frozen_after_sweep = frozen
-        elif (
-            frozen > GROWTH_SWEEP_RATIO * self._frozen_after_sweep
-            and now - self._swept_at >= self._growth_sweep_seconds
+    def _freeze(self) -> None:
+        """gc.freeze() after a full collection, counting what it freezes: the survivors, all in the old generation
+        now (a walk of what the collection just walked). Counting the whole frozen generation instead
+        (gc.get_freeze_count()) walks every object in it: at 1,000 connections it held the loop 70-80 ms, under
+        message load, each time the gauge was due."""
+        if self._frozen_after_sweep is None:  # the first freeze: the base, counted exactly once
+            self._frozen = self._frozen_after_sweep = gc.get_freeze_count()
+        self._frozen += len(gc.get_objects(2))
+        gc.freeze()
+        self._metrics.inc("alongside_gc_freezes_total")
+        self._metrics.set("alongside_gc_frozen_objects", self._frozen)
+        self._check_growth()
+
+    def _check_growth(self) -> None:
+        """A sweep is due when the frozen generation has grown by half since the last sweep (at most every
+        growth_sweep_seconds). The running count says when to look; an exact count, taken at most that often,
+        says whether it really grew (objects frozen while in flight have mostly been freed since)."""
+        base = self._frozen_after_sweep or 0
+        now = self._clock()
+        if (
+            self._frozen <= GROWTH_SWEEP_RATIO * base
+            or now - self._swept_at < self._growth_sweep_seconds
+            or now - self._recounted_at < self._growth_sweep_seconds
         ):
+            return
+        self._frozen = gc.get_freeze_count()
+        self._recounted_at = now
+        self._metrics.set("alongside_gc_frozen_objects", self._frozen)
+        if self._frozen > GROWTH_SWEEP_RATIO * base:
             self._sweep_due = True  # at the next look
 
 
@@ -266,7 +276,12 @@ def tune_for_serving(app: web.Application, metrics: Metrics, connections: Callab
     thresholds now, freeze what is alive once start-up is done, and then (unless `freeze_every` is 0) what
     every `freeze_every` new connections leave alive (FreezeGovernor)."""
     gc.set_threshold(*THRESHOLDS)
-    metrics.describe("alongside_gc_frozen_objects", "gauge", "Objects kept out of collection (gc.freeze).")
+    metrics.describe(
+        "alongside_gc_frozen_objects",
+        "gauge",
+        "Objects kept out of collection (gc.freeze): counted at start-up, after each sweep and at most every ten "
+        "minutes; in between, what each freeze adds (objects freed since are still counted).",
+    )
 
     async def freeze(application: web.Application) -> None:
         gc.collect()
