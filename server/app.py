@@ -346,6 +346,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     await state.control.close()
     await state.connections.close()
     await state.entry_reads.close()
+    await state.tokens.close()  # the sessions' uses noted and not yet written
     try:
         async with asyncio.timeout(SHUTDOWN_CLEANUP_SECONDS), state.sessions() as db:
             await chat.do_server_shutdown(db, state.rooms)

@@ -141,13 +141,12 @@ class ChatNamespace(SessionToolEvents, MemberToolEvents, ModerationEvents, Safeg
     async def _signed_in(self, digest: str) -> Actor | None:
         """Who holds this browser session, if it is alive. A connect wave's lookups share one statement in a
         shared read transaction (rooms/read_batch.py); the session's use is noted after it, batched with the
-        wave's (server/auth.py)."""
+        moment's, in the background (server/auth.py `note_use_soon`)."""
         state = self._state()
         now = state.rooms.clock()
         actor, due = await state.entry_reads.run_together(self._sign_ins, (digest, now))
         if due:
-            async with state.readers() as db:
-                await state.tokens.note_use(db, [digest], now)
+            state.tokens.note_use_soon(digest, now)  # written in the background, with the moment's others
         return actor
 
     @functools.cached_property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -180,3 +181,32 @@ def test_devices_are_described_coarsely() -> None:
     assert describe(edge) == "Edge on Windows"
     assert describe(None) == describe("") == "Unknown browser"
     assert describe("curl/8.5") == "Unknown browser"
+
+
+async def test_a_socket_event_goes_on_while_its_session_s_use_waits_to_be_written(database: Database) -> None:
+    """A connection re-checks its browser session now and then, and notes the session's use when due. The note is
+    bookkeeping on SQLite's single writer: a crowd's notes, a minute after they connected, queued beside the
+    messages being stored, and each member's next event waited for its own. Now the event goes on at once and the
+    notes of a moment are written together in the background."""
+    from server.app import NAMESPACE
+
+    async with server_with(database) as server, clients(server.url) as (api,):
+        clock = FakeClock(server)
+        await api.login("River")
+        signed_in = await last_seen(server, api)
+        socket = await api.socket()
+        try:
+            namespace = server.app[NAMESPACE]
+            namespace.revalidate_after = namespace.recheck_fresh_after = 0.0  # every event re-checks
+            clock.advance(61)  # the session's use is due to be noted again
+            tokens = server.state.tokens
+            async with tokens._touch_lock:  # no note can be written until the event has been answered
+                ack = await call(socket, "room:join", {"group_id": 1}, timeout=5)
+                assert ack["ok"] is True, ack
+                assert await last_seen(server, api) == signed_in, "not written yet"
+                writing = tokens._writing_soon
+                assert writing is not None, "the note waits in the background"
+            await asyncio.wait_for(writing, 5)
+            assert await last_seen(server, api) == clock.now, "written in the background, soon after"
+        finally:
+            await socket.disconnect()
