@@ -167,9 +167,11 @@ class SessionTokens:
             self._writing_soon = asyncio.get_running_loop().create_task(self._write_noted_soon())
 
     async def _write_noted_soon(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._write_now.wait(), self.NOTE_SOON_SECONDS)
-        await self.write_noted()
+        """Until nothing is left: a note made while a batch was being written goes in the next."""
+        while self._touches:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._write_now.wait(), self.NOTE_SOON_SECONDS)
+            await self.write_noted()
 
     async def write_noted(self) -> None:
         """Write the uses noted and not yet written, in one transaction (also at shutdown)."""

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+from server.auth import SessionTokens
 from server.auth_models import WebSession
 from tests.conftest import DEMO_PASSWORD, Api, Database, RunningServer
 from tests.helpers_auth import FakeClock, clients, server_with, session_token, with_session_cookie
@@ -210,3 +211,45 @@ async def test_a_socket_event_goes_on_while_its_session_s_use_waits_to_be_writte
             assert await last_seen(server, api) == clock.now, "written in the background, soon after"
         finally:
             await socket.disconnect()
+
+
+class _HeldWriter:
+    """A writer session factory whose first write waits until released, recording what each write noted."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.writing = asyncio.Event()
+        self.written: list[list[str]] = []
+
+    def __call__(self) -> Any:
+        return self
+
+    async def __aenter__(self) -> Any:
+        return self
+
+    async def __aexit__(self, *_: Any) -> None:
+        return None
+
+    def begin(self) -> Any:
+        return self
+
+    async def execute(self, statement: Any) -> None:
+        digests = sorted(statement.compile().params.get("token_hash_1", []))
+        self.writing.set()
+        if not self.written:
+            await self.release.wait()
+        self.written.append(digests)
+
+
+async def test_a_note_made_while_a_batch_is_written_goes_in_the_next() -> None:
+    writer = _HeldWriter()
+    tokens = SessionTokens("k" * 32, dt.timedelta(days=1), writer=writer)  # type: ignore[arg-type]
+    tokens.NOTE_SOON_SECONDS = 0.0
+    now = dt.datetime.now(dt.UTC)
+    tokens.note_use_soon("first", now)
+    await writer.writing.wait()
+    tokens.note_use_soon("second", now)  # the first batch is being written
+    writer.release.set()
+    assert tokens._writing_soon is not None
+    await asyncio.wait_for(tokens._writing_soon, 5)
+    assert writer.written == [["first"], ["second"]]
