@@ -182,12 +182,7 @@ class SessionTokens:
             if not batch:
                 return
             try:
-                async with self._writer() as writer, writer.begin():
-                    await writer.execute(
-                        update(WebSession)
-                        .where(WebSession.token_hash.in_(sorted(batch)))
-                        .values(last_seen_at=max(batch.values()))
-                    )
+                await self._write_uses(batch)
             except Exception:  # the next use notes them again; a session's idle timeout is hours
                 log.warning("could not note the use of %d browser sessions", len(batch), exc_info=True)
 
@@ -211,12 +206,17 @@ class SessionTokens:
             if digest not in self._touches:
                 return  # written with the batch before
             batch, self._touches = self._touches, {}
-            async with self._writer() as writer, writer.begin():
-                await writer.execute(
-                    update(WebSession)
-                    .where(WebSession.token_hash.in_(sorted(batch)))
-                    .values(last_seen_at=max(batch.values()))
-                )
+            await self._write_uses(batch)
+
+    async def _write_uses(self, batch: dict[str, dt.datetime]) -> None:
+        """One write transaction for a batch of noted uses (digest -> when), through the writer session."""
+        assert self._writer is not None
+        async with self._writer() as writer, writer.begin():
+            await writer.execute(
+                update(WebSession)
+                .where(WebSession.token_hash.in_(sorted(batch)))
+                .values(last_seen_at=max(batch.values()))
+            )
 
     async def sessions_of_user(self, db: AsyncSession, user_id: int, now: dt.datetime) -> list[WebSession]:
         """A person's signed-in browsers, most recently used first."""

@@ -170,7 +170,7 @@ class FreezeGovernor:
         # added to as objects are frozen (freed ones are not taken off, so it only overstates the growth).
         self._frozen_after_sweep: int | None = None
         self._frozen = 0
-        self._swept_at = self._recounted_at = clock()
+        self._counted_at = clock()  # the last exact count: a sweep's, or a growth check's
         self._sweep_due = False
         # (gc.get_count()[2], full collections so far) at the last look at the old generation
         self._middles_seen: tuple[int, int] | None = None
@@ -219,7 +219,7 @@ class FreezeGovernor:
             gc.freeze()
             self._frozen_at = self._peak = now
             self._sweep_due = False
-            self._swept_at = self._clock()
+            self._counted_at = self._clock()
             self._frozen = self._frozen_after_sweep = gc.get_freeze_count()  # one walk, beside the sweep's own
             self._metrics.inc("alongside_gc_sweeps_total")
             self._metrics.set("alongside_gc_frozen_objects", self._frozen)
@@ -258,14 +258,10 @@ class FreezeGovernor:
         says whether it really grew (objects frozen while in flight have mostly been freed since)."""
         base = self._frozen_after_sweep or 0
         now = self._clock()
-        if (
-            self._frozen <= GROWTH_SWEEP_RATIO * base
-            or now - self._swept_at < self._growth_sweep_seconds
-            or now - self._recounted_at < self._growth_sweep_seconds
-        ):
+        if self._frozen <= GROWTH_SWEEP_RATIO * base or now - self._counted_at < self._growth_sweep_seconds:
             return
         self._frozen = gc.get_freeze_count()
-        self._recounted_at = now
+        self._counted_at = now
         self._metrics.set("alongside_gc_frozen_objects", self._frozen)
         if self._frozen > GROWTH_SWEEP_RATIO * base:
             self._sweep_due = True  # at the next look
